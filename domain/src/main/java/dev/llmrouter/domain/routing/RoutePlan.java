@@ -1,0 +1,53 @@
+package dev.llmrouter.domain.routing;
+
+import dev.llmrouter.domain.catalog.ModelSpec;
+import dev.llmrouter.domain.catalog.Tier;
+import java.util.List;
+import java.util.Optional;
+
+/** The outcome of a routing decision: a plan to try, or a reasoned rejection. Never an exception. */
+public sealed interface RoutePlan {
+
+    /**
+     * Where to send the request.
+     *
+     * @param requestedTier  the tier asked for (by tier or through a model), or empty when none was
+     * @param effectiveTier  the tier served, never above the plan's highest
+     * @param model          the model chosen for the effective tier (the first candidate's, unless
+     *                       filters removed it)
+     * @param downgrade      why the effective tier is below the requested one, when it is
+     * @param candidates     deployments in the order to try them; never empty
+     */
+    record Routed(
+            Optional<Tier> requestedTier,
+            Tier effectiveTier,
+            ModelSpec model,
+            Optional<String> downgrade,
+            List<Candidate> candidates)
+            implements RoutePlan {
+
+        public Routed {
+            candidates = List.copyOf(candidates);
+            if (candidates.isEmpty()) {
+                throw new IllegalArgumentException("a route needs at least one candidate");
+            }
+        }
+
+        public boolean downgraded() {
+            return downgrade.isPresent();
+        }
+    }
+
+    /** No deployment can serve the request, and why. */
+    record Rejected(Reason reason, String message) implements RoutePlan {}
+
+    /** Why a request could not be routed. */
+    enum Reason {
+        /** The requested name is neither a tier nor a model of the catalog. */
+        UNKNOWN_MODEL,
+        /** Residency, capability and context filters left no deployment. */
+        NO_ELIGIBLE_DEPLOYMENT,
+        /** The prompt is larger than every eligible model's context window. */
+        PROMPT_TOO_LARGE
+    }
+}

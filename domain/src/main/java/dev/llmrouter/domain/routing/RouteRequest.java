@@ -1,0 +1,60 @@
+package dev.llmrouter.domain.routing;
+
+import dev.llmrouter.domain.plan.Plan;
+import dev.llmrouter.domain.region.Residency;
+import java.util.Objects;
+
+/**
+ * What routing needs to know of a request.
+ *
+ * @param plan                  the caller's plan
+ * @param requested             a tier id ({@code premium}, ...) or a model id, or {@code null} for the plan's default
+ * @param preferredRegion       a region name to try first within each chain role, or {@code null}
+ * @param residency             where the request's data may go; never broken
+ * @param needsVision           the request carries image content
+ * @param estimatedPromptTokens the prompt's estimated size, checked against each model's context window
+ * @param allowFallDown         the caller accepts a lower tier when its tier's chain is exhausted
+ *                              (takes effect only where the plan allows it too)
+ */
+public record RouteRequest(
+        Plan plan,
+        String requested,
+        String preferredRegion,
+        Residency residency,
+        boolean needsVision,
+        long estimatedPromptTokens,
+        boolean allowFallDown) {
+
+    public RouteRequest {
+        Objects.requireNonNull(plan, "plan");
+        residency = residency == null ? Residency.ANY : residency;
+        if (estimatedPromptTokens < 0) {
+            throw new IllegalArgumentException("estimated prompt tokens cannot be negative");
+        }
+    }
+
+    /** A request of {@code plan} for {@code requested} (tier, model or null), with no other constraint. */
+    public static RouteRequest of(Plan plan, String requested) {
+        return new RouteRequest(plan, requested, null, Residency.ANY, false, 0, true);
+    }
+
+    public RouteRequest withPreferredRegion(String region) {
+        return new RouteRequest(plan, requested, region, residency, needsVision, estimatedPromptTokens, allowFallDown);
+    }
+
+    public RouteRequest withResidency(Residency r) {
+        return new RouteRequest(plan, requested, preferredRegion, r, needsVision, estimatedPromptTokens, allowFallDown);
+    }
+
+    public RouteRequest withVision(boolean vision) {
+        return new RouteRequest(plan, requested, preferredRegion, residency, vision, estimatedPromptTokens, allowFallDown);
+    }
+
+    public RouteRequest withEstimatedPromptTokens(long tokens) {
+        return new RouteRequest(plan, requested, preferredRegion, residency, needsVision, tokens, allowFallDown);
+    }
+
+    public RouteRequest withFallDown(boolean allowed) {
+        return new RouteRequest(plan, requested, preferredRegion, residency, needsVision, estimatedPromptTokens, allowed);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.llmrouter.domain.routing;
+
+import dev.llmrouter.domain.catalog.Capability;
+import dev.llmrouter.domain.catalog.ModelSpec;
+import dev.llmrouter.domain.catalog.Tier;
+import dev.llmrouter.domain.deployment.Deployment;
+import dev.llmrouter.domain.plan.Plan;
+import dev.llmrouter.domain.region.Geography;
+import dev.llmrouter.domain.region.Region;
+import dev.llmrouter.domain.routing.RoutePlan.Reason;
+import dev.llmrouter.domain.routing.RoutePlan.Rejected;
+import dev.llmrouter.domain.routing.RoutePlan.Routed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides, for one request, the tier it is served at and the deployments to try, in order.
+ *
+ * <p>The decision is a pure function of the {@link Fleet} and the {@link RouteRequest}, applied as a
+ * sequence of small rules:
+ * <ol>
+ *   <li><b>Resolve</b> the requested name: a tier id, a model id (its tier is the model's), or none
+ *       (the plan's default tier). Anything else is rejected as {@link Reason#UNKNOWN_MODEL}.
+ *   <li><b>Cap</b> at the plan's highest tier. A request above it is downgraded to the highest tier
+ *       and the plan says why; a named model above the plan is replaced by that tier's model.
+ *   <li><b>Choose the model</b>: the named model, else the catalog's model for the effective tier.
+ *   <li><b>Build the chain</b>: the chosen model's deployments, then — for tier requests — the same
+ *       tier's other models, then, where both the plan and the request allow it, each lower tier's
+ *       models (fall-down). Within a model, deployments go primary → secondary → disaster recovery,
+ *       and within a role the preferred region first, then regions of the same geography, then the
+ *       rest, declaration order breaking ties.
+ *   <li><b>Filter</b>: a deployment outside the residency set is never a candidate, not even as a
+ *       fall-down; a model lacking a needed capability (vision) or whose context window cannot hold
+ *       the estimated prompt is skipped.
+ * </ol>
+ * An empty chain is a {@link Rejected} value with a reason the caller can read.
+ */
+public final class RoutingPolicy {
+
+    private final Fleet fleet;
+
+    public RoutingPolicy(Fleet fleet) {
+        this.fleet = fleet;
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public RoutePlan route(RouteRequest request) {
+        Plan plan = request.plan();
+        String requested = request.requested() == null ? "" : request.requested().trim();
+
+        Optional<Tier> requestedTier;
+        ModelSpec named = null;
+        if (requested.isEmpty()) {
+            requestedTier = Optional.empty();
+        } else {
+            requestedTier = Tier.parse(requested);
+            if (requestedTier.isEmpty()) {
+                named = fleet.catalog().model(requested).orElse(null);
+                if (named == null) {
+                    return new Rejected(Reason.UNKNOWN_MODEL,
+                            "'" + requested + "' is neither a tier (premium, standard, economy) nor a model of the catalog");
+                }
+                requestedTier = Optional.of(named.tier());
+            }
+        }
+
+        Tier effective = plan.effectiveTier(requestedTier.orElse(null));
+        Optional<String> downgrade = requestedTier.filter(t -> t.isAbove(effective))
+                .map(t -> "plan '" + plan.id() + "' allows at most " + effective.id() + "; requested " + t.id());
+        if (downgrade.isPresent()) {
+            named = null; // a named model above the plan is replaced by the effective tier's model
+        }
+        if (named == null && !fleet.catalog().hasTier(effective)) {
+            return new Rejected(Reason.NO_ELIGIBLE_DEPLOYMENT, "the catalog has no model for tier " + effective.id());
+        }
+        ModelSpec model = named != null ? named : fleet.catalog().tierModel(effective);
+
+        Filters filters = new Filters(request, fleet);
+        List<Candidate> chain = new ArrayList<>();
+        addModel(chain, model, effective, false, filters);
+        if (named == null) {
+            addOtherModelsOfTier(chain, model, effective, false, filters);
+        }
+        if (plan.fallDown() && request.allowFallDown()) {
+            for (Optional<Tier> t = effective.lower(); t.isPresent(); t = t.get().lower()) {
+                Tier lower = t.get();
+                if (!fleet.catalog().hasTier(lower)) {
+                    continue;
+                }
+                ModelSpec lowerModel = fleet.catalog().tierModel(lower);
+                addModel(chain, lowerModel, lower, true, filters);
+                addOtherModelsOfTier(chain, lowerModel, lower, true, filters);
+            }
+        }
+
+        if (chain.isEmpty()) {
+            return filters.rejection(model);
+        }
+        return new Routed(requestedTier, effective, model, downgrade, chain);
+    }
+
+    private void addOtherModelsOfTier(List<Candidate> chain, ModelSpec first, Tier tier, boolean fallDown, Filters f) {
+        for (ModelSpec other : fleet.catalog().models()) {
+            if (other.tier() == tier && !other.id().equals(first.id())) {
+                addModel(chain, other, tier, fallDown, f);
+            }
+        }
+    }
+
+    private void addModel(List<Candidate> chain, ModelSpec model, Tier tier, boolean fallDown, Filters f) {
+        if (!f.modelFits(model)) {
+            return;
+        }
+        List<Deployment> deployments = fleet.deploymentsOf(model.id());
+        int start = chain.size();
+        for (Deployment d : deployments) {
+            if (f.regionAllowed(d.region())) {
+                chain.add(new Candidate(d, model, tier, fallDown));
+            }
+        }
+        if (f.preferred != null && chain.size() - start > 1) {
+            // Stable sort of this model's slice: role first, then closeness to the preferred region.
+            chain.subList(start, chain.size()).sort((a, b) -> {
+                int byRole = a.deployment().role().compareTo(b.deployment().role());
+                return byRole != 0 ? byRole : Integer.compare(f.regionRank(a), f.regionRank(b));
+            });
+        }
+    }
+
+    /** The per-request filters, and what they removed (to explain an empty chain). */
+    private static final class Filters {
+        private final RouteRequest request;
+        private final Region preferred;
+        private final String preferredName;
+        private boolean removedByResidency;
+        private boolean removedByVision;
+        private boolean removedByContext;
+
+        Filters(RouteRequest request, Fleet fleet) {
+            this.request = request;
+            this.preferredName = request.preferredRegion();
+            this.preferred = preferredName == null ? null
+                    : fleet.region(preferredName).orElse(new Region(preferredName, Geography.US));
+        }
+
+        boolean modelFits(ModelSpec model) {
+            if (request.needsVision() && !model.supports(Capability.VISION)) {
+                removedByVision = true;
+                return false;
+            }
+            if (request.estimatedPromptTokens() >= model.contextWindow()) {
+                removedByContext = true;
+                return false;
+            }
+            return true;
+        }
+
+        boolean regionAllowed(Region region) {
+            if (!request.residency().allows(region)) {
+                removedByResidency = true;
+                return false;
+            }
+            return true;
+        }
+
+        int regionRank(Candidate c) {
+            Region r = c.deployment().region();
+            if (r.name().equals(preferredName)) {
+                return 0;
+            }
+            return r.geography() == preferred.geography() ? 1 : 2;
+        }
+
+        Rejected rejection(ModelSpec model) {
+            List<String> why = new ArrayList<>();
+            if (removedByResidency) {
+                why.add("no deployment within residency '" + request.residency().describe() + "'");
+            }
+            if (removedByVision) {
+                why.add("image input needs a vision-capable model");
+            }
+            if (removedByContext) {
+                why.add("the prompt (~" + request.estimatedPromptTokens() + " tokens) exceeds the context window");
+            }
+            if (why.isEmpty()) {
+                why.add("no deployment serves model '" + model.id() + "'");
+            }
+            Reason reason = removedByContext && !removedByResidency && !removedByVision
+                    ? Reason.PROMPT_TOO_LARGE
+                    : Reason.NO_ELIGIBLE_DEPLOYMENT;
+            return new Rejected(reason, String.join("; ", why));
+        }
+    }
+}
