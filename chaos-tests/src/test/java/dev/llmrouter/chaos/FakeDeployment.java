@@ -126,7 +126,12 @@ final class FakeDeployment implements AutoCloseable {
     }
 
     FakeDeployment flapping(double rate, long seed) {
-        return behave(new Behaviour.Flapping(rate, seed, Behaviour.unavailable()));
+        return flapping(rate, seed, Behaviour.unavailable());
+    }
+
+    /** Fails with {@code failure} at {@code rate} (seeded), else healthy. */
+    FakeDeployment flapping(double rate, long seed, Behaviour failure) {
+        return behave(new Behaviour.Flapping(rate, seed, failure));
     }
 
     FakeDeployment streamCutAfter(int contentChunks) {

@@ -48,9 +48,13 @@ final class LoadDriver {
         this.client = client;
     }
 
+    /** One client for the whole suite: its connections and threads are reused by every scenario. */
+    private static final HttpClient SHARED = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(8, daemon("chaos-http")))
+            .build();
+
     static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newFixedThreadPool(8, daemon("chaos-http"))).build();
+        return SHARED;
     }
 
     /**
@@ -62,6 +66,27 @@ final class LoadDriver {
      * @param request     the i-th request (0-based)
      */
     LoadReport run(String scenario, int clients, int requests, Duration maxDuration, IntFunction<HttpRequest> request) {
+        return run(scenario, clients, requests, maxDuration, request, () -> false);
+    }
+
+    /**
+     * Starts the load on its own threads and returns at once; the load stops when {@code stop} turns
+     * true (checked before each request), or at its bounds.
+     */
+    java.util.concurrent.CompletableFuture<LoadReport> start(String scenario, int clients, int requests,
+            Duration maxDuration, IntFunction<HttpRequest> request, java.util.function.BooleanSupplier stop) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(scenario, clients, requests, maxDuration, request, stop),
+                r -> {
+                    Thread t = new Thread(r, "chaos-load-" + scenario);
+                    t.setDaemon(true);
+                    t.start();
+                });
+    }
+
+    /** As {@link #run(String, int, int, Duration, IntFunction)}, stopping early once {@code stop} holds. */
+    LoadReport run(String scenario, int clients, int requests, Duration maxDuration, IntFunction<HttpRequest> request,
+            java.util.function.BooleanSupplier stop) {
         ExecutorService pool = Executors.newFixedThreadPool(clients, daemon("chaos-client"));
         ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
@@ -77,7 +102,7 @@ final class LoadDriver {
                     return;
                 }
                 int i;
-                while ((i = next.getAndIncrement()) < requests && System.nanoTime() - stopAt < 0) {
+                while (!stop.getAsBoolean() && (i = next.getAndIncrement()) < requests && System.nanoTime() - stopAt < 0) {
                     results.add(send(i, request.apply(i)));
                 }
             });

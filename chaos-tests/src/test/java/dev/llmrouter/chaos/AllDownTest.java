@@ -1,0 +1,89 @@
+package dev.llmrouter.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.domain.usage.UsageOutcome;
+import dev.llmrouter.domain.usage.UsageRecord;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 5, Requirements 1.4, 5.1 and 5.4: every deployment of the chain (primary, secondary,
+ * disaster recovery) answers 503, for an account with a cost quota.
+ *
+ * <p>Proves: no request is ever answered 200 or 500; once the breakers have opened, callers get 503
+ * with a {@code Retry-After} no later than the breakers' reopening; every quota reservation is
+ * released (quota used is back to its value before, nothing left reserved); the router wrote exactly
+ * one usage record per request that reached a deployment — outcome EXHAUSTED, zero tokens, zero cost —
+ * and none for requests refused by open breakers.
+ */
+@DisplayName("Scenario 5: every deployment down — 503 with Retry-After, reservations released, nothing charged")
+class AllDownTest {
+
+    Fleet fleet;
+    ChaosGateway gateway;
+
+    @BeforeEach
+    void start() {
+        fleet = Fleet.withDisasterRecovery();
+        gateway = fleet.gateway().costQuota("1.00").start();
+        fleet.add(gateway);
+    }
+
+    @AfterEach
+    void stop() {
+        fleet.close();
+    }
+
+    @Test
+    void callers_get_503_with_retry_after_and_nothing_is_charged() {
+        QuotaProbe.View before = QuotaProbe.of(gateway).view();
+        fleet.all().forEach(FakeDeployment::unavailable);
+
+        // when callers keep sending until every breaker is open, and a while after
+        LoadReport report = new LoadDriver(LoadDriver.newClient()).run("5 all down", ChaosScale.clients(2),
+                ChaosScale.requests(40), Duration.ofSeconds(30), i -> gateway.chat());
+
+        // then nothing was served and nothing answered as an internal error
+        assertThat(report.succeeded()).isZero();
+        assertThat(report.statuses().keySet()).as(report.summary()).allMatch(s -> s == 502 || s == 503);
+        // every breaker opened, and the requests after that got 503 + Retry-After
+        assertThat(gateway.deployments().values()).allSatisfy(v -> assertThat(v.breaker()).isIn("open", "half_open"));
+        var unavailable = report.results().stream().filter(r -> r.status() == 503).toList();
+        assertThat(unavailable).as(report.summary()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.header("Retry-After")).isNotNull();
+            long seconds = Long.parseLong(r.header("Retry-After"));
+            assertThat(seconds).isBetween(1L, Math.max(1, (gateway.breakers().maxOpenDuration().toMillis() + 999) / 1000));
+        });
+
+        // usage: one EXHAUSTED record, zero tokens and cost, for exactly the requests that reached a deployment
+        Set<String> reached = fleet.all().stream().flatMap(f -> f.answers().stream())
+                .map(FakeDeployment.Answer::requestId).collect(Collectors.toSet());
+        var records = Accounting.awaitRecords(gateway, reached.size());
+        assertThat(records).hasSize(reached.size()).allSatisfy(r -> {
+            assertThat(r.outcome()).isEqualTo(UsageOutcome.EXHAUSTED);
+            assertThat(r.cost().isZero()).isTrue();
+            assertThat(r.tokens()).isEqualTo(TokenUsage.NONE);
+        });
+        assertThat(records.stream().map(UsageRecord::requestId).collect(Collectors.toSet())).isEqualTo(reached);
+        assertThat(reached.size()).isLessThan(report.requests()); // the open breakers spared the rest
+
+        // the quota: every reservation released, nothing charged
+        QuotaProbe.View after = QuotaProbe.of(gateway).view();
+        assertThat(after.used()).isEqualTo(before.used());
+        assertThat(after.reserved()).isEqualTo(before.reserved());
+
+        Scorecard.add(new Scorecard.Row("5 every deployment down", report.requests(), report.successRate(),
+                "0 % (503 + Retry-After)", report.p99Millis(), 0,
+                gateway.metrics().allBreakerTransitions().size() + " breakers opened",
+                records.size() + " EXHAUSTED (cost 0) = " + reached.size() + " requests that reached a deployment",
+                after.used() + " / " + after.limit() + " (reserved " + after.reserved() + ")",
+                "statuses " + report.statuses() + "; no reservation leaked"));
+    }
+}

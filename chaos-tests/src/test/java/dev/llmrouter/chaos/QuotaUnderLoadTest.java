@@ -1,0 +1,97 @@
+package dev.llmrouter.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.usage.UsageOutcome;
+import dev.llmrouter.domain.usage.UsageRecord;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 10, Requirements 5.1 and 5.4, Properties 15 and 17 under real concurrency: 64 callers of one
+ * account with a tight monthly cost quota, against a primary that resets 30 % of its connections and a
+ * secondary that answers 15 % of its calls with 503 (a healthy disaster-recovery deployment behind).
+ *
+ * <p>Proves: settled spend never exceeds the quota (the usage records' total and the quota store's
+ * used amount, which agree), and nothing is left reserved once the load is over; the quota really bit
+ * (callers got 429 insufficient_quota, and those requests never reached a deployment); usage records
+ * with outcome SUCCESS equal the successful upstream calls in the deployments' journals, one each, at
+ * the deployment that answered; every 200 has exactly one record, charged one answer's price even when
+ * it was served after a fallback.
+ */
+@DisplayName("Scenario 10: 64 clients, faults and a tight quota — never overspent, nothing lost or double counted")
+class QuotaUnderLoadTest {
+
+    static final String QUOTA_USD = "0.002";
+
+    Fleet fleet;
+    ChaosGateway gateway;
+
+    @BeforeEach
+    void start() {
+        fleet = Fleet.withDisasterRecovery();
+        gateway = fleet.gateway().costQuota(QUOTA_USD).start();
+        fleet.add(gateway);
+    }
+
+    @AfterEach
+    void stop() {
+        fleet.close();
+    }
+
+    @Test
+    void quota_holds_and_every_success_is_recorded_once() {
+        Money limit = Money.ofUsd(QUOTA_USD);
+        fleet.primary.flapping(0.3, 11L, new Behaviour.Broken(Fault.CONNECTION_RESET_BY_PEER));
+        fleet.secondary.flapping(0.15, 13L, Behaviour.unavailable());
+
+        LoadReport report = new LoadDriver(LoadDriver.newClient()).run("10 quota under load", ChaosScale.clients(64),
+                // enough requests to spend the quota several times over
+                ChaosScale.requests(1_200), ChaosScale.duration(Duration.ofSeconds(60)), i -> gateway.chat());
+
+        // callers: served or refused for quota; nothing else
+        assertThat(report.statuses().keySet()).as(report.summary()).isSubsetOf(200, 429);
+        var refused = report.results().stream().filter(r -> r.status() == 429).toList();
+        assertThat(refused).as("the quota bit").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.body()).contains("insufficient_quota"));
+        // usage records: every SUCCESS is one upstream success, at the deployment that answered, charged once
+        var records = Accounting.awaitRecords(gateway, report.succeeded());
+        Accounting.assertSuccessesMatchUpstream(records, fleet);
+        assertThat(Accounting.count(records, UsageOutcome.SUCCESS)).isEqualTo(report.succeeded());
+        Map<String, UsageRecord> byId = records.stream()
+                .collect(Collectors.toMap(UsageRecord::requestId, Function.identity()));
+        assertThat(report.results().stream().filter(LoadDriver.Result::ok)).allSatisfy(r -> {
+            UsageRecord rec = byId.get(r.header("x-request-id"));
+            assertThat(rec).as("record of %s", r.header("x-request-id")).isNotNull();
+            assertThat(rec.outcome()).isEqualTo(UsageOutcome.SUCCESS);
+            assertThat(rec.deployment()).isEqualTo(r.header("x-router-deployment"));
+        });
+        // refused requests never reached a deployment
+        Set<String> reached = fleet.all().stream().flatMap(f -> f.answers().stream())
+                .map(FakeDeployment.Answer::requestId).collect(Collectors.toSet());
+        assertThat(refused).noneSatisfy(r -> assertThat(reached).contains(r.header("x-request-id")));
+        // never overspent: the records' total and the quota store agree, and stay within the limit
+        Money spent = Accounting.totalCost(records);
+        assertThat(spent.exceeds(limit)).as("spent %s of %s", spent.toUsdString(), limit.toUsdString()).isFalse();
+        QuotaProbe.View quota = QuotaProbe.of(gateway).view();
+        assertThat(quota.used()).isEqualTo(spent.toUsdString());
+        assertThat(Money.ofUsd(quota.reserved()).isZero()).as("left reserved").isTrue();
+
+        Scorecard.add(new Scorecard.Row("10 64 clients, faults, tight quota", report.requests(), report.successRate(),
+                "200 or 429 only", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
+                gateway.metrics().allBreakerTransitions().toString(),
+                Accounting.count(records, UsageOutcome.SUCCESS) + " SUCCESS = " + fleet.successfulCalls()
+                        + " upstream 200s = " + report.succeeded() + " callers' 200s",
+                spent.toUsdString() + " / " + limit.toUsdString() + " USD (reserved " + quota.reserved() + ")",
+                refused.size() + " refused for quota, none reached a deployment"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.llmrouter.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 2, Requirement 1.5: a primary that answers every call with 429 and a retry-after, in
+ * Azure's {@code retry-after-ms} form and in the HTTP {@code Retry-After} (seconds) form.
+ *
+ * <p>Proves from WireMock's request journal: no call reaches the throttled deployment before the time
+ * it asked for has passed — consecutive arrivals are either part of one burst already in flight when
+ * the 429 came back, or at least the retry-after apart; the deployment is called again once it has
+ * passed (honoured, not abandoned); every request is served by the secondary meanwhile; and a 429 is
+ * no evidence of ill health: the primary's breaker stays closed.
+ */
+@DisplayName("Scenario 2: 429 with retry-after — no call before that time, all served, breaker closed")
+class ThrottlingTest {
+
+    /** Requests already admitted to the primary when its 429 came back arrive within this of each other. */
+    static final Duration IN_FLIGHT = Duration.ofMillis(25);
+
+    Fleet fleet;
+    ChaosGateway gateway;
+
+    @BeforeEach
+    void start() {
+        fleet = Fleet.primaryAndSecondary();
+        gateway = fleet.gateway().start();
+        fleet.add(gateway);
+    }
+
+    @AfterEach
+    void stop() {
+        fleet.close();
+    }
+
+    @Test
+    void retry_after_ms_is_honoured() {
+        run("2a 429 retry-after-ms 400", Duration.ofMillis(400), Behaviour.RetryAfterStyle.MILLIS,
+                ChaosScale.duration(Duration.ofMillis(1_700)));
+    }
+
+    @Test
+    void retry_after_seconds_is_honoured() {
+        run("2b 429 Retry-After 1 s", Duration.ofSeconds(1), Behaviour.RetryAfterStyle.SECONDS,
+                ChaosScale.duration(Duration.ofMillis(2_600)));
+    }
+
+    private void run(String scenario, Duration retryAfter, Behaviour.RetryAfterStyle style, Duration length) {
+        // given a primary that throttles every call
+        fleet.primary.throttled(retryAfter, style);
+
+        // when callers keep sending for a while
+        LoadReport report = new LoadDriver(LoadDriver.newClient()).run(scenario, ChaosScale.clients(4),
+                ChaosScale.requests(100_000), length, i -> gateway.chat());
+
+        // then every request was served
+        assertThat(report.succeeded()).as(report.summary()).isEqualTo(report.requests());
+        // and the journal shows no call inside any cooldown
+        List<Instant> arrivals = fleet.primary.requestTimes();
+        int bursts = 1;
+        Duration longest = Duration.ZERO;
+        for (int i = 1; i < arrivals.size(); i++) {
+            Duration gap = Duration.between(arrivals.get(i - 1), arrivals.get(i));
+            if (gap.compareTo(IN_FLIGHT) > 0) {
+                assertThat(gap).as("gap before call %d to the throttled primary (arrivals %s)", i, arrivals)
+                        .isGreaterThanOrEqualTo(retryAfter.minusMillis(1)); // the journal keeps milliseconds
+                // honoured, not abandoned: called again once the cooldown is over, under continuous load
+                assertThat(gap).isLessThan(retryAfter.plusSeconds(1));
+                longest = longest.compareTo(gap) < 0 ? gap : longest;
+                bursts++;
+            }
+        }
+        long expectedBursts = length.toMillis() / (retryAfter.toMillis() + 1_000);
+        assertThat(bursts).as("the primary was tried again after each cooldown").isGreaterThanOrEqualTo(
+                (int) Math.max(2, expectedBursts));
+        assertThat(fleet.primary.successfulCalls()).isZero();
+        // a 429 is not a health failure
+        ChaosGateway.DeploymentView primary = gateway.deployment(Fleet.PRIMARY);
+        assertThat(primary.breaker()).isEqualTo("closed");
+        assertThat(primary.recentFailures()).isZero();
+        assertThat(gateway.transitions(Fleet.PRIMARY)).isEmpty();
+        // one record per request, the successes matching the secondary's answers
+        var records = Accounting.awaitRecords(gateway, report.requests());
+        Accounting.assertSuccessesMatchUpstream(records, fleet);
+
+        Scorecard.add(new Scorecard.Row(scenario, report.requests(), report.successRate(), "100 %",
+                report.p99Millis(), report.fallbacks(Fleet.PRIMARY), "0 (429 is not a failure)",
+                records.size() + " SUCCESS = " + fleet.successfulCalls() + " upstream 200s", "-",
+                arrivals.size() + " calls to the primary in " + bursts + " bursts, each ≥ " + retryAfter.toMillis()
+                        + " ms after the last 429 (longest gap " + longest.toMillis() + " ms)"));
+    }
+}
