@@ -78,6 +78,7 @@ class AllDownTest {
         QuotaProbe.View after = QuotaProbe.of(gateway).view();
         assertThat(after.used()).isEqualTo(before.used());
         assertThat(after.reserved()).isEqualTo(before.reserved());
+        assertThat(after.outstanding()).as("reservations never settled or released").isZero();
 
         Scorecard.add(new Scorecard.Row("5 every deployment down", report.requests(), report.successRate(),
                 "0 % (503 + Retry-After)", report.p99Millis(), 0,

@@ -160,6 +160,14 @@ final class FakeDeployment implements AutoCloseable {
         return requests().stream().map(r -> r.getLoggedDate().toInstant()).toList();
     }
 
+    /** One arrival in the journal: when, and the gateway's request id ({@code x-ms-client-request-id}). */
+    record Arrival(Instant at, String requestId) {}
+
+    List<Arrival> arrivals() {
+        return requests().stream().map(r -> new Arrival(r.getLoggedDate().toInstant(),
+                r.containsHeader("x-ms-client-request-id") ? r.getHeader("x-ms-client-request-id") : "")).toList();
+    }
+
     int requestCount() {
         return server.getAllServeEvents().size();
     }

@@ -27,7 +27,8 @@ import java.util.function.IntFunction;
 final class LoadDriver {
 
     /** One request's fate, as the caller saw it. */
-    record Result(int index, int status, long startNanos, long latencyNanos, HttpResponse<String> response, Throwable error) {
+    record Result(int index, int status, java.time.Instant sentAt, long startNanos, long latencyNanos,
+                  HttpResponse<String> response, Throwable error) {
 
         boolean ok() {
             return status == 200;
@@ -126,15 +127,16 @@ final class LoadDriver {
 
     /** One request, synchronously, on the calling thread. */
     Result send(int index, HttpRequest request) {
+        java.time.Instant sentAt = java.time.Instant.now();
         long t0 = System.nanoTime();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Result(index, response.statusCode(), t0, System.nanoTime() - t0, response, null);
+            return new Result(index, response.statusCode(), sentAt, t0, System.nanoTime() - t0, response, null);
         } catch (IOException e) {
-            return new Result(index, -1, t0, System.nanoTime() - t0, null, e);
+            return new Result(index, -1, sentAt, t0, System.nanoTime() - t0, null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(index, -1, t0, System.nanoTime() - t0, null, e);
+            return new Result(index, -1, sentAt, t0, System.nanoTime() - t0, null, e);
         }
     }
 

@@ -85,6 +85,7 @@ class QuotaUnderLoadTest {
         QuotaProbe.View quota = QuotaProbe.of(gateway).view();
         assertThat(quota.used()).isEqualTo(spent.toUsdString());
         assertThat(Money.ofUsd(quota.reserved()).isZero()).as("left reserved").isTrue();
+        assertThat(quota.outstanding()).as("reservations never settled or released").isZero();
 
         Scorecard.add(new Scorecard.Row("10 64 clients, faults, tight quota", report.requests(), report.successRate(),
                 "200 or 429 only", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),

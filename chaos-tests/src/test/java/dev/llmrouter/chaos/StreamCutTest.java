@@ -51,9 +51,11 @@ class StreamCutTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-router-deployment")).isEqualTo(Fleet.PRIMARY);
         String body = r.body();
-        assertThat(body).contains(" word0", " word1", " word2").doesNotContain("data: [DONE]");
-        String lastEvent = body.strip().substring(body.strip().lastIndexOf("data: "));
-        assertThat(lastEvent).startsWith("data: {\"error\"");
+        assertThat(body).contains(" word0", " word1", " word2");
+        assertThat(endsWithDone(body)).isFalse();
+        String[] events = body.strip().split("\n\n");
+        String lastEvent = events[events.length - 1];
+        assertThat(lastEvent).startsWith("data: {\"error\"").contains("stream_interrupted");
         // no fallback after content was sent
         assertThat(fleet.secondary.requestCount()).isZero();
         // usage: the tokens that were sent, as STREAM_INTERRUPTED, at the primary
@@ -70,8 +72,8 @@ class StreamCutTest {
         // and under load, cut streams open the breaker, after which streams are served whole by the secondary
         LoadReport load = driver.run("7a streams cut after 3 chunks", ChaosScale.clients(4), ChaosScale.requests(40),
                 Duration.ofSeconds(30), i -> gateway.chat(true, Map.of()));
-        long cut = load.count(x -> x.ok() && !x.body().contains("data: [DONE]"));
-        long whole = load.count(x -> x.ok() && x.body().endsWith("data: [DONE]\n\n"));
+        long cut = load.count(x -> x.ok() && !endsWithDone(x.body()));
+        long whole = load.count(x -> x.ok() && endsWithDone(x.body()));
         assertThat(cut + whole).as(load.summary()).isEqualTo(load.requests());
         assertThat(cut + 1).isEqualTo(fleet.primary.answersOf(FakeDeployment.Kind.STREAM_CUT));
         assertThat(whole).isEqualTo(fleet.secondary.successfulCalls()).isPositive();
@@ -88,6 +90,11 @@ class StreamCutTest {
                 (cut + 1) + " STREAM_INTERRUPTED (≥ " + sent + " tokens each) = " + (cut + 1) + " cut streams; "
                         + whole + " SUCCESS = " + whole + " whole streams",
                 "-", "error event ends a cut stream, tokens sent are metered, breaker counts it"));
+    }
+
+    /** A stream that ended properly: its last event is {@code data: [DONE]}. */
+    static boolean endsWithDone(String sse) {
+        return sse.endsWith("data: [DONE]\n\n");
     }
 
     @Test
