@@ -62,6 +62,8 @@ class AllDownTest {
             assertThat(seconds).isBetween(1L, Math.max(1, (gateway.breakers().maxOpenDuration().toMillis() + 999) / 1000));
         });
 
+        long withRetryAfter = report.count(r -> r.header("Retry-After") != null);
+
         // usage: one EXHAUSTED record, zero tokens and cost, for exactly the requests that reached a deployment
         Set<String> reached = fleet.all().stream().flatMap(f -> f.answers().stream())
                 .map(FakeDeployment.Answer::requestId).collect(Collectors.toSet());
@@ -84,7 +86,7 @@ class AllDownTest {
                 "0 % (503 + Retry-After)", report.p99Millis(), 0,
                 gateway.metrics().allBreakerTransitions().size() + " breakers opened",
                 records.size() + " EXHAUSTED (cost 0) = " + reached.size() + " requests that reached a deployment",
-                after.used() + " / " + after.limit() + " (reserved " + after.reserved() + ")",
-                "statuses " + report.statuses() + "; no reservation leaked"));
+                after.used() + " / " + after.limit() + " USD (reserved " + after.reserved() + ")",
+                "statuses " + report.statuses() + " (" + withRetryAfter + " with Retry-After); no reservation leaked"));
     }
 }

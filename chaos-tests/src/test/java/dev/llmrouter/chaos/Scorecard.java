@@ -45,7 +45,7 @@ final class Scorecard {
     static synchronized void add(Row row) {
         ROWS.removeIf(r -> r.scenario().equals(row.scenario()));
         ROWS.add(row);
-        ROWS.sort(java.util.Comparator.comparing(r -> scenarioNumber(r.scenario())));
+        ROWS.sort(java.util.Comparator.<Row>comparingInt(r -> scenarioNumber(r.scenario())).thenComparing(Row::scenario));
         write();
     }
 

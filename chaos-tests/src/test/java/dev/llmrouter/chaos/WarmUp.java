@@ -23,7 +23,7 @@ final class WarmUp {
         try (FakeDeployment fake = FakeDeployment.start("warm-up", ChaosGateway.MODEL);
              ChaosGateway gateway = ChaosGateway.builder().deployment("warm-up", "eastus", "primary", fake).startCold()) {
             HttpClient http = LoadDriver.newClient();
-            new LoadDriver(http).run("warm-up", 4, 200, Duration.ofSeconds(20),
+            new LoadDriver(http).run("warm-up", 4, 80, Duration.ofSeconds(20),
                     i -> gateway.chat(i % 4 == 0, java.util.Map.of()));
         }
     }
