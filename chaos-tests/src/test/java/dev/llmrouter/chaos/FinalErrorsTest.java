@@ -52,9 +52,12 @@ class FinalErrorsTest {
 
         // then every caller got the deployment's 400 with its code
         assertThat(filtered.statuses()).as(filtered.summary()).containsOnlyKeys(400);
-        assertThat(filtered.results()).allSatisfy(r -> assertThat(r.body()).contains("content_filter"));
+        // with the deployment's own error: its code and the content-filter results the caller needs
+        assertThat(filtered.results()).allSatisfy(r -> assertThat(r.body())
+                .contains("\"code\":\"content_filter\"", "ResponsibleAIPolicyViolation", "\"violence\""));
         assertThat(tooLong.statuses()).as(tooLong.summary()).containsOnlyKeys(400);
-        assertThat(tooLong.results()).allSatisfy(r -> assertThat(r.body()).contains("context_length_exceeded"));
+        assertThat(tooLong.results()).allSatisfy(r -> assertThat(r.body())
+                .contains("\"code\":\"context_length_exceeded\"", "maximum context length is 8192 tokens"));
         // no fallback: the secondary never saw a request, the primary saw each exactly once
         assertThat(fleet.secondary.requestCount()).isZero();
         assertThat(fleet.primary.requestCount()).isEqualTo(2 * perKind);
