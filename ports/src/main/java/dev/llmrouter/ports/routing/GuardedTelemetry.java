@@ -1,6 +1,7 @@
 package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
@@ -23,6 +24,24 @@ final class GuardedTelemetry implements RouterTelemetry {
             delegate.attempt(model, attempt);
         } catch (RuntimeException e) {
             swallow("attempt", e);
+        }
+    }
+
+    @Override
+    public void attempt(String model, ChatOperation operation, Attempt attempt) {
+        try {
+            delegate.attempt(model, operation, attempt);
+        } catch (RuntimeException e) {
+            swallow("attempt", e);
+        }
+    }
+
+    @Override
+    public void requestCompleted(UsageRecord record, int fallbacks, ChatOperation operation) {
+        try {
+            delegate.requestCompleted(record, fallbacks, operation);
+        } catch (RuntimeException e) {
+            swallow("requestCompleted", e);
         }
     }
 

@@ -252,7 +252,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
     private void report(Flight f, List<Tried> tried) {
         for (Tried t : tried) {
-            telemetry.attempt(t.candidate().model().id(), t.attempt());
+            telemetry.attempt(t.candidate().model().id(), f.request().operation(), t.attempt());
         }
     }
 
@@ -271,7 +271,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
         Set<String> deployments = new HashSet<>();
         tried.forEach(t -> deployments.add(t.attempt().deployment().value()));
-        telemetry.requestCompleted(record, Math.max(0, deployments.size() - 1));
+        telemetry.requestCompleted(record, Math.max(0, deployments.size() - 1), f.request().operation());
     }
 
     // ---- streams ---------------------------------------------------------------------------------
