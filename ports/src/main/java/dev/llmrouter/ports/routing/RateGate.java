@@ -3,6 +3,7 @@ package dev.llmrouter.ports.routing;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.RateLimitStatus;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What the router needs of per-account rate limits (Requirement 5.5): one request and its estimated
@@ -24,7 +25,14 @@ public interface RateGate {
 
         record Allowed(RateLimitStatus status) implements Verdict {}
 
-        /** Not admitted; {@code retryAfter} is exact (trying earlier is refused again). */
-        record Limited(String message, Duration retryAfter, RateLimitStatus status) implements Verdict {}
+        /**
+         * Not admitted. {@code retryAfter} is exact (trying earlier is refused again); empty when no
+         * wait would help (the request alone is larger than a per-minute limit).
+         */
+        record Limited(String message, Optional<Duration> retryAfter, RateLimitStatus status) implements Verdict {
+            public Limited {
+                retryAfter = retryAfter == null ? Optional.empty() : retryAfter;
+            }
+        }
     }
 }

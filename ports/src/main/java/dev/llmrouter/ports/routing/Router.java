@@ -205,7 +205,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         long rateTokens = Math.addExact(f.estimate(first.encoding()).expectedTokens(), f.outputCap(first));
         RateGate.Verdict verdict = rates.admit(command.caller(), rateTokens, ticker.getAsLong());
         if (verdict instanceof RateGate.Verdict.Limited limited) {
-            return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), Optional.of(limited.retryAfter())),
+            return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), limited.retryAfter()),
                     limited.status());
         }
         f.rateLimit = verdict.status();
@@ -337,15 +337,18 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         Money cost = c.model().pricing().costOf(usage);
         f.hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
         List<Tried> tried = new ArrayList<>(ok.tried());
+        // The breaker judges the deployment by how fast it started answering, not by how long the
+        // caller chose to read: a long stream is not a slow call.
+        Duration untilFirstContent = ok.took();
         if (broken != null) {
-            executor.recordFailure(c, broken, took);
+            executor.recordFailure(c, broken, untilFirstContent);
             Tried last = tried.remove(tried.size() - 1);
             tried.add(new Tried(c, new Attempt(last.attempt().deployment(), last.attempt().region(),
                     Attempt.Outcome.FAILED, Optional.of(broken), took)));
         } else if (callerGone) {
-            executor.recordNeutral(c, took);
+            executor.recordNeutral(c, untilFirstContent);
         } else {
-            executor.recordSuccess(c, took);
+            executor.recordSuccess(c, untilFirstContent);
         }
         report(f, tried);
         List<Attempt> attempts = tried.stream().map(Tried::attempt).toList();

@@ -116,7 +116,7 @@ class AdmissionTest {
         RateLimitStatus status = new RateLimitStatus(20, 0, Duration.ofSeconds(12), 40_000, 100, Duration.ofSeconds(12));
         h.builder.rateLimits((caller, tokens, now) -> {
             seen[0] = tokens;
-            return new RateGate.Verdict.Limited("20 requests per minute", Duration.ofSeconds(12), status);
+            return new RateGate.Verdict.Limited("20 requests per minute", java.util.Optional.of(Duration.ofSeconds(12)), status);
         });
         ChatRequest request = ChatRequest.chat(BODY).withMaxOutputTokens(50);
 

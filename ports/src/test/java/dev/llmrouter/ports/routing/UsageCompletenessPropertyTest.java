@@ -74,7 +74,7 @@ class UsageCompletenessPropertyTest {
         Router router = Router.builder().fleet(fleet).endpoint(endpoint).clock(clock).ticker(clock.ticker())
                 .retry(RetrySettings.defaults().withoutBackoff()).ledger(ledger).health(health).quota(quota)
                 .rateLimits((caller, tokens, now) -> rateLimited[0]
-                        ? new RateGate.Verdict.Limited("slow down", Duration.ofSeconds(3), RateLimitStatus.UNLIMITED)
+                        ? new RateGate.Verdict.Limited("slow down", java.util.Optional.of(Duration.ofSeconds(3)), RateLimitStatus.UNLIMITED)
                         : new RateGate.Verdict.Allowed(RateLimitStatus.UNLIMITED))
                 .build();
         Caller caller = new Caller("acct-1", Fixtures.enterprisePlan(), "alice", "summarize");
