@@ -212,6 +212,32 @@ public final class FallbackExecutor {
         return Optional.ofNullable(earliest);
     }
 
+    /**
+     * The same-deployment retry policy for a request with {@code remainingNanos} left: retries only
+     * kinds that are {@code retryableSameDeployment()}; backoff from {@code backoffMin} doubling to
+     * {@code backoffMax} with jitter; Failsafe's max duration is what is left of the deadline, so no
+     * backoff outlasts it; when not even {@code backoffMin} fits, no retry at all.
+     */
+    static <T> RetryPolicy<T> retryPolicy(RetrySettings settings, long remainingNanos) {
+        RetryPolicyBuilder<T> b = RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment());
+        Duration min = settings.backoffMin();
+        int retries = settings.sameDeploymentRetries();
+        if (!min.isZero()) {
+            if (remainingNanos <= min.toNanos()) {
+                retries = 0;
+            } else {
+                // Failsafe wants max > min; equal bounds mean a fixed delay.
+                b.withBackoff(min, settings.backoffMax().compareTo(min) > 0 ? settings.backoffMax() : min.plusNanos(1));
+                if (settings.jitter() > 0) {
+                    b.withJitter(settings.jitter());
+                }
+                b.withMaxDuration(Duration.ofNanos(remainingNanos));
+            }
+        }
+        return b.withMaxRetries(retries).build();
+    }
+
     /** A retry on the same deployment was not made: the deadline passed or the breaker refused it. */
     private static final class SkippedRetry extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -258,23 +284,7 @@ public final class FallbackExecutor {
         }
 
         private RetryPolicy<T> policy() {
-            long remaining = deadlineNanos - ticker.getAsLong();
-            RetryPolicyBuilder<T> b = RetryPolicy.<T>builder()
-                    .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment());
-            Duration min = settings.backoffMin();
-            int retries = settings.sameDeploymentRetries();
-            if (!min.isZero()) {
-                if (remaining <= min.toNanos()) {
-                    retries = 0; // not even the shortest backoff fits before the deadline
-                } else {
-                    b.withBackoff(min, settings.backoffMax().compareTo(min) > 0 ? settings.backoffMax() : min.plusNanos(1));
-                    if (settings.jitter() > 0) {
-                        b.withJitter(settings.jitter());
-                    }
-                    b.withMaxDuration(Duration.ofNanos(remaining));
-                }
-            }
-            return b.withMaxRetries(retries).build();
+            return retryPolicy(settings, deadlineNanos - ticker.getAsLong());
         }
 
         private T attempt(int index) {
