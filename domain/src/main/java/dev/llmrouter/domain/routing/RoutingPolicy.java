@@ -99,7 +99,8 @@ public final class RoutingPolicy {
         if (chain.isEmpty()) {
             return filters.rejection(model);
         }
-        return new Routed(requestedTier, effective, model, downgrade, chain);
+        // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
+        return new Routed(requestedTier, effective, chain.get(0).model(), downgrade, chain);
     }
 
     private void addOtherModelsOfTier(List<Candidate> chain, ModelSpec first, Tier tier, boolean fallDown, Filters f) {
