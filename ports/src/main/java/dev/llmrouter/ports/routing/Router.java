@@ -197,8 +197,12 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 command.preferredRegion(), command.residency(), command.request().needsVision(),
                 f.estimate(guessEncoding(command)).expectedTokens(), command.allowFallDown()));
         if (plan instanceof RoutePlan.Rejected rejected) {
-            return refuse(Refusal.of(Refusal.Reason.valueOf(rejected.reason().name()), rejected.message()),
-                    RateLimitStatus.UNLIMITED);
+            Refusal.Reason reason = switch (rejected.reason()) {
+                case UNKNOWN_MODEL -> Refusal.Reason.UNKNOWN_MODEL;
+                case NO_ELIGIBLE_DEPLOYMENT -> Refusal.Reason.NO_ELIGIBLE_DEPLOYMENT;
+                case PROMPT_TOO_LARGE -> Refusal.Reason.PROMPT_TOO_LARGE;
+            };
+            return refuse(Refusal.of(reason, rejected.message()), RateLimitStatus.UNLIMITED);
         }
         f.routed = (RoutePlan.Routed) plan;
         ModelSpec first = f.routed.candidates().get(0).model();
