@@ -31,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code resilience4j}: {@code CircuitBreaker.ofDefaults("x")}, {@code tryAcquirePermission()},
  *       {@code onSuccess(0, NANOSECONDS)}.</li>
  * </ul>
+ * The {@code ...Mixed} variants fail one call in ten (10 %, below every breaker's 50 % threshold, so
+ * they stay closed): a healthy-but-imperfect deployment, where each breaker's window really changes
+ * (ours then allocates its new immutable state; with only successes its full window of successes is
+ * left as it is and nothing is allocated).
  * Every breaker is built once per trial; the measured loop allocates only what the breakers
  * themselves allocate (see {@code -prof gc}).
  *
@@ -56,6 +60,8 @@ public class BreakerBenchmark {
     private dev.failsafe.CircuitBreaker<Object> failsafe;
     private io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4j;
     private long epochMinusNanoTime;
+    private int calls;
+    private static final Exception FAILURE = new Exception("upstream 503", null, false, false) { };
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -84,6 +90,39 @@ public class BreakerBenchmark {
     public boolean failsafe() {
         boolean permitted = failsafe.tryAcquirePermit();
         failsafe.recordSuccess();
+        return permitted;
+    }
+
+    @Benchmark
+    public boolean llmRouterMixed() {
+        boolean permitted = ours.tryAcquirePermission(NOW);
+        if (++calls % 10 == 0) {
+            ours.onFailure(DURATION_NANOS, NOW);
+        } else {
+            ours.onSuccess(DURATION_NANOS, NOW);
+        }
+        return permitted;
+    }
+
+    @Benchmark
+    public boolean failsafeMixed() {
+        boolean permitted = failsafe.tryAcquirePermit();
+        if (++calls % 10 == 0) {
+            failsafe.recordFailure();
+        } else {
+            failsafe.recordSuccess();
+        }
+        return permitted;
+    }
+
+    @Benchmark
+    public boolean resilience4jMixed() {
+        boolean permitted = resilience4j.tryAcquirePermission();
+        if (++calls % 10 == 0) {
+            resilience4j.onError(0, TimeUnit.NANOSECONDS, FAILURE);
+        } else {
+            resilience4j.onSuccess(0, TimeUnit.NANOSECONDS);
+        }
         return permitted;
     }
 

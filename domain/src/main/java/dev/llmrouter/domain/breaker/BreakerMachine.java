@@ -93,6 +93,9 @@ public final class BreakerMachine {
             return new Step(closed, true, Optional.empty());
         }
         SlidingWindow window = closed.window().record(isFailure(event), nowNanos);
+        if (window == closed.window()) {
+            return new Step(closed, false, Optional.empty());
+        }
         if (!window.exceeds(config.minimumCalls(), config.failureRateThreshold())) {
             return new Step(new BreakerState.Closed(window), false, Optional.empty());
         }

@@ -26,7 +26,9 @@ package dev.llmrouter.domain.breaker;
  * The breaker's state is one immutable value swapped by compare-and-set, so the window is part of that
  * value. Recording returns a new window object; the array is shared between versions and copied only
  * when a record changes it (a count window whose overwritten bit already equals the new outcome, e.g.
- * a run of successes, copies nothing). Arrays are never written after a window is published.
+ * a run of successes, copies nothing). A full count window of successes is returned as it is for one
+ * more success, so a healthy deployment's calls allocate nothing. Arrays are never written after a
+ * window is published.
  */
 public abstract sealed class SlidingWindow permits SlidingWindow.CountWindow, SlidingWindow.TimeWindow {
 
@@ -91,6 +93,12 @@ public abstract sealed class SlidingWindow permits SlidingWindow.CountWindow, Sl
 
         @Override
         public SlidingWindow record(boolean failed, long nowNanos) {
+            if (!failed && failures == 0 && calls == size) {
+                // A full window of successes: every bit is 0, so where head points no longer matters
+                // and one more success leaves the window exactly as it is. The healthy steady state
+                // thus allocates nothing (and the breaker skips its compare-and-set).
+                return this;
+            }
             int word = head >>> 6;
             long mask = 1L << (head & 63);
             boolean outgoing = (bits[word] & mask) != 0; // an unwritten slot reads 0: nothing to subtract

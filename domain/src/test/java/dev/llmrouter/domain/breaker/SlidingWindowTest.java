@@ -45,6 +45,32 @@ class SlidingWindowTest {
     }
 
     @Test
+    void aFullWindowOfSuccessesIsUnchangedByOneMore() {
+        SlidingWindow window = SlidingWindow.empty(WindowSpec.lastCalls(20));
+        for (int i = 0; i < 20; i++) {
+            window = window.record(false, 0);
+        }
+        assertThat(window.record(false, 0)).isSameAs(window);
+        // and a failure after it still counts from the right place
+        SlidingWindow failed = window.record(true, 0);
+        assertThat(failed.calls()).isEqualTo(20);
+        assertThat(failed.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aHealthyBreakerDoesNotChangeStateOnSuccess() {
+        CircuitBreaker breaker = new CircuitBreaker(dev.llmrouter.domain.deployment.DeploymentId.of("d"),
+                BreakerConfig.defaults());
+        for (int i = 0; i < 20; i++) {
+            breaker.onSuccess(0, 0);
+        }
+        BreakerState steady = breaker.state();
+        breaker.tryAcquirePermission(0);
+        breaker.onSuccess(0, 0);
+        assertThat(breaker.state()).isSameAs(steady);
+    }
+
+    @Test
     void aTimeWindowDropsWholeBucketsOlderThanItsSpan() {
         // given a 10 s window: ten 1 s buckets
         SlidingWindow window = SlidingWindow.empty(WindowSpec.lastDuration(Duration.ofSeconds(10)));
