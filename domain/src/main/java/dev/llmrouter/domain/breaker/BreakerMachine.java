@@ -99,6 +99,12 @@ public final class BreakerMachine {
         if (!window.exceeds(config.minimumCalls(), config.failureRateThreshold())) {
             return new Step(new BreakerState.Closed(window), false, Optional.empty());
         }
+        return opened(closed, window, nowNanos);
+    }
+
+    // Transitions are built apart from the per-call paths so that those stay small enough to inline
+    // into the caller, where the Step and the event record need no allocation.
+    private Step opened(BreakerState.Closed closed, SlidingWindow window, long nowNanos) {
         long openNanos = config.openDurationNanos(0);
         String reason = "failure rate " + (window.failures() * 100L / window.calls()) + "% (" + window.failures()
                 + "/" + window.calls() + " calls) reached the threshold of " + config.failureRateThreshold()
@@ -111,6 +117,10 @@ public final class BreakerMachine {
         if (!(event instanceof BreakerEvent.PermitRequest) || nowNanos < open.untilNanos()) {
             return new Step(open, false, Optional.empty());
         }
+        return halfOpened(open, nowNanos);
+    }
+
+    private Step halfOpened(BreakerState.Open open, long nowNanos) {
         String reason = "open duration of " + Duration.ofNanos(open.untilNanos() - open.openedAtNanos())
                 + " elapsed; admitting up to " + config.halfOpenProbes() + " probes";
         return transition(open, new BreakerState.HalfOpen(1, 0, open.reopens()), true, nowNanos, reason);
@@ -128,20 +138,28 @@ public final class BreakerMachine {
             return new Step(half, false, Optional.empty()); // no probe outstanding: a late result
         }
         if (isFailure(event)) {
-            int reopens = half.reopens() == Integer.MAX_VALUE ? Integer.MAX_VALUE : half.reopens() + 1;
-            long openNanos = config.openDurationNanos(reopens);
-            String reason = (event instanceof BreakerEvent.Failure ? "probe failed" : "probe was slow ("
-                    + Duration.ofNanos(((BreakerEvent.Success) event).durationNanos()) + ")")
-                    + "; reopened for " + Duration.ofNanos(openNanos);
-            return transition(half, new BreakerState.Open(nowNanos, saturatedAdd(nowNanos, openNanos), reopens),
-                    false, nowNanos, reason);
+            return reopened(half, event, nowNanos);
         }
         int succeeded = half.probesSucceeded() + 1;
         if (succeeded < config.halfOpenProbes()) {
             return new Step(new BreakerState.HalfOpen(half.probesAdmitted(), succeeded, half.reopens()), false,
                     Optional.empty());
         }
-        return transition(half, initial, false, nowNanos, "all " + succeeded + " probes succeeded");
+        return closedByProbes(half, nowNanos);
+    }
+
+    private Step closedByProbes(BreakerState.HalfOpen half, long nowNanos) {
+        return transition(half, initial, false, nowNanos, "all " + config.halfOpenProbes() + " probes succeeded");
+    }
+
+    private Step reopened(BreakerState.HalfOpen half, BreakerEvent event, long nowNanos) {
+        int reopens = half.reopens() == Integer.MAX_VALUE ? Integer.MAX_VALUE : half.reopens() + 1;
+        long openNanos = config.openDurationNanos(reopens);
+        String reason = (event instanceof BreakerEvent.Failure ? "probe failed" : "probe was slow ("
+                + Duration.ofNanos(((BreakerEvent.Success) event).durationNanos()) + ")")
+                + "; reopened for " + Duration.ofNanos(openNanos);
+        return transition(half, new BreakerState.Open(nowNanos, saturatedAdd(nowNanos, openNanos), reopens),
+                false, nowNanos, reason);
     }
 
     private Step transition(BreakerState from, BreakerState to, boolean permitted, long nowNanos, String reason) {
