@@ -67,32 +67,59 @@ public final class BreakerMachine {
         return initial;
     }
 
-    /** Whether an outcome of this kind and duration counts as a failure. */
-    public boolean isFailure(BreakerEvent event) {
-        if (event instanceof BreakerEvent.Failure) {
-            return true;
-        }
-        return event instanceof BreakerEvent.Success success && success.durationNanos() > slowCallNanos;
+    /** Whether an outcome counts as a failure: it failed, or it succeeded slower than the slow-call threshold. */
+    public boolean isFailure(boolean failed, long durationNanos) {
+        return failed || durationNanos > slowCallNanos;
     }
 
     /** The one step of the rules above. */
     public Step next(BreakerState state, BreakerEvent event, long nowNanos) {
-        Objects.requireNonNull(state, "state");
         Objects.requireNonNull(event, "event");
-        if (state instanceof BreakerState.Closed closed) {
-            return onClosed(closed, event, nowNanos);
+        if (event instanceof BreakerEvent.PermitRequest) {
+            return permit(state, nowNanos);
         }
-        if (state instanceof BreakerState.Open open) {
-            return onOpen(open, event, nowNanos);
+        if (event instanceof BreakerEvent.Success success) {
+            return outcome(state, false, success.durationNanos(), nowNanos);
         }
-        return onHalfOpen((BreakerState.HalfOpen) state, event, nowNanos);
+        return outcome(state, true, ((BreakerEvent.Failure) event).durationNanos(), nowNanos);
     }
 
-    private Step onClosed(BreakerState.Closed closed, BreakerEvent event, long nowNanos) {
-        if (event instanceof BreakerEvent.PermitRequest) {
-            return new Step(closed, true, Optional.empty());
+    /** {@link #next} for a {@link BreakerEvent.PermitRequest}. */
+    public Step permit(BreakerState state, long nowNanos) {
+        if (state instanceof BreakerState.Closed) {
+            return new Step(state, true, Optional.empty());
         }
-        SlidingWindow window = closed.window().record(isFailure(event), nowNanos);
+        if (state instanceof BreakerState.Open open) {
+            return nowNanos < open.untilNanos() ? new Step(open, false, Optional.empty()) : halfOpened(open, nowNanos);
+        }
+        BreakerState.HalfOpen half = (BreakerState.HalfOpen) Objects.requireNonNull(state, "state");
+        if (half.probesAdmitted() >= config.halfOpenProbes()) {
+            return new Step(half, false, Optional.empty());
+        }
+        return new Step(new BreakerState.HalfOpen(half.probesAdmitted() + 1, half.probesSucceeded(), half.reopens()),
+                true, Optional.empty());
+    }
+
+    /**
+     * {@link #next} for an outcome ({@code failed}: a {@link BreakerEvent.Failure}, else a
+     * {@link BreakerEvent.Success}), with primitives so that the per-call path builds no event object.
+     */
+    public Step outcome(BreakerState state, boolean failed, long durationNanos, long nowNanos) {
+        if (durationNanos < 0) {
+            throw new IllegalArgumentException("duration cannot be negative: " + durationNanos + " ns");
+        }
+        if (state instanceof BreakerState.Closed closed) {
+            return closedOutcome(closed, isFailure(failed, durationNanos), nowNanos);
+        }
+        if (state instanceof BreakerState.Open open) {
+            return new Step(open, false, Optional.empty()); // a late result of a call admitted before opening
+        }
+        return halfOpenOutcome((BreakerState.HalfOpen) Objects.requireNonNull(state, "state"), failed, durationNanos,
+                nowNanos);
+    }
+
+    private Step closedOutcome(BreakerState.Closed closed, boolean failure, long nowNanos) {
+        SlidingWindow window = closed.window().record(failure, nowNanos);
         if (window == closed.window()) {
             return new Step(closed, false, Optional.empty());
         }
@@ -102,43 +129,12 @@ public final class BreakerMachine {
         return opened(closed, window, nowNanos);
     }
 
-    // Transitions are built apart from the per-call paths so that those stay small enough to inline
-    // into the caller, where the Step and the event record need no allocation.
-    private Step opened(BreakerState.Closed closed, SlidingWindow window, long nowNanos) {
-        long openNanos = config.openDurationNanos(0);
-        String reason = "failure rate " + (window.failures() * 100L / window.calls()) + "% (" + window.failures()
-                + "/" + window.calls() + " calls) reached the threshold of " + config.failureRateThreshold()
-                + "%; open for " + Duration.ofNanos(openNanos);
-        return transition(closed, new BreakerState.Open(nowNanos, saturatedAdd(nowNanos, openNanos), 0),
-                false, nowNanos, reason);
-    }
-
-    private Step onOpen(BreakerState.Open open, BreakerEvent event, long nowNanos) {
-        if (!(event instanceof BreakerEvent.PermitRequest) || nowNanos < open.untilNanos()) {
-            return new Step(open, false, Optional.empty());
-        }
-        return halfOpened(open, nowNanos);
-    }
-
-    private Step halfOpened(BreakerState.Open open, long nowNanos) {
-        String reason = "open duration of " + Duration.ofNanos(open.untilNanos() - open.openedAtNanos())
-                + " elapsed; admitting up to " + config.halfOpenProbes() + " probes";
-        return transition(open, new BreakerState.HalfOpen(1, 0, open.reopens()), true, nowNanos, reason);
-    }
-
-    private Step onHalfOpen(BreakerState.HalfOpen half, BreakerEvent event, long nowNanos) {
-        if (event instanceof BreakerEvent.PermitRequest) {
-            if (half.probesAdmitted() >= config.halfOpenProbes()) {
-                return new Step(half, false, Optional.empty());
-            }
-            return new Step(new BreakerState.HalfOpen(half.probesAdmitted() + 1, half.probesSucceeded(),
-                    half.reopens()), true, Optional.empty());
-        }
+    private Step halfOpenOutcome(BreakerState.HalfOpen half, boolean failed, long durationNanos, long nowNanos) {
         if (half.probesSucceeded() >= half.probesAdmitted()) {
             return new Step(half, false, Optional.empty()); // no probe outstanding: a late result
         }
-        if (isFailure(event)) {
-            return reopened(half, event, nowNanos);
+        if (isFailure(failed, durationNanos)) {
+            return reopened(half, failed, durationNanos, nowNanos);
         }
         int succeeded = half.probesSucceeded() + 1;
         if (succeeded < config.halfOpenProbes()) {
@@ -148,15 +144,31 @@ public final class BreakerMachine {
         return closedByProbes(half, nowNanos);
     }
 
+    // Transitions are built apart from the per-call paths so that those stay small enough to inline
+    // into the caller, where the Step record needs no allocation.
+    private Step opened(BreakerState.Closed closed, SlidingWindow window, long nowNanos) {
+        long openNanos = config.openDurationNanos(0);
+        String reason = "failure rate " + (window.failures() * 100L / window.calls()) + "% (" + window.failures()
+                + "/" + window.calls() + " calls) reached the threshold of " + config.failureRateThreshold()
+                + "%; open for " + Duration.ofNanos(openNanos);
+        return transition(closed, new BreakerState.Open(nowNanos, saturatedAdd(nowNanos, openNanos), 0),
+                false, nowNanos, reason);
+    }
+
+    private Step halfOpened(BreakerState.Open open, long nowNanos) {
+        String reason = "open duration of " + Duration.ofNanos(open.untilNanos() - open.openedAtNanos())
+                + " elapsed; admitting up to " + config.halfOpenProbes() + " probes";
+        return transition(open, new BreakerState.HalfOpen(1, 0, open.reopens()), true, nowNanos, reason);
+    }
+
     private Step closedByProbes(BreakerState.HalfOpen half, long nowNanos) {
         return transition(half, initial, false, nowNanos, "all " + config.halfOpenProbes() + " probes succeeded");
     }
 
-    private Step reopened(BreakerState.HalfOpen half, BreakerEvent event, long nowNanos) {
+    private Step reopened(BreakerState.HalfOpen half, boolean failed, long durationNanos, long nowNanos) {
         int reopens = half.reopens() == Integer.MAX_VALUE ? Integer.MAX_VALUE : half.reopens() + 1;
         long openNanos = config.openDurationNanos(reopens);
-        String reason = (event instanceof BreakerEvent.Failure ? "probe failed" : "probe was slow ("
-                + Duration.ofNanos(((BreakerEvent.Success) event).durationNanos()) + ")")
+        String reason = (failed ? "probe failed" : "probe was slow (" + Duration.ofNanos(durationNanos) + ")")
                 + "; reopened for " + Duration.ofNanos(openNanos);
         return transition(half, new BreakerState.Open(nowNanos, saturatedAdd(nowNanos, openNanos), reopens),
                 false, nowNanos, reason);

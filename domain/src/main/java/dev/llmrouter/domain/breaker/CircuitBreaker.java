@@ -47,17 +47,23 @@ public final class CircuitBreaker {
 
     /** Whether a call to the deployment may go now; a granted permit must be followed by one outcome. */
     public boolean tryAcquirePermission(long nowNanos) {
-        return apply(BreakerEvent.PERMIT, nowNanos);
+        while (true) {
+            BreakerState current = state.get();
+            BreakerMachine.Step step = machine.permit(current, nowNanos);
+            if (step.state() == current || install(current, step)) {
+                return step.permitted();
+            }
+        }
     }
 
     /** An admitted call succeeded after {@code durationNanos} (slow successes count as failures). */
     public void onSuccess(long durationNanos, long nowNanos) {
-        apply(new BreakerEvent.Success(durationNanos), nowNanos);
+        record(false, durationNanos, nowNanos);
     }
 
     /** An admitted call failed after {@code durationNanos}. */
     public void onFailure(long durationNanos, long nowNanos) {
-        apply(new BreakerEvent.Failure(durationNanos), nowNanos);
+        record(true, durationNanos, nowNanos);
     }
 
     /** The current state's name (an open breaker past its duration stays OPEN until a permit is asked). */
@@ -88,18 +94,23 @@ public final class CircuitBreaker {
         return listenerFailures.get();
     }
 
-    private boolean apply(BreakerEvent event, long nowNanos) {
+    private void record(boolean failed, long durationNanos, long nowNanos) {
         while (true) {
             BreakerState current = state.get();
-            BreakerMachine.Step step = machine.next(current, event, nowNanos);
-            if (step.state() == current) {
-                return step.permitted();
-            }
-            if (state.compareAndSet(current, step.state())) {
-                step.transition().ifPresent(this::publish);
-                return step.permitted();
+            BreakerMachine.Step step = machine.outcome(current, failed, durationNanos, nowNanos);
+            if (step.state() == current || install(current, step)) {
+                return;
             }
         }
+    }
+
+    /** Installs the step's state if the state is still {@code current}; the winner tells the listener. */
+    private boolean install(BreakerState current, BreakerMachine.Step step) {
+        if (!state.compareAndSet(current, step.state())) {
+            return false;
+        }
+        step.transition().ifPresent(this::publish);
+        return true;
     }
 
     private void publish(BreakerTransition transition) {

@@ -47,6 +47,9 @@ final class StatefulRun {
             extra.onTransition(transition);
         });
         ReferenceBreaker model = new ReferenceBreaker(config);
+        // The pure function, driven with event values, must walk the same states as the holder.
+        BreakerMachine machine = new BreakerMachine(DEPLOYMENT, config);
+        BreakerState pure = machine.initial();
         for (Command command : commands) {
             BreakerState stateBefore = breaker.state();
             BreakerStatus before = stateBefore.status();
@@ -56,16 +59,28 @@ final class StatefulRun {
             if (command instanceof Command.Permit) {
                 permitted = breaker.tryAcquirePermission(now);
                 assertThat(permitted).as("permit answer after %s", commands).isEqualTo(model.permit(now));
+                BreakerMachine.Step step = machine.next(pure, BreakerEvent.PERMIT, now);
+                assertThat(step.permitted()).isEqualTo(permitted);
+                pure = step.state();
             } else if (command instanceof Command.Success success) {
                 breaker.onSuccess(success.millis() * 1_000_000, now);
                 model.outcome(false, success.millis() * 1_000_000, now);
+                pure = machine.next(pure, new BreakerEvent.Success(success.millis() * 1_000_000), now).state();
             } else if (command instanceof Command.Failure failure) {
                 breaker.onFailure(failure.millis() * 1_000_000, now);
                 model.outcome(true, failure.millis() * 1_000_000, now);
+                pure = machine.next(pure, new BreakerEvent.Failure(failure.millis() * 1_000_000), now).state();
             } else {
                 clock.advanceMillis(((Command.Advance) command).millis());
             }
             assertThat(breaker.status()).as("status after %s in %s", command, commands).isEqualTo(model.status);
+            if (pure instanceof BreakerState.Closed pureClosed) {
+                SlidingWindow held = ((BreakerState.Closed) breaker.state()).window();
+                assertThat(pureClosed.window().calls()).isEqualTo(held.calls());
+                assertThat(pureClosed.window().failures()).isEqualTo(held.failures());
+            } else {
+                assertThat(pure).isEqualTo(breaker.state());
+            }
             assertThat(breaker.expectedAvailableAt()).isEqualTo(model.status == BreakerStatus.OPEN
                     ? java.util.Optional.of(EpochNanos.toInstant(model.until)) : java.util.Optional.empty());
             List<ReferenceBreaker.Expected> expected =
