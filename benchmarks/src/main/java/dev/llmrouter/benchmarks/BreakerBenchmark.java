@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * The {@code ...Mixed} variants fail one call in ten (10 %, below every breaker's 50 % threshold, so
  * they stay closed): a healthy-but-imperfect deployment, where each breaker's window really changes
- * (ours then allocates its new immutable state; with only successes its full window of successes is
- * left as it is and nothing is allocated).
+ * (ours then allocates its next immutable state, 48 bytes per outcome; with only successes its full
+ * window of successes is left as it is and nothing is allocated).
  * Every breaker is built once per trial; the measured loop allocates only what the breakers
  * themselves allocate (see {@code -prof gc}).
  *
