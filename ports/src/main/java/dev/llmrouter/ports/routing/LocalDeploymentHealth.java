@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cooldowns only, no breaker: every deployment is always closed. A stand-in for embedders that want
- * no circuit breaking, and the behaviour the breaker-backed health adds to.
+ * Cooldowns only, no breaker: every deployment is always closed. For embedders that want no circuit
+ * breaking ({@code Router.builder().health(new LocalDeploymentHealth())}); the default is
+ * {@link BreakerDeploymentHealth}.
  *
  * <p>A cooldown deadline only moves later (an atomic max per deployment).
  */

@@ -1,8 +1,11 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.breaker.BreakerConfig;
+import dev.llmrouter.domain.breaker.BreakerStatus;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
 import dev.llmrouter.domain.money.Money;
@@ -40,8 +43,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -463,7 +468,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
     /**
      * Assembles a router. Only {@link #fleet} and {@link #endpoint} are required; every other part has a
-     * default suitable for embedding (in-memory ledger, no limits, the system clock).
+     * default suitable for embedding (default breakers, in-memory ledger, no limits, the system clock).
      */
     public static final class Builder {
         private Fleet fleet;
@@ -472,6 +477,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private InstantSource clock = InstantSource.system();
         private LongSupplier ticker = System::nanoTime;
         private DeploymentHealth health;
+        private BreakerConfig breakerDefaults = BreakerConfig.defaults();
+        private final Map<DeploymentId, BreakerConfig> breakerOverrides = new HashMap<>();
         private RetrySettings retry = RetrySettings.defaults();
         private Duration requestDeadline;
         private Duration attemptTimeout;
@@ -513,9 +520,25 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Deployment breakers and cooldowns; default cooldowns only ({@link LocalDeploymentHealth}). */
+        /**
+         * Replaces the deployment health (breakers and cooldowns) altogether; default a
+         * {@link BreakerDeploymentHealth} with {@link #breakerConfig} settings, reporting transitions to
+         * the telemetry. Breaker settings are ignored when a health is given.
+         */
         public Builder health(DeploymentHealth health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** Every deployment's breaker settings, unless overridden per deployment; default {@link BreakerConfig#defaults()}. */
+        public Builder breakerConfig(BreakerConfig config) {
+            this.breakerDefaults = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** One deployment's breaker settings. */
+        public Builder breakerConfig(DeploymentId deployment, BreakerConfig config) {
+            breakerOverrides.put(Objects.requireNonNull(deployment, "deployment"), Objects.requireNonNull(config, "config"));
             return this;
         }
 
@@ -567,12 +590,21 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
+        private static String name(BreakerStatus status) {
+            return status.name().toLowerCase(Locale.ROOT);
+        }
+
         public Router build() {
             if (fleet == null || endpoint == null) {
                 throw new IllegalStateException("a router needs a fleet and an endpoint");
             }
             if (health == null) {
-                health = new LocalDeploymentHealth();
+                BreakerConfig defaults = breakerDefaults;
+                Map<DeploymentId, BreakerConfig> overrides = Map.copyOf(breakerOverrides);
+                RouterTelemetry observers = new GuardedTelemetry(telemetry);
+                health = new BreakerDeploymentHealth(id -> overrides.getOrDefault(id, defaults),
+                        t -> observers.breakerTransition(t.deployment().value(), name(t.from()), name(t.to()), t.at(),
+                                t.reason()));
             }
             if (ledger == null) {
                 ledger = new InMemoryUsageLedger();
