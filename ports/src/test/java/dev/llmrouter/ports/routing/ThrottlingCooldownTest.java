@@ -50,11 +50,15 @@ class ThrottlingCooldownTest {
         assertThat(h.endpoint.callsTo(EAST)).isEqualTo(2);
     }
 
-    @Test
-    void a_later_shorter_signal_does_not_shorten_the_cooldown() {
+    static java.util.stream.Stream<DeploymentHealth> healths() {
+        return java.util.stream.Stream.of(new LocalDeploymentHealth(), BreakerDeploymentHealth.withDefaults());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("healths")
+    void a_later_shorter_signal_does_not_shorten_the_cooldown(DeploymentHealth health) {
         // given a deployment told to wait 10 s
         RouterHarness h = new RouterHarness();
-        LocalDeploymentHealth health = new LocalDeploymentHealth();
         FallbackExecutor executor = new FallbackExecutor(health, RetrySettings.defaults(), h.clock, h.clock.ticker());
         Candidate east = candidate(h, EAST);
         executor.recordFailure(east, throttle(Duration.ofSeconds(10)), Duration.ZERO);
