@@ -157,8 +157,10 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         if (result instanceof ExecutionResult.Succeeded<ChatReply> ok) {
             TokenUsage usage = ok.value().usage();
             Money cost = ok.candidate().model().pricing().costOf(usage);
-            f.hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
+            // The record goes to the ledger before the quota settles: a quota store that seeds a month
+            // from the ledger must already find this usage there.
             record(f, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried());
+            f.hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
             return new ChatOutcome.Served(f.route(ok.candidate()), Optional.of(ok.value()), usage, cost,
                     result.attempts(), f.rateLimit);
         }
@@ -344,7 +346,6 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
         Duration took = ok.took().plusNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
         Money cost = c.model().pricing().costOf(usage);
-        f.hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
         List<Tried> tried = new ArrayList<>(ok.tried());
         // The breaker judges the deployment by how fast it started answering, not by how long the
         // caller chose to read: a long stream is not a slow call.
@@ -361,11 +362,13 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
         report(f, tried);
         List<Attempt> attempts = tried.stream().map(Tried::attempt).toList();
-        if (broken != null || callerGone) {
-            record(f, c, usage, cost, ttft, broken != null ? UsageOutcome.STREAM_INTERRUPTED : UsageOutcome.CANCELLED, tried);
+        UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
+                : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
+        record(f, c, usage, cost, ttft, outcome, tried); // before the settle, as for complete()
+        f.hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
+        if (outcome != UsageOutcome.SUCCESS) {
             return new ChatOutcome.StreamBroken(route, Optional.ofNullable(broken), usage, cost, attempts, f.rateLimit);
         }
-        record(f, c, usage, cost, ttft, UsageOutcome.SUCCESS, tried);
         return new ChatOutcome.Served(route, Optional.empty(), usage, cost, attempts, f.rateLimit);
     }
 
