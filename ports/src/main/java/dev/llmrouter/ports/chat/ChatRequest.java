@@ -1,0 +1,70 @@
+package dev.llmrouter.ports.chat;
+
+import java.util.Objects;
+
+/**
+ * A caller's request, in the router's terms, with the caller's JSON kept whole.
+ *
+ * <p>The router reads only the fields below; everything else the caller sent (tools, tool_choice,
+ * response_format, seed, logprobs, user, ...) stays in {@link #body()} and reaches the deployment
+ * unchanged. The adapter adjusts only what the router decides: the output cap and, for streams, the
+ * request for a usage chunk.
+ *
+ * @param operation       chat or text completion
+ * @param body            the caller's JSON body, UTF-8, exactly as received
+ * @param stream          the caller asked for Server-Sent Events
+ * @param includeUsage    the caller asked for the final usage chunk ({@code stream_options.include_usage})
+ * @param maxOutputTokens the caller's {@code max_tokens} / {@code max_completion_tokens}, or 0 when absent
+ * @param imageCount      number of image content parts (0 for text-only)
+ */
+public record ChatRequest(
+        ChatOperation operation, byte[] body, boolean stream, boolean includeUsage, int maxOutputTokens, int imageCount) {
+
+    public ChatRequest {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(body, "body");
+        if (maxOutputTokens < 0 || imageCount < 0) {
+            throw new IllegalArgumentException("maxOutputTokens and imageCount cannot be negative");
+        }
+    }
+
+    public boolean needsVision() {
+        return imageCount > 0;
+    }
+
+    public static ChatRequest chat(String json) {
+        return new ChatRequest(ChatOperation.CHAT, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                false, false, 0, 0);
+    }
+
+    public ChatRequest streaming(boolean includeUsageChunk) {
+        return new ChatRequest(operation, body, true, includeUsageChunk, maxOutputTokens, imageCount);
+    }
+
+    public ChatRequest withMaxOutputTokens(int max) {
+        return new ChatRequest(operation, body, stream, includeUsage, max, imageCount);
+    }
+
+    public ChatRequest withImageCount(int images) {
+        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, images);
+    }
+
+    // byte[] has identity equality; requests are compared by content in tests.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChatRequest r && operation == r.operation && stream == r.stream
+                && includeUsage == r.includeUsage && maxOutputTokens == r.maxOutputTokens
+                && imageCount == r.imageCount && java.util.Arrays.equals(body, r.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(operation, stream, includeUsage, maxOutputTokens, imageCount, java.util.Arrays.hashCode(body));
+    }
+
+    @Override
+    public String toString() {
+        return "ChatRequest[" + operation + ", " + body.length + " bytes, stream=" + stream + ", maxOut="
+                + maxOutputTokens + ", images=" + imageCount + "]";
+    }
+}

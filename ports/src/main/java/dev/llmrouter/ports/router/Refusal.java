@@ -1,0 +1,37 @@
+package dev.llmrouter.ports.router;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Why a request was refused before reaching any deployment.
+ *
+ * @param reason     the class of refusal (the HTTP layer maps it to a status in one place)
+ * @param message    a message for the caller, naming what to change
+ * @param retryAfter when trying again may succeed (rate limits, quota period end)
+ */
+public record Refusal(Reason reason, String message, Optional<Duration> retryAfter) {
+
+    public enum Reason {
+        /** The requested name is neither a tier nor a catalog model. (404) */
+        UNKNOWN_MODEL,
+        /** Residency, capability or context filters left no deployment. (400) */
+        NO_ELIGIBLE_DEPLOYMENT,
+        /** The prompt exceeds every eligible model's context window. (400) */
+        PROMPT_TOO_LARGE,
+        /** A per-minute request or token limit. (429) */
+        RATE_LIMITED,
+        /** The account's monthly quota cannot hold this request's worst case. (429) */
+        QUOTA_EXCEEDED,
+        /** The request is malformed in a way only the router can see. (400) */
+        INVALID_REQUEST
+    }
+
+    public Refusal {
+        retryAfter = retryAfter == null ? Optional.empty() : retryAfter;
+    }
+
+    public static Refusal of(Reason reason, String message) {
+        return new Refusal(reason, message, Optional.empty());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.llmrouter.ports.telemetry;
+
+import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.ports.router.Attempt;
+import dev.llmrouter.ports.router.Refusal;
+import java.time.Instant;
+
+/**
+ * Outbound port: what the router reports as it works. Implementations must be cheap and must never
+ * throw into the call path; the router also guards every call (a telemetry failure is logged and
+ * swallowed, never fails a request).
+ */
+public interface RouterTelemetry {
+
+    /** One attempt at (or skip of) a deployment. */
+    default void attempt(String model, Attempt attempt) {}
+
+    /** A request that reached a deployment has ended; {@code record} is its usage record. */
+    default void requestCompleted(UsageRecord record, int fallbacks) {}
+
+    /** A request refused before any deployment (rate limit, quota, no route). */
+    default void refused(Refusal.Reason reason) {}
+
+    /** A deployment's breaker moved from one state to another ({@code closed}, {@code open}, {@code half_open}). */
+    default void breakerTransition(String deploymentId, String from, String to, Instant at, String reason) {}
+
+    RouterTelemetry NOOP = new RouterTelemetry() {};
+}
