@@ -7,13 +7,13 @@ import java.util.Objects;
  * Where one dimension (requests or tokens) of an account's rolling minute stands.
  *
  * @param limit     the most admitted per rolling minute; {@code 0} = unlimited
- * @param remaining how many more could be admitted right now ({@link Long#MAX_VALUE} when unlimited)
+ * @param remaining how many more could be admitted right now (0, meaningless, when unlimited)
  * @param reset     time until everything now counted has left the window, i.e. until
  *                  {@code remaining == limit} again if nothing else is admitted
  */
 public record WindowStatus(long limit, long remaining, Duration reset) {
 
-    public static final WindowStatus UNLIMITED = new WindowStatus(0, Long.MAX_VALUE, Duration.ZERO);
+    public static final WindowStatus UNLIMITED = new WindowStatus(0, 0, Duration.ZERO);
 
     public WindowStatus {
         Objects.requireNonNull(reset, "reset");

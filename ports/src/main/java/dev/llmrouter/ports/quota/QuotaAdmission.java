@@ -4,6 +4,7 @@ import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.plan.Plan;
+import dev.llmrouter.ports.chat.PromptEstimate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
@@ -36,7 +37,9 @@ public final class QuotaAdmission {
     /**
      * Reserves the worst case of a request for {@code account} under its {@code plan}'s quota.
      *
-     * @param estimatedPromptTokens   the prompt's tokens as counted before the call
+     * @param estimatedPromptTokens   the prompt's tokens as counted before the call; an upper bound
+     *                                (see {@link PromptEstimate#maxTokens()}) makes the reservation a
+     *                                true worst case
      * @param requestedMaxOutputTokens the caller's {@code max_tokens}, if it gave one
      */
     public QuotaDecision admit(String account, Plan plan, ModelSpec model, long estimatedPromptTokens,
@@ -47,6 +50,16 @@ public final class QuotaAdmission {
         ReserveResult result = store.reserve(account, period, worstCase(model, estimatedPromptTokens, cap),
                 QuotaLimit.of(plan.quota()));
         return decision(result, model, estimatedPromptTokens, requestedMaxOutputTokens, cap, period);
+    }
+
+    /**
+     * As {@link #admit(String, Plan, ModelSpec, long, OptionalInt)}, reserving the estimate's
+     * <em>bound</em> ({@link PromptEstimate#maxTokens()}): the real prompt never exceeds it, so with the
+     * output capped the settled usage never exceeds the reservation and the quota is never overspent.
+     */
+    public QuotaDecision admit(String account, Plan plan, ModelSpec model, PromptEstimate prompt,
+            OptionalInt requestedMaxOutputTokens) {
+        return admit(account, plan, model, prompt.maxTokens(), requestedMaxOutputTokens);
     }
 
     /**

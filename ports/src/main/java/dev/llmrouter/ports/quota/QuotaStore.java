@@ -17,8 +17,9 @@ import java.time.YearMonth;
  *
  * <p>The one documented exception: settling records the actual usage even when it is above the
  * reservation (the usage happened and must be counted). That cannot happen when the output was capped
- * at the reserved cap and the prompt estimate was not below the actual prompt; if the estimate was
- * low, the month can go over by at most that underestimate, and the next reservation is refused.
+ * at the reserved cap and the prompt was reserved at an upper bound of its tokens
+ * ({@code PromptEstimate.maxTokens()}); only a reservation from a low estimate can take the month
+ * over, by at most that underestimate, after which every reservation is refused.
  *
  * <h2>Contract for implementations</h2>
  * Every method is atomic per account and month; different accounts never contend. Keys are

@@ -8,6 +8,7 @@ import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.plan.Plan;
 import dev.llmrouter.domain.plan.Quota;
+import dev.llmrouter.ports.chat.PromptEstimate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -43,6 +44,18 @@ class QuotaAdmissionTest {
             assertThat(t.worstCaseTokens()).isEqualTo(17_384);
             // 1,000 x 2,500 + 16,384 x 10,000 nano-USD, exactly
             assertThat(t.reservation().amount().cost()).isEqualTo(Money.ofNanos(2_500_000 + 163_840_000));
+        });
+    }
+
+    @Test
+    @DisplayName("a prompt estimate is reserved at its bound, not its expected count")
+    void reservesThePromptBound() {
+        QuotaDecision decision = admission.admit("a", planWithQuota(Quota.UNLIMITED), GPT_4O,
+                new PromptEstimate(250, 1_000), OptionalInt.of(100));
+
+        assertThat(decision).isInstanceOfSatisfying(QuotaTicket.class, t -> {
+            assertThat(t.promptTokens()).isEqualTo(1_000);
+            assertThat(t.worstCaseTokens()).isEqualTo(1_100);
         });
     }
 
