@@ -63,8 +63,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
         this.seed = seed;
         boolean keepWholeMonth = seed == QuotaSeed.NONE;
         this.months = Caffeine.newBuilder()
-                .ticker(() -> epochNanos(clock.instant()))
-                .executor(Runnable::run)
+                // Millisecond wall time is precise enough for idle expiry and cheaper than an Instant.
+                .ticker(() -> saturatedMultiply(clock.millis(), 1_000_000L))
                 .expireAfter(new Expiry<Key, MonthState>() {
                     @Override
                     public long expireAfterCreate(Key key, MonthState state, long now) {
@@ -88,7 +88,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
                         if (!keepWholeMonth) {
                             return idleNanos;
                         }
-                        long untilMonthEnds = Math.max(0, epochNanos(QuotaAdmission.resetsAt(key.period())) - now);
+                        long untilMonthEnds = Math.max(0, state.monthEndNanos() - now);
                         return saturatedAdd(untilMonthEnds, idleNanos);
                     }
                 })
@@ -186,7 +186,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
     private MonthState seeded(Key key) {
         QuotaAmount prior = seed.settled(key.account(), key.period());
-        return new MonthState(prior.costNanos(), prior.tokens(), 0, 0, 0);
+        return new MonthState(prior.costNanos(), prior.tokens(), 0, 0, 0,
+                epochNanos(QuotaAdmission.resetsAt(key.period())));
     }
 
     private static MonthState requireState(Key key, MonthState state) {
@@ -201,6 +202,12 @@ public final class InMemoryQuotaStore implements QuotaStore {
         return saturatedAdd(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     }
 
+    private static long saturatedMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return (high == 0 && low >= 0) || (high == -1 && low < 0) ? low : Long.MAX_VALUE;
+    }
+
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
@@ -213,8 +220,13 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    /** One account-month's counters. Immutable: a change is a new state (see class comment). */
-    private record MonthState(long settledCost, long settledTokens, long reservedCost, long reservedTokens, long outstanding) {
+    /**
+     * One account-month's counters. Immutable: a change is a new state (see class comment).
+     * {@code monthEndNanos} (epoch nanoseconds of the next month's start) is computed once per state
+     * lineage so that expiry needs no calendar arithmetic per operation.
+     */
+    private record MonthState(long settledCost, long settledTokens, long reservedCost, long reservedTokens,
+            long outstanding, long monthEndNanos) {
 
         /** Null when {@code amount} fits under {@code limit} in both dimensions. */
         QuotaRefused refusal(QuotaAmount amount, QuotaLimit limit) {
@@ -234,7 +246,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
             return new MonthState(settledCost, settledTokens,
                     Math.addExact(reservedCost, amount.costNanos()),
                     Math.addExact(reservedTokens, amount.tokens()),
-                    outstanding + 1);
+                    outstanding + 1,
+                    monthEndNanos);
         }
 
         MonthState end(QuotaAmount reserved, QuotaAmount counted) {
@@ -243,7 +256,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
                     Math.addExact(settledTokens, counted.tokens()),
                     reservedCost - reserved.costNanos(),
                     reservedTokens - reserved.tokens(),
-                    outstanding - 1);
+                    outstanding - 1,
+                    monthEndNanos);
         }
     }
 }

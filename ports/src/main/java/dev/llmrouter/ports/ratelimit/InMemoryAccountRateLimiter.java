@@ -57,7 +57,6 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
         this.limiters = Caffeine.newBuilder()
                 .ticker(nanoTicker::getAsLong)
-                .executor(Runnable::run)
                 .expireAfterAccess(idleExpiry)
                 .build();
     }
