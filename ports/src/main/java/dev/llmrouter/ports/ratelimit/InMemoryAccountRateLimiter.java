@@ -14,14 +14,17 @@ import java.util.function.LongSupplier;
  * {@link AccountRateLimiter} in process memory: one {@link RollingWindowLimiter} per account in a
  * Caffeine cache.
  *
- * <p><b>Atomicity.</b> Each call runs inside {@code cache.asMap().compute(account, ...)}, which locks
- * that account's entry: the check-and-append of one account is serialised, and a limiter can never be
- * evicted and recreated under a caller that still uses the old one (which would let two limiters
- * admit for the same account).
+ * <p><b>Atomicity.</b> A call finds the account's limiter with Caffeine's read path ({@code get},
+ * no write, no maintenance task) and then holds that limiter's monitor for the check-and-append, so
+ * one account's calls are serialised and different accounts never contend. A limiter could be
+ * evicted between the lookup and the lock; two limiters must never admit for one account, so the
+ * eviction listener (run atomically with the removal) marks it retired under the same monitor, and
+ * a caller that finds its limiter retired looks it up again.
  *
  * <p><b>Idle expiry is lossless.</b> An account's limiter is dropped after {@code idleExpiry} without
- * use, and the expiry may not be shorter than the one-minute window: after a minute of silence every
- * admission has left the window, so a dropped limiter and a fresh one answer the same.
+ * use, and the expiry may not be shorter than the one-minute window plus one granule (an admission
+ * is stamped at most one granule late): after that much silence every admission has left the
+ * window, so a dropped limiter and a fresh one answer the same.
  *
  * <p><b>Unlimited plans cost nothing.</b> Limits of zero in both dimensions answer at once, with no
  * state.
@@ -33,7 +36,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
 
     private static final RateDecision UNLIMITED = new RateDecision.Allowed(RateLimitStatus.UNLIMITED);
 
-    private final Cache<String, RollingWindowLimiter> limiters;
+    private final Cache<String, Holder> limiters;
     private final LongSupplier nanoTicker;
     private final long granularityNanos;
 
@@ -44,20 +47,27 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
 
     /**
      * @param nanoTicker  monotonic nanoseconds ({@code System::nanoTime}; tests pass a fake)
-     * @param idleExpiry  how long an unused account's limiter is kept; at least one minute
+     * @param idleExpiry  how long an unused account's limiter is kept; at least one minute plus the granularity
      * @param granularity see {@link RollingWindowLimiter}: bounds memory, may delay a client running
      *                    exactly at its limit by up to this much; {@code 1 ns} is the exact log
      */
     public InMemoryAccountRateLimiter(LongSupplier nanoTicker, Duration idleExpiry, Duration granularity) {
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker");
-        if (idleExpiry.toNanos() < RollingWindowLimiter.WINDOW_NANOS) {
-            throw new IllegalArgumentException("idle expiry must be at least the one-minute window: " + idleExpiry);
-        }
         this.granularityNanos = granularity.toNanos();
+        // An admission is stamped up to one granule late, so it may count until window + granule.
+        if (idleExpiry.toNanos() < RollingWindowLimiter.WINDOW_NANOS + granularityNanos) {
+            throw new IllegalArgumentException(
+                    "idle expiry must cover the one-minute window plus the granularity: " + idleExpiry);
+        }
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
         this.limiters = Caffeine.newBuilder()
                 .ticker(nanoTicker::getAsLong)
                 .expireAfterAccess(idleExpiry)
+                .evictionListener((String account, Holder holder, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (holder != null) {
+                        holder.retire();
+                    }
+                })
                 .build();
     }
 
@@ -67,13 +77,14 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         if (!limits.limitsRequests() && !limits.limitsTokens()) {
             return UNLIMITED;
         }
-        RateDecision[] decision = new RateDecision[1];
-        limiters.asMap().compute(account, (a, limiter) -> {
-            RollingWindowLimiter l = limiter != null ? limiter : new RollingWindowLimiter(granularityNanos);
-            decision[0] = l.tryAcquire(limits, tokens, nanoTicker.getAsLong());
-            return l;
-        });
-        return decision[0];
+        while (true) {
+            Holder holder = limiters.get(account, a -> new Holder(new RollingWindowLimiter(granularityNanos)));
+            synchronized (holder) {
+                if (!holder.retired) {
+                    return holder.limiter.tryAcquire(limits, tokens, nanoTicker.getAsLong());
+                }
+            }
+        }
     }
 
     @Override
@@ -82,12 +93,30 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         if (!limits.limitsRequests() && !limits.limitsTokens()) {
             return RateLimitStatus.UNLIMITED;
         }
-        RateLimitStatus[] status = new RateLimitStatus[1];
-        limiters.asMap().computeIfPresent(account, (a, limiter) -> {
-            status[0] = limiter.status(limits, nanoTicker.getAsLong());
-            return limiter;
-        });
-        return status[0] != null ? status[0] : new RollingWindowLimiter(granularityNanos).status(limits, nanoTicker.getAsLong());
+        Holder holder = limiters.getIfPresent(account);
+        if (holder != null) {
+            synchronized (holder) {
+                if (!holder.retired) {
+                    return holder.limiter.status(limits, nanoTicker.getAsLong());
+                }
+            }
+        }
+        // Absent or just evicted: evicted only after a silent minute, so nothing counts.
+        return new RollingWindowLimiter(granularityNanos).status(limits, nanoTicker.getAsLong());
+    }
+
+    /** One account's limiter and whether it has left the cache (then it must not admit any more). */
+    private static final class Holder {
+        final RollingWindowLimiter limiter;
+        boolean retired;
+
+        Holder(RollingWindowLimiter limiter) {
+            this.limiter = limiter;
+        }
+
+        synchronized void retire() {
+            retired = true;
+        }
     }
 
     /** Number of accounts holding state, after pending expiry (tests). */

@@ -24,7 +24,7 @@ class InMemoryAccountRateLimiterTest {
 
     private final AtomicLong nanos = new AtomicLong(42);
     private final InMemoryAccountRateLimiter limiter =
-            new InMemoryAccountRateLimiter(nanos::get, Duration.ofMinutes(1), Duration.ofNanos(1));
+            new InMemoryAccountRateLimiter(nanos::get, Duration.ofSeconds(61), Duration.ofNanos(1));
 
     @Test
     @DisplayName("accounts are limited independently")
@@ -65,7 +65,7 @@ class InMemoryAccountRateLimiterTest {
         assertThat(admitted).isEqualTo(1);
 
         // and after a silent minute the state is dropped, and a fresh minute is as full as it should be
-        nanos.addAndGet(61 * SECOND);
+        nanos.addAndGet(62 * SECOND);
         assertThat(limiter.activeAccounts()).isZero();
         assertThat(limiter.status("a", limits).requests().remaining()).isEqualTo(3);
     }
@@ -114,9 +114,9 @@ class InMemoryAccountRateLimiterTest {
     }
 
     @Test
-    @DisplayName("idle expiry shorter than the window is refused (it could lose admissions)")
+    @DisplayName("idle expiry shorter than the window plus one granule is refused (it could lose admissions)")
     void idleExpiryMustCoverTheWindow() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(
-                () -> new InMemoryAccountRateLimiter(nanos::get, Duration.ofSeconds(59), Duration.ofMillis(1)));
+                () -> new InMemoryAccountRateLimiter(nanos::get, Duration.ofSeconds(60), Duration.ofMillis(1)));
     }
 }
