@@ -68,4 +68,22 @@ class QuotaStoreExpiryTest {
         clock.set(java.time.Instant.parse("2026-04-01T00:06:00Z"));
         assertThat(store.heldMonths()).isZero();
     }
+    @Test
+    @DisplayName("an evicted month with an open reservation comes back whole: its held amount still counts")
+    void evictedOpenMonthComesBackWhole() {
+        InMemoryQuotaStore store = new InMemoryQuotaStore(clock, Duration.ofMinutes(5), (account, period) -> QuotaAmount.ZERO);
+        Reservation held = (Reservation) store.reserve("a", MARCH, new QuotaAmount(600, 0), LIMIT);
+
+        // idle past expiry: the month leaves the cache but is kept aside with its reservation
+        clock.advance(Duration.ofMinutes(6));
+        store.cleanUp();
+        assertThat(store.usage("a", MARCH).reserved()).isEqualTo(new QuotaAmount(600, 0));
+
+        // a new request sees the 600 still held, not a fresh month
+        assertThat(store.reserve("a", MARCH, new QuotaAmount(401, 0), LIMIT)).isInstanceOf(QuotaRefused.class);
+        Reservation next = (Reservation) store.reserve("a", MARCH, new QuotaAmount(400, 0), LIMIT);
+        assertThat(store.settle(held, new QuotaAmount(550, 0))).isTrue();
+        assertThat(store.release(next)).isTrue();
+        assertThat(store.usage("a", MARCH)).isEqualTo(new QuotaUsage(new QuotaAmount(550, 0), QuotaAmount.ZERO, 0));
+    }
 }
