@@ -12,6 +12,10 @@ public interface QuotaSeed {
     /** No prior usage known: the store keeps every month it has seen until that month is over. */
     QuotaSeed NONE = (account, period) -> QuotaAmount.ZERO;
 
-    /** Usage already settled for {@code account} in {@code period}. Called rarely; may block briefly. */
+    /**
+     * Usage already settled for {@code account} in {@code period}. Called rarely; may block briefly.
+     * It must already include every amount the store has settled for that month, so whoever keeps
+     * it (the usage ledger) records a request's usage <em>before</em> the quota settles it.
+     */
     QuotaAmount settled(String account, YearMonth period);
 }
