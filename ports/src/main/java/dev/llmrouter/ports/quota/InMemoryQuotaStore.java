@@ -11,6 +11,7 @@ import java.time.YearMonth;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * {@link QuotaStore} in process memory, for a single gateway instance.
@@ -49,6 +50,11 @@ public final class InMemoryQuotaStore implements QuotaStore {
     private final ConcurrentHashMap<Long, Reservation> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final QuotaSeed seed;
+    /** Cached, pinned, or new from the seed; one function for the store's lifetime (no per-call capture). */
+    private final Function<Key, Month> load = key -> {
+        Month back = pinned.remove(key);
+        return back != null ? back : seeded(key);
+    };
 
     /** One hour idle expiry, no seed, system clock. */
     public InMemoryQuotaStore() {
@@ -211,10 +217,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
     /** The month of a key: cached, or taken back from the pinned ones, or new from the seed. */
     private Month lookup(Key key) {
-        return months.get(key, k -> {
-            Month back = pinned.remove(k);
-            return back != null ? back : seeded(k);
-        });
+        return months.get(key, load);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +40,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     private final Cache<String, Holder> limiters;
     private final LongSupplier nanoTicker;
     private final long granularityNanos;
+    private final Function<String, Holder> newHolder;
 
     /** System nano clock, ten minutes idle expiry, {@link #DEFAULT_GRANULARITY}. */
     public InMemoryAccountRateLimiter() {
@@ -60,6 +62,8 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                     "idle expiry must cover the one-minute window plus the granularity: " + idleExpiry);
         }
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
+        // One mapping function for the lifetime of the store: no capture allocated per call.
+        this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos));
         this.limiters = Caffeine.newBuilder()
                 .ticker(nanoTicker::getAsLong)
                 .expireAfterAccess(idleExpiry)
@@ -78,7 +82,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
             return UNLIMITED;
         }
         while (true) {
-            Holder holder = limiters.get(account, a -> new Holder(new RollingWindowLimiter(granularityNanos)));
+            Holder holder = limiters.get(account, newHolder);
             synchronized (holder) {
                 if (!holder.retired) {
                     return holder.limiter.tryAcquire(limits, tokens, nanoTicker.getAsLong());
