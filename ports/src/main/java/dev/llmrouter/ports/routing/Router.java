@@ -28,6 +28,8 @@ import dev.llmrouter.ports.chat.EndpointException;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.chat.StreamChunk;
+import dev.llmrouter.ports.quota.QuotaStore;
+import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
@@ -575,13 +577,26 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Quota admission; default unlimited. */
+        /**
+         * Monthly quotas per account, kept in {@code store} under each caller's plan (Requirement 5.4);
+         * default unlimited.
+         */
+        public Builder quotaStore(QuotaStore store) {
+            return quota(new QuotaStoreGate(store));
+        }
+
+        /** Per-account requests and tokens per minute under each caller's plan (Requirement 5.5); default unlimited. */
+        public Builder rateLimiter(AccountRateLimiter limiter) {
+            return rateLimits(new AccountRateGate(limiter));
+        }
+
+        /** Quota admission as any {@link QuotaGate} (tests, custom stores); {@link #quotaStore} is the usual way. */
         public Builder quota(QuotaGate quota) {
             this.quota = Objects.requireNonNull(quota, "quota");
             return this;
         }
 
-        /** Per-account rate limits; default unlimited. */
+        /** Rate limits as any {@link RateGate}; {@link #rateLimiter} is the usual way. */
         public Builder rateLimits(RateGate rates) {
             this.rates = Objects.requireNonNull(rates, "rates");
             return this;
