@@ -307,7 +307,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 }
             }
         } catch (RuntimeException e) {
-            stream.close(); // nothing reached the caller: fall back invisibly
+            close(stream); // nothing reached the caller: fall back invisibly
             throw e;
         }
     }
@@ -344,7 +344,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             broken = Failure.transport(FailureKind.STREAM_INTERRUPTED, "unclassified stream error: " + e);
         } finally {
             usage = safeUsage(stream, f, c);
-            stream.close();
+            close(stream);
         }
         Duration took = ok.took().plusNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
         Money cost = c.model().pricing().costOf(usage);
@@ -394,6 +394,14 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "stream listener failed; treating the caller as gone", e);
             return false;
+        }
+    }
+
+    private static void close(ChatStream stream) {
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing an upstream stream failed", e);
         }
     }
 
