@@ -129,6 +129,9 @@ public final class FallbackExecutor {
             }
             CandidateRun<T> run = new CandidateRun<>(candidate, deadlineNanos, call, recordSuccess, tried);
             Optional<Failure> failed = run.execute();
+            if (run.interrupted) {
+                break; // the request's thread is being stopped: no further calls
+            }
             if (failed.isEmpty()) {
                 if (run.succeeded) {
                     return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, tried);
@@ -256,6 +259,7 @@ public final class FallbackExecutor {
         private final List<Tried> tried;
         T value;
         boolean succeeded;
+        boolean interrupted;
         Duration took = Duration.ZERO;
 
         CandidateRun(Candidate candidate, long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, List<Tried> tried) {
@@ -277,8 +281,9 @@ public final class FallbackExecutor {
             } catch (SkippedRetry e) {
                 return Optional.empty();
             } catch (FailsafeException e) {
-                // Interrupted while waiting for a backoff: stop calling this deployment.
+                // Interrupted while waiting for a backoff: stop the whole chain.
                 Thread.currentThread().interrupt();
+                interrupted = true;
                 return Optional.of(Failure.transport(FailureKind.TIMEOUT, "interrupted while backing off"));
             }
         }
