@@ -2,6 +2,7 @@ package dev.llmrouter.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.domain.usage.UsageRecord;
@@ -19,12 +20,16 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Proves: no request is ever answered 200 or 500; once the breakers have opened, callers get 503
  * with a {@code Retry-After} no later than the breakers' reopening; every quota reservation is
- * released (quota used is back to its value before, nothing left reserved); the router wrote exactly
+ * released and nothing charged (once the fleet is back, the account can buy exactly as many answers as
+ * a control account on the same plan that never saw the outage); the router wrote exactly
  * one usage record per request that reached a deployment — outcome EXHAUSTED, zero tokens, zero cost —
  * and none for requests refused by open breakers.
  */
 @DisplayName("Scenario 5: every deployment down — 503 with Retry-After, reservations released, nothing charged")
 class AllDownTest {
+
+    /** Room for about fourteen answers: small enough to measure by spending it. */
+    static final Money QUOTA = Money.ofUsd("0.0001");
 
     Fleet fleet;
     ChaosGateway gateway;
@@ -32,7 +37,7 @@ class AllDownTest {
     @BeforeEach
     void start() {
         fleet = Fleet.withDisasterRecovery();
-        gateway = fleet.gateway().costQuota("1.00").start();
+        gateway = fleet.gateway().costQuota(QUOTA.toUsdString()).start();
         fleet.add(gateway);
     }
 
@@ -43,7 +48,6 @@ class AllDownTest {
 
     @Test
     void callers_get_503_with_retry_after_and_nothing_is_charged() {
-        QuotaProbe.View before = QuotaProbe.of(gateway).view();
         fleet.all().forEach(FakeDeployment::unavailable);
 
         // when callers keep sending until every breaker is open, and a while after
@@ -76,17 +80,22 @@ class AllDownTest {
         assertThat(records.stream().map(UsageRecord::requestId).collect(Collectors.toSet())).isEqualTo(reached);
         assertThat(reached.size()).isLessThan(report.requests()); // the open breakers spared the rest
 
-        // the quota: every reservation released, nothing charged
-        QuotaProbe.View after = QuotaProbe.of(gateway).view();
-        assertThat(after.used()).isEqualTo(before.used());
-        assertThat(after.reserved()).isEqualTo(before.reserved());
-        assertThat(after.outstanding()).as("reservations never settled or released").isZero();
+        // the quota: every reservation released, nothing charged. Once the fleet is back, the team can
+        // spend exactly as much as the control account on the same plan, which saw no outage.
+        fleet.all().forEach(FakeDeployment::healthy);
+        QuotaProbe.healWithOperatorTraffic(gateway);
+        int teamRoom = QuotaProbe.spendUntilRefused(gateway, ChaosGateway.KEY, QuotaProbe.bound(QUOTA));
+        int controlRoom = QuotaProbe.spendUntilRefused(gateway, ChaosGateway.CONTROL_KEY, QuotaProbe.bound(QUOTA));
+        assertThat(teamRoom).as("answers the team could still buy vs the untouched control account")
+                .isEqualTo(controlRoom).isPositive();
+        assertThat(Accounting.totalCost(records).isZero()).isTrue();
 
         Scorecard.add(new Scorecard.Row("5 every deployment down", report.requests(), report.successRate(),
                 "0 % (503 + Retry-After)", report.p99Millis(), 0,
                 gateway.metrics().allBreakerTransitions().size() + " breakers opened",
                 records.size() + " EXHAUSTED (cost 0) = " + reached.size() + " requests that reached a deployment",
-                after.used() + " / " + after.limit() + " USD (reserved " + after.reserved() + ")",
+                "0 / " + QUOTA.toUsdString() + " USD: room for " + teamRoom + " answers after, = control's "
+                        + controlRoom,
                 "statuses " + report.statuses() + " (" + withRetryAfter + " with Retry-After); no reservation leaked"));
     }
 }

@@ -38,6 +38,9 @@ final class ChaosGateway implements AutoCloseable {
     static final String ACCOUNT = "chaos-team";
     static final String KEY = "chaos-team-key";
     static final String OPS_KEY = "chaos-ops-key";
+    /** A second account on the same plan, untouched by the faults: the yardstick of a full quota. */
+    static final String CONTROL_ACCOUNT = "chaos-control";
+    static final String CONTROL_KEY = "chaos-control-key";
     static final String UPSTREAM_KEY = "upstream-key-for-fakes";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -122,6 +125,8 @@ final class ChaosGateway implements AutoCloseable {
             y.append("\naccounts:\n");
             y.append("  - id: ").append(ACCOUNT).append("\n    plan: chaos\n    key-hashes: [ \"")
                     .append(KeyHasher.hash(KEY)).append("\" ]\n");
+            y.append("  - id: ").append(CONTROL_ACCOUNT).append("\n    plan: chaos\n    key-hashes: [ \"")
+                    .append(KeyHasher.hash(CONTROL_KEY)).append("\" ]\n");
             y.append("  - id: chaos-ops\n    plan: chaos\n    operator: true\n    key-hashes: [ \"")
                     .append(KeyHasher.hash(OPS_KEY)).append("\" ]\n\n");
             y.append("breakers:\n  defaults:\n")
@@ -223,6 +228,11 @@ final class ChaosGateway implements AutoCloseable {
     HttpRequest chat(boolean stream, Map<String, String> headers) {
         String body = PROMPT + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
         return raw(body, headers);
+    }
+
+    /** A valid chat completion request of the account whose key is {@code key}. */
+    HttpRequest chatAs(String key) {
+        return raw(PROMPT + "}", Map.of("Authorization", "Bearer " + key));
     }
 
     /** A request with any body (valid or not) and the team's key. */

@@ -1,43 +1,56 @@
 package dev.llmrouter.chaos;
 
-import dev.llmrouter.domain.money.Money;
-import dev.llmrouter.ports.quota.QuotaLimit;
-import dev.llmrouter.ports.quota.QuotaUsage;
-import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
 
 /**
- * Reads the team account's quota position this month — settled spend, what requests in flight hold,
- * and the plan's limit — from the running gateway's quota store.
+ * Measures what is left of an account's quota the way a caller would: by spending it. With the fleet
+ * healthy, identical requests are sent one after another until the gateway refuses one with 429
+ * {@code insufficient_quota}; the number served is the room that was left.
+ *
+ * <p>Why through the API rather than the quota store: it is what a caller can rely on. A reservation
+ * left behind by a failed request, or a charge for a request that was never served, shows up as room
+ * missing compared with an account on the same plan that never saw a fault (the control account).
+ * Every served request costs exactly the same (same prompt, same answer), so the comparison is exact.
  */
 final class QuotaProbe {
 
+    private QuotaProbe() {}
+
     /**
-     * @param used        settled spend, USD
-     * @param reserved    held by requests in flight, USD
-     * @param limit       the plan's monthly cost quota, USD ("unlimited" when none)
-     * @param outstanding reservations not yet settled or released
+     * Spends the account's remaining quota, one request at a time.
+     *
+     * @param max a bound on the requests sent (the run fails if the quota is not spent by then)
+     * @return how many requests were served before the first refusal
      */
-    record View(String used, String reserved, String limit, long outstanding) {}
-
-    private final ChaosGateway gateway;
-
-    private QuotaProbe(ChaosGateway gateway) {
-        this.gateway = gateway;
+    static int spendUntilRefused(ChaosGateway gateway, String key, int max) {
+        LoadDriver driver = new LoadDriver(LoadDriver.newClient());
+        for (int served = 0; served < max; served++) {
+            LoadDriver.Result r = driver.send(served, gateway.chatAs(key));
+            if (r.status() == 429) {
+                assertThat(r.body()).contains("insufficient_quota");
+                return served;
+            }
+            assertThat(r.status()).as("spending the quota: %s", r.body()).isEqualTo(200);
+        }
+        throw new AssertionError("quota not spent after " + max + " requests");
     }
 
-    static QuotaProbe of(ChaosGateway gateway) {
-        return new QuotaProbe(gateway);
+    /** Bound for {@link #spendUntilRefused}: the quota divided by one answer's cost, with room to spare. */
+    static int bound(dev.llmrouter.domain.money.Money quota) {
+        return (int) (quota.nanos() / Accounting.COST_OF_ONE_ANSWER.nanos()) + 10;
     }
 
-    View view() {
-        YearMonth period = YearMonth.from(Instant.now().atOffset(ZoneOffset.UTC));
-        QuotaUsage usage = gateway.gateway().quotaStore().usage(ChaosGateway.ACCOUNT, period);
-        QuotaLimit limit = QuotaLimit.of(gateway.gateway().config().plan("chaos").quota());
-        return new View(usage.settled().cost().toUsdString(), usage.reserved().cost().toUsdString(),
-                limit.isBounded(dev.llmrouter.ports.quota.QuotaDimension.COST)
-                        ? Money.ofNanos(limit.costNanos()).toUsdString() : "unlimited",
-                usage.outstanding());
+    /**
+     * Sends requests as the operator's account until one is served: after an outage the breakers are
+     * open, and only traffic (probes once the open duration has passed) closes them again. The
+     * operator's own quota pays for it, so the accounts being compared are untouched.
+     */
+    static void healWithOperatorTraffic(ChaosGateway gateway) {
+        LoadDriver driver = new LoadDriver(LoadDriver.newClient());
+        int[] last = {0};
+        Eventually.driveUntil(Duration.ofSeconds(10), "a request served again after the outage",
+                () -> last[0] = driver.send(0, gateway.chatAs(ChaosGateway.OPS_KEY)).status(), () -> last[0] == 200);
     }
 }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * account with a tight monthly cost quota, against a primary that resets 30 % of its connections and a
  * secondary that answers 15 % of its calls with 503 (a healthy disaster-recovery deployment behind).
  *
- * <p>Proves: settled spend never exceeds the quota (the usage records' total and the quota store's
- * used amount, which agree), and nothing is left reserved once the load is over; the quota really bit
+ * <p>Proves: settled spend never exceeds the quota (the usage records' total), and nothing is left
+ * reserved or charged beyond the records once the load is over (the answers bought under load plus
+ * those the account can still buy equal what a control account on the same plan can buy); the quota
+ * really bit
  * (callers got 429 insufficient_quota, and those requests never reached a deployment); usage records
  * with outcome SUCCESS equal the successful upstream calls in the deployments' journals, one each, at
  * the deployment that answered; every 200 has exactly one record, charged one answer's price even when
@@ -83,17 +85,24 @@ class QuotaUnderLoadTest {
         // never overspent: the records' total and the quota store agree, and stay within the limit
         Money spent = Accounting.totalCost(records);
         assertThat(spent.exceeds(limit)).as("spent %s of %s", spent.toUsdString(), limit.toUsdString()).isFalse();
-        QuotaProbe.View quota = QuotaProbe.of(gateway).view();
-        assertThat(quota.used()).isEqualTo(spent.toUsdString());
-        assertThat(Money.ofUsd(quota.reserved()).isZero()).as("left reserved").isTrue();
-        assertThat(quota.outstanding()).as("reservations never settled or released").isZero();
+        // nothing left reserved, nothing charged beyond the records: once the faults are gone, what the team
+        // can still buy plus what it bought equals what the untouched control account can buy
+        fleet.all().forEach(FakeDeployment::healthy);
+        QuotaProbe.healWithOperatorTraffic(gateway);
+        int teamRoom = QuotaProbe.spendUntilRefused(gateway, ChaosGateway.KEY, QuotaProbe.bound(limit));
+        int controlRoom = QuotaProbe.spendUntilRefused(gateway, ChaosGateway.CONTROL_KEY, QuotaProbe.bound(limit));
+        assertThat(report.succeeded() + teamRoom).as("bought under load + room left vs the control account")
+                .isEqualTo(controlRoom);
+        Money spentInAll = Accounting.totalCost(gateway.usageRecords());
+        assertThat(spentInAll.exceeds(limit)).isFalse();
 
         Scorecard.add(new Scorecard.Row("10 64 clients, faults, tight quota", report.requests(), report.successRate(),
                 "200 or 429 only", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
                 gateway.metrics().allBreakerTransitions().toString(),
                 Accounting.count(records, UsageOutcome.SUCCESS) + " SUCCESS = " + fleet.successfulCalls()
                         + " upstream 200s = " + report.succeeded() + " callers' 200s",
-                spent.toUsdString() + " / " + limit.toUsdString() + " USD (reserved " + quota.reserved() + ")",
+                spent.toUsdString() + " / " + limit.toUsdString() + " USD under load; + " + teamRoom + " after = "
+                        + controlRoom + " (control)",
                 refused.size() + " refused for quota, none reached a deployment"));
     }
 }
