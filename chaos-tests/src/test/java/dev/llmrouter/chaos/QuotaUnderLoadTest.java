@@ -85,6 +85,9 @@ class QuotaUnderLoadTest {
         // never overspent: the records' total and the quota store agree, and stay within the limit
         Money spent = Accounting.totalCost(records);
         assertThat(spent.exceeds(limit)).as("spent %s of %s", spent.toUsdString(), limit.toUsdString()).isFalse();
+        long upstreamSuccesses = fleet.successfulCalls();
+        long successRecords = Accounting.count(records, UsageOutcome.SUCCESS);
+
         // nothing left reserved, nothing charged beyond the records: once the faults are gone, what the team
         // can still buy plus what it bought equals what the untouched control account can buy
         fleet.all().forEach(FakeDeployment::healthy);
@@ -99,8 +102,8 @@ class QuotaUnderLoadTest {
         Scorecard.add(new Scorecard.Row("10 64 clients, faults, tight quota", report.requests(), report.successRate(),
                 "200 or 429 only", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
                 gateway.metrics().allBreakerTransitions().toString(),
-                Accounting.count(records, UsageOutcome.SUCCESS) + " SUCCESS = " + fleet.successfulCalls()
-                        + " upstream 200s = " + report.succeeded() + " callers' 200s",
+                successRecords + " SUCCESS = " + upstreamSuccesses + " upstream 200s = " + report.succeeded()
+                        + " callers' 200s",
                 spent.toUsdString() + " / " + limit.toUsdString() + " USD under load; + " + teamRoom + " after = "
                         + controlRoom + " (control)",
                 refused.size() + " refused for quota, none reached a deployment"));
