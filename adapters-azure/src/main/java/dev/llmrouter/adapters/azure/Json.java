@@ -18,7 +18,8 @@ final class Json {
         try (JsonReader reader = JsonProviders.createReader(json)) {
             reader.nextToken();
             Object value = reader.readUntyped();
-            if (reader.nextToken() != null) {
+            com.azure.json.JsonToken after = reader.nextToken();
+            if (after != null && after != com.azure.json.JsonToken.END_DOCUMENT) {
                 throw new IllegalArgumentException("trailing content after JSON value");
             }
             return value;
