@@ -6,7 +6,7 @@ import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
-import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
@@ -56,7 +56,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
     private final FailureClassifier classifier;
     private final PromptTokenEstimator estimator;
 
-    /** With the default Netty HTTP client, the system clock and the tokenizer estimator. */
+    /** With the default HTTP client (the JDK's), the system clock and the tokenizer estimator. */
     public AzureOpenAiEndpoint(Collection<AzureDeploymentSettings> deployments) {
         this(deployments, defaultHttpClient(), InstantSource.system(), new TokenizerEstimator());
     }
@@ -81,9 +81,13 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         this.clients = Map.copyOf(built);
     }
 
-    /** The shared Netty client: the SDK's default transport. */
+    /**
+     * The JDK's HTTP client under azure-core: one connection pool for every deployment. Chosen over
+     * Netty because it names malformed answers (bad status line, bad chunk) instead of reporting a
+     * premature close, and brings no native transport.
+     */
     public static HttpClient defaultHttpClient() {
-        return new NettyAsyncHttpClientBuilder().build();
+        return new JdkHttpClientBuilder().build();
     }
 
     /** The deployments this endpoint can call. */

@@ -167,9 +167,15 @@ final class FailureClassifier {
 
     private static boolean isMalformed(Throwable t) {
         String n = t.getClass().getName();
-        return n.endsWith("DecoderException") || n.endsWith("TooLongFrameException")
-                || n.endsWith("TooLongHttpLineException") || n.endsWith("TooLongHttpHeaderException")
-                || t instanceof MalformedStreamException;
+        if (t instanceof MalformedStreamException || t instanceof java.net.ProtocolException
+                || n.endsWith("DecoderException") || n.endsWith("TooLongFrameException")) {
+            return true;
+        }
+        // The JDK client reports HTTP framing errors as plain IOExceptions; only the message tells.
+        String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        return t instanceof IOException && (m.contains("chunk size") || m.contains("chunk header")
+                || m.contains("status line") || m.contains("bad header") || m.contains("invalid header")
+                || m.contains("invalid content-length"));
     }
 
     private static boolean isReset(Throwable t) {
