@@ -13,8 +13,8 @@ import java.util.Objects;
  * enum of the pinned SDK lags the service: GA versions newer than it (e.g. {@value #DEFAULT_API_VERSION})
  * are still sent exactly as configured.
  *
- * <p>A key is never sent over plain HTTP except to a loopback address (local test doubles): such
- * settings are refused here, at configuration time.
+ * <p>A key is never sent over plain HTTP except to a loopback address (local test doubles), and an
+ * Entra ID token never over plain HTTP at all: such settings are refused here, at configuration time.
  *
  * @param deployment the deployment (endpoint and Azure deployment name)
  * @param apiVersion the {@code api-version} query parameter, e.g. {@code 2024-10-21}
@@ -33,6 +33,10 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
             throw new IllegalArgumentException("deployment " + deployment.id() + ": endpoint must be http(s): " + endpoint);
+        }
+        if (scheme.equals("http") && !(auth instanceof AzureAuth.ApiKey)) {
+            throw new IllegalArgumentException("deployment " + deployment.id()
+                    + ": Entra ID tokens are only sent over https: " + endpoint);
         }
         if (scheme.equals("http") && !Loopback.isLoopbackHost(endpoint.getHost())) {
             throw new IllegalArgumentException("deployment " + deployment.id()
