@@ -1,0 +1,45 @@
+package dev.llmrouter.app.http;
+
+import dev.llmrouter.domain.routing.Fleet;
+import dev.llmrouter.ports.admin.DeploymentStatusQuery;
+import dev.llmrouter.ports.router.RouteChatUseCase;
+import dev.llmrouter.ports.usage.UsageQueryUseCase;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Objects;
+
+/**
+ * Everything the HTTP layer needs, built by the application's wiring (or by a test): the HTTP layer
+ * only parses, validates, calls a use case and maps the answer.
+ *
+ * @param router        the routing use case
+ * @param usage         the usage query use case
+ * @param deployments   the operator's deployment status query
+ * @param accounts      key → account
+ * @param fleet         the catalog and deployments (for {@code /v1/models})
+ * @param metrics       the Prometheus registry scraped at {@code /metrics}
+ * @param maxBodyBytes  the largest request body accepted (413 above it)
+ */
+public record GatewayContext(
+        RouteChatUseCase router,
+        UsageQueryUseCase usage,
+        DeploymentStatusQuery deployments,
+        AccountDirectory accounts,
+        Fleet fleet,
+        PrometheusMeterRegistry metrics,
+        long maxBodyBytes) {
+
+    /** Default body limit: several base64 images (20 MiB). */
+    public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
+
+    public GatewayContext {
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(deployments, "deployments");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(metrics, "metrics");
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive");
+        }
+    }
+}
