@@ -1,6 +1,6 @@
 package dev.llmrouter.adapters.azure;
 
-import com.azure.ai.openai.OpenAIAsyncClient;
+import com.azure.ai.openai.OpenAIClient;
 import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.ai.openai.OpenAIServiceVersion;
 import com.azure.core.credential.TokenCredential;
@@ -39,7 +39,7 @@ final class DeploymentClient {
 
     final AzureDeploymentSettings settings;
     final HttpPipeline pipeline;
-    final OpenAIAsyncClient client;
+    final OpenAIClient client;
     final String chatUrl;
     final String completionsUrl;
 
@@ -61,7 +61,7 @@ final class DeploymentClient {
                 .endpoint(settings.endpointBase())
                 // The enum lags the service; ApiVersionPolicy sends the configured version.
                 .serviceVersion(OpenAIServiceVersion.V2024_06_01)
-                .buildAsyncClient();
+                .buildClient();
         String base = settings.endpointBase() + "/openai/deployments/"
                 + URLEncoder.encode(settings.deployment().azureDeploymentName(), StandardCharsets.UTF_8).replace("+", "%20");
         String query = "?api-version=" + URLEncoder.encode(settings.apiVersion(), StandardCharsets.UTF_8);
