@@ -9,17 +9,13 @@ import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.policy.AddHeadersFromContextPolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
-import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,13 +25,12 @@ import java.util.List;
  * <p>The adapter builds the HTTP pipeline itself and hands it to the SDK's client builder, so that
  * the protocol methods (non-streaming calls) and the raw streaming POST share one pipeline: the same
  * authentication policy (the SDK's bearer-token policy for Entra ID, an {@code api-key} policy for
- * keys), the same {@code api-version}, and a retry policy with zero retries — the router, not the
- * SDK, owns retries (Requirement 2.7).
+ * keys), the same {@code api-version}, and no retry policy at all — the router, not the SDK, owns
+ * retries (Requirement 2.7). A pipeline the adapter builds cannot retry: only {@code RetryPolicy}
+ * re-sends, and it is absent. (A zero-retry {@code RetryPolicy} would also send once, but it logs
+ * "Retry attempts have been exhausted" at INFO on every call, which cost measurable latency.)
  */
 final class DeploymentClient {
-
-    /** The SDK's retries are off: zero attempts beyond the first. */
-    static final RetryOptions NO_RETRIES = new RetryOptions(new FixedDelayOptions(0, Duration.ZERO));
 
     final AzureDeploymentSettings settings;
     final HttpPipeline pipeline;
@@ -50,7 +45,6 @@ final class DeploymentClient {
         policies.add(new RequestIdPolicy());
         policies.add(new AddHeadersFromContextPolicy());
         policies.add(new ApiVersionPolicy(settings.apiVersion()));
-        policies.add(new RetryPolicy(NO_RETRIES));
         policies.add(authPolicy(settings.auth()));
         this.pipeline = new HttpPipelineBuilder()
                 .httpClient(httpClient)

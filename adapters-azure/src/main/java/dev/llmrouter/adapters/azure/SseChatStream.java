@@ -43,7 +43,6 @@ final class SseChatStream implements ChatStream {
     private static final Object COMPLETE = new Object();
     private static final Object CLOSED = new Object();
 
-    private final HttpResponse response;
     private final Duration idleTimeout;
     private final FailureClassifier classifier;
     private final TokenEncoding encoding;
@@ -55,7 +54,7 @@ final class SseChatStream implements ChatStream {
     private final SseParser parser = new SseParser();
     private final StringBuilder content = new StringBuilder();
     private boolean upstreamComplete;
-    private boolean done;
+    private volatile boolean done;
     private EndpointException failure;
     private TokenUsage reported;
     private long estimatedPrompt = -1;
@@ -64,7 +63,6 @@ final class SseChatStream implements ChatStream {
 
     SseChatStream(HttpResponse response, Duration idleTimeout, FailureClassifier classifier, TokenEncoding encoding,
             LongSupplier promptTokens) {
-        this.response = response;
         this.idleTimeout = idleTimeout;
         this.classifier = classifier;
         this.encoding = encoding;
@@ -86,7 +84,9 @@ final class SseChatStream implements ChatStream {
                 if (data != null) {
                     if (isDone(data)) {
                         done = true;
-                        closeUpstream();
+                        // The body ends right after [DONE]: read its last bytes so the connection
+                        // goes back to the pool instead of being cut.
+                        subscriber.drain();
                         return Optional.empty();
                     }
                     return Optional.of(chunk(data));
@@ -198,12 +198,13 @@ final class SseChatStream implements ChatStream {
         }
     }
 
+    /**
+     * Cancels the body subscription: the transport then aborts the exchange. (The response itself
+     * is not closed: closing it would subscribe to the body a second time to drain it.)
+     */
     private void closeUpstream() {
-        subscriber.dispose();
-        try {
-            response.close();
-        } catch (RuntimeException ignored) {
-            // already released
+        if (!done && !upstreamComplete) {
+            subscriber.dispose();
         }
     }
 
@@ -217,6 +218,9 @@ final class SseChatStream implements ChatStream {
 
         @Override
         protected void hookOnNext(ByteBuffer buffer) {
+            if (done) {
+                return; // after [DONE]: only draining
+            }
             byte[] copy = new byte[buffer.remaining()];
             buffer.get(copy); // the transport may reuse its buffer once this returns
             signals.offer(copy);
@@ -234,6 +238,10 @@ final class SseChatStream implements ChatStream {
 
         void requestOne() {
             request(1);
+        }
+
+        void drain() {
+            request(Long.MAX_VALUE);
         }
     }
 

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -93,6 +94,7 @@ class RequestShapeTest {
                 .withHeader("api-key", equalTo(KEY))
                 .withHeader("x-ms-client-request-id", equalTo("req-1"))
                 .withHeader("Content-Type", containing("application/json"))
+                .withHeader("Content-Length", matching("\\d+")) // a fixed-length body, not chunked
                 .withRequestBody(equalToJson(RICH_REQUEST.replace("\"max_tokens\":4000", "\"max_tokens\":512")))
                 .withRequestBody(matchingJsonPath("$.max_tokens", equalTo("512"))));
         String sent = sentBody();
