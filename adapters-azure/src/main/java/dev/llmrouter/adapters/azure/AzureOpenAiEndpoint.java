@@ -142,9 +142,9 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         request.setBody(BinaryData.fromBytes(body));
         HttpResponse response;
         try {
-            response = c.pipeline.send(request, new Context(RESPONSE_TIMEOUT_KEY, call.timeout()))
-                    .timeout(call.timeout())
-                    .block();
+            // Sent on this thread; returns at the status line and headers (bounded by the attempt
+            // timeout), with the body still streaming from the socket.
+            response = c.pipeline.sendSync(request, new Context(RESPONSE_TIMEOUT_KEY, call.timeout()));
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -154,12 +154,13 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         if (response.getStatusCode() != 200) {
             byte[] error;
             try (response) {
-                error = response.getBodyAsByteArray().timeout(call.timeout()).defaultIfEmpty(new byte[0]).block();
+                error = response.getBodyAsBinaryData().toBytes();
             } catch (Throwable t) {
                 // The status still says what happened; keep it even if the body could not be read.
                 error = new byte[0];
             }
-            throw new EndpointException(classifier.ofResponse(response.getStatusCode(), response.getHeaders(), error));
+            throw new EndpointException(classifier.ofResponse(response.getStatusCode(), response.getHeaders(),
+                    error == null ? new byte[0] : error));
         }
         TokenEncoding encoding = call.candidate().model().encoding();
         return new SseChatStream(response, call.timeout(), classifier, encoding,

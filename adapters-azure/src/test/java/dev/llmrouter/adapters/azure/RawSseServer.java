@@ -21,6 +21,8 @@ final class RawSseServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     final CountDownLatch clientClosed = new CountDownLatch(1);
+    /** For {@link Then#RESET}: the connection is reset once the test counts this down. */
+    final CountDownLatch reset = new CountDownLatch(1);
 
     RawSseServer(String events, Then then) throws IOException {
         server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -45,6 +47,7 @@ final class RawSseServer implements AutoCloseable {
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             if (then == Then.RESET) {
+                reset.await();
                 s.setSoLinger(true, 0); // close with RST: the client sees a reset mid-body
                 return;
             }
@@ -54,6 +57,8 @@ final class RawSseServer implements AutoCloseable {
             clientClosed.countDown();
         } catch (IOException e) {
             clientClosed.countDown(); // a reset from the client is a close too
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
