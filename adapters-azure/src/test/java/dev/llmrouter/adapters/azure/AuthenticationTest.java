@@ -138,6 +138,18 @@ class AuthenticationTest {
     }
 
     @Test
+    void entra_id_settings_build_their_credentials_without_calling_out() {
+        Deployment d = AzureFixtures.deployment("eus", "https://contoso-eus.openai.azure.com", "gpt-4o");
+        Deployment w = AzureFixtures.deployment("weu", "https://contoso-weu.openai.azure.com", "gpt-4o");
+
+        AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(List.of(
+                AzureDeploymentSettings.entraId(d),
+                new AzureDeploymentSettings(w, "2024-06-01", AzureAuth.EntraId.managedIdentity("client-id-1"))));
+
+        assertThat(endpoint.deployments()).extracting(Object::toString).containsExactlyInAnyOrder("eus", "weu");
+    }
+
+    @Test
     void loopback_is_decided_without_dns() {
         assertThat(Loopback.isLoopbackHost("localhost")).isTrue();
         assertThat(Loopback.isLoopbackHost("127.0.0.1")).isTrue();
