@@ -267,8 +267,4 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     private record RawAnswer(int status, HttpHeaders headers, byte[] body) {}
 
-    /** For tests and diagnostics: the pipeline a deployment's calls go through. */
-    com.azure.core.http.HttpPipeline pipeline(DeploymentId id) {
-        return clients.get(id).pipeline;
-    }
 }

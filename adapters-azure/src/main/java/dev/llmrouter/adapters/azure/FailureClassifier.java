@@ -83,6 +83,17 @@ final class FailureClassifier {
     }
 
     /**
+     * An error event inside a stream that had already answered 200: the body's code decides the kind
+     * where it is specific (content filter), otherwise it is a server failure.
+     */
+    Failure ofStreamError(byte[] event) {
+        Failure f = ofResponse(500, null, event);
+        FailureKind kind = f.kind() == FailureKind.CONTENT_FILTERED || f.kind() == FailureKind.CONTEXT_LENGTH_EXCEEDED
+                ? f.kind() : FailureKind.SERVER_ERROR;
+        return new Failure(kind, 0, f.code(), f.message(), Optional.empty(), f.body());
+    }
+
+    /**
      * The delay the deployment asked for: {@code retry-after-ms}, then {@code x-ms-retry-after-ms}
      * (milliseconds), then {@code Retry-After} (seconds, or an HTTP date measured against the clock).
      */
@@ -134,6 +145,9 @@ final class FailureClassifier {
             }
         }
         Optional<Throwable> hit;
+        if ((hit = find(chain, t -> t instanceof java.net.http.HttpConnectTimeoutException)).isPresent()) {
+            return Failure.transport(FailureKind.CONNECT_FAILED, describe(hit.get()));
+        }
         if ((hit = find(chain, FailureClassifier::isTimeout)).isPresent()) {
             return Failure.transport(FailureKind.TIMEOUT, describe(hit.get()));
         }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -184,6 +183,10 @@ final class SseChatStream implements ChatStream {
         }
         if (root.isEmpty()) {
             throw new MalformedStreamException("stream chunk is not a JSON object");
+        }
+        if (root.get("error") instanceof Map<?, ?>) {
+            // The service reports a failure after the 200 as an error event in the stream.
+            throw new EndpointException(classifier.ofStreamError(data));
         }
         boolean hasContent = false;
         for (Object choice : Json.array(root.get("choices"))) {
@@ -361,15 +364,6 @@ final class SseChatStream implements ChatStream {
             ready.add(data.toByteArray());
             data.reset();
             hasData = false;
-        }
-
-        List<byte[]> drainForTest() {
-            List<byte[]> out = new java.util.ArrayList<>();
-            byte[] e;
-            while ((e = nextEvent()) != null) {
-                out.add(e);
-            }
-            return out;
         }
     }
 }

@@ -202,6 +202,24 @@ class StreamingTest {
     }
 
     @Test
+    void an_error_event_after_the_200_fails_the_stream_with_its_code() {
+        String error = "{\"error\":{\"code\":\"content_filter\",\"message\":\"The response was filtered\","
+                + "\"status\":400}}";
+        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withBody(sse(delta("Hello"), error))));
+
+        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+            assertThat(stream.next()).isPresent();
+            EndpointException e = catchThrowableOfType(EndpointException.class, stream::next);
+
+            assertThat(e.failure().kind()).isEqualTo(FailureKind.CONTENT_FILTERED);
+            assertThat(e.failure().code()).isEqualTo("content_filter");
+            assertThat(e.failure().body()).isEqualTo(error);
+            assertThat(stream.usage()).isEqualTo(locallyCounted("Hello"));
+        }
+    }
+
+    @Test
     void a_stream_that_stalls_longer_than_the_timeout_times_out() {
         wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody(sse(delta("a"), delta("b"), "[DONE]")).withChunkedDribbleDelay(2, 3_000)));
