@@ -104,20 +104,27 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         String name = c.settings.deployment().azureDeploymentName();
         RawAnswer answer;
-        try {
-            // The SDK's synchronous protocol methods: the JDK client sends on this thread, with no
-            // reactive hops (measured: about a millisecond less per call than the async client).
-            // The attempt timeout reaches the transport as the per-call response timeout.
-            Response<BinaryData> r = call.request().operation() == ChatOperation.TEXT_COMPLETION
-                    ? c.client.getCompletionsWithResponse(name, BinaryData.fromBytes(body), options)
-                    : c.client.getChatCompletionsWithResponse(name, BinaryData.fromBytes(body), options);
-            answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
-                    r.getValue() == null ? new byte[0] : r.getValue().toBytes());
-        } catch (HttpResponseException e) {
-            throw new EndpointException(errorAnswer(e), e);
-        } catch (Throwable t) {
-            HttpResponseException http = findHttpError(t);
-            throw http != null ? new EndpointException(errorAnswer(http), t) : failed(t);
+        // The transport's response timeout covers the wait for the headers; the deadline covers the
+        // whole call, body included (a body that stalls after the headers is cut at the timeout).
+        try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout())) {
+            try {
+                // The SDK's synchronous protocol methods: the JDK client sends on this thread, with no
+                // reactive hops (measured: a few hundred microseconds less per call than the async client).
+                Response<BinaryData> r = call.request().operation() == ChatOperation.TEXT_COMPLETION
+                        ? c.client.getCompletionsWithResponse(name, BinaryData.fromBytes(body), options)
+                        : c.client.getChatCompletionsWithResponse(name, BinaryData.fromBytes(body), options);
+                answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
+                        r.getValue() == null ? new byte[0] : r.getValue().toBytes());
+            } catch (HttpResponseException e) {
+                throw new EndpointException(errorAnswer(e), e);
+            } catch (Throwable t) {
+                if (deadline.expired()) {
+                    throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
+                            "no complete answer within " + call.timeout().toMillis() + " ms"), t);
+                }
+                HttpResponseException http = findHttpError(t);
+                throw http != null ? new EndpointException(errorAnswer(http), t) : failed(t);
+            }
         }
         if (answer == null) {
             throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "no answer"));
@@ -141,12 +148,18 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         request.setBody(BinaryData.fromBytes(body));
         HttpResponse response;
-        try {
-            // Sent on this thread; returns at the status line and headers (bounded by the attempt
-            // timeout), with the body still streaming from the socket.
-            response = c.pipeline.sendSync(request, new Context(RESPONSE_TIMEOUT_KEY, call.timeout()));
-        } catch (Throwable t) {
-            throw failed(t);
+        // Sent on this thread; returns at the status line and headers, with the body still streaming
+        // from the socket. Connecting and the wait for the headers are bounded by the attempt timeout.
+        try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout())) {
+            try {
+                response = c.pipeline.sendSync(request, new Context(RESPONSE_TIMEOUT_KEY, call.timeout()));
+            } catch (Throwable t) {
+                if (deadline.expired()) {
+                    throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
+                            "no answer within " + call.timeout().toMillis() + " ms"), t);
+                }
+                throw failed(t);
+            }
         }
         if (response == null) {
             throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "no answer"));

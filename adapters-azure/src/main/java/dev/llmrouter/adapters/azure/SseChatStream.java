@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -44,9 +42,6 @@ import java.util.function.LongSupplier;
  * (Requirement 2.6).
  */
 final class SseChatStream implements ChatStream {
-
-    /** One daemon thread for every stream's read watchdog: it only closes bodies that went quiet. */
-    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
     /** After [DONE] the body should end at once; read at most this much more to let the connection be reused. */
     private static final int DRAIN_LIMIT = 64 * 1024;
@@ -79,16 +74,6 @@ final class SseChatStream implements ChatStream {
         this.classifier = classifier;
         this.encoding = encoding;
         this.promptTokens = promptTokens;
-    }
-
-    private static ScheduledThreadPoolExecutor watchdog() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "llm-router-stream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true); // cancelled checks leave the queue at once
-        return executor;
     }
 
     @Override
@@ -145,10 +130,10 @@ final class SseChatStream implements ChatStream {
         if (closed.get()) {
             throw new IOException("stream closed");
         }
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
+        ScheduledFuture<?> alarm = Watchdog.schedule(() -> {
             timedOut = true;
             release();
-        }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, idleTimeout);
         try {
             return body.read(buffer);
         } finally {

@@ -98,6 +98,24 @@ class TransportFaultTest {
     }
 
     @Test
+    void a_body_that_stalls_after_the_headers_is_a_timeout() throws Exception {
+        try (RawSseServer raw = new RawSseServer("{\"id\":\"chatcmpl-1\",", RawSseServer.Then.WAIT_FOR_CLIENT_CLOSE)) {
+            Deployment d = AzureFixtures.deployment("raw", raw.baseUrl(), "gpt-4o-prod");
+            AzureOpenAiEndpoint e = new AzureOpenAiEndpoint(List.of(keySettings(d)));
+
+            long start = System.nanoTime();
+            EndpointException stalled = catchThrowableOfType(EndpointException.class,
+                    () -> e.complete(call(d, REQUEST, 64, Duration.ofMillis(300))));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(stalled).isNotNull();
+            assertThat(stalled.failure().kind()).isEqualTo(FailureKind.TIMEOUT);
+            assertThat(tookMs).as("bounded by the attempt timeout").isLessThan(2_500);
+            assertThat(Thread.currentThread().isInterrupted()).as("the deadline leaves no interrupt behind").isFalse();
+        }
+    }
+
+    @Test
     void a_refused_connection_is_connect_failed() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
