@@ -38,6 +38,11 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Run: {@code ./mvnw -q -o -pl benchmarks -am package -DskipTests && java -cp
  * benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.azure.AzureAdapterOverhead [iterations]}
+ *
+ * <p>Measured on the 2-core development machine (shared, load average about 10), 5,000 calls each
+ * after warm-up: the adapter added 165–225 µs at the median to a plain call (plain p50 about 400 µs)
+ * and 130–200 µs to a 5-chunk stream read to its end (plain p50 about 290 µs). Tails are dominated by
+ * the shared machine (p99 of both paths several milliseconds).
  */
 public final class AzureAdapterOverhead {
 
