@@ -1,5 +1,6 @@
 package dev.llmrouter.adapters.azure;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
@@ -11,7 +12,6 @@ import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
-import com.azure.core.exception.HttpResponseException;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.failure.Failure;
@@ -41,9 +41,14 @@ import java.util.Optional;
  * {@code stream}/{@code stream_options.include_usage} are set. Streams are read straight from the
  * pipeline's response body, one SSE event per {@link ChatStream#next()}, without buffering.
  *
- * <p>Each call is one attempt bounded by {@link ChatCall#timeout()} (to the first byte for streams,
- * and between chunks after that). Every failure is an {@link EndpointException} with a classified
- * {@link Failure}; no SDK exception escapes.
+ * <p>Each call is one attempt (the pipeline has no retry policy: the router owns retries) bounded by
+ * {@link ChatCall#timeout()}: the whole call for plain requests; for streams the wait for the
+ * headers, then the longest silence between two reads. Every failure is an {@link EndpointException}
+ * with a classified {@link Failure}; no SDK exception escapes.
+ *
+ * <p>Transport: the JDK's HttpClient under azure-core, shared by every deployment. Calls block the
+ * calling thread (plain calls through the SDK's synchronous protocol methods, streams read on the
+ * caller's thread), which measured cheaper than the reactive path and suits virtual threads.
  */
 public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
@@ -166,7 +171,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         if (response.getStatusCode() != 200) {
             byte[] error;
-            try (response) {
+            try (response; Watchdog.Deadline ignored = new Watchdog.Deadline(call.timeout())) {
                 error = response.getBodyAsBinaryData().toBytes();
             } catch (Throwable t) {
                 // The status still says what happened; keep it even if the body could not be read.
