@@ -171,8 +171,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         if (response.getStatusCode() != 200) {
             byte[] error;
-            try (response; Watchdog.Deadline ignored = new Watchdog.Deadline(call.timeout())) {
-                error = response.getBodyAsBinaryData().toBytes();
+            try (response; Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout())) {
+                error = deadline.expired() ? new byte[0] : response.getBodyAsBinaryData().toBytes();
             } catch (Throwable t) {
                 // The status still says what happened; keep it even if the body could not be read.
                 error = new byte[0];
