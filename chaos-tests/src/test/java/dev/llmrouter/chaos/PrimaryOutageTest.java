@@ -77,6 +77,9 @@ class PrimaryOutageTest {
         Instant openedAt = openUntil.minus(openDuration);
         long failuresSeen = fleet.primary.answersOf(FakeDeployment.Kind.ERROR_STATUS);
         assertThat(failuresSeen).isBetween((long) minimumCalls, (long) minimumCalls + clients - 1);
+        List<FakeDeployment.Arrival> calls = fleet.primary.arrivals();
+        assertThat(openedAt).as("opened only once the minimum calls had reached the primary")
+                .isAfterOrEqualTo(calls.get(minimumCalls - 1).at().minusMillis(1));
 
         // while open, no request sent after the opening reached the primary (WireMock's journal, matched to
         // the callers' send times by request id; requests already in flight at the opening may still arrive)

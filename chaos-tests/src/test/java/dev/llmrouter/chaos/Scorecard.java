@@ -73,9 +73,8 @@ final class Scorecard {
                     .append(r.usageVsUpstream()).append(" | ").append(r.quota()).append(" | ")
                     .append(r.proves()).append(" |\n");
         }
-        if (ROWS.isEmpty()) {
-            md.append("\n(no scenario ran to its end)\n");
-        }
+        md.append(ROWS.isEmpty() ? "\n(no scenario ran to its end)\n"
+                : "\nA row is written only when every assertion of its scenario held; a failed scenario has no row.\n");
         return md.toString();
     }
 
