@@ -54,6 +54,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -415,6 +416,19 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
     }
 
+    /**
+     * A random version 4 UUID from {@link ThreadLocalRandom}. A request id must be unique, not
+     * unguessable, and {@link UUID#randomUUID()} draws from the shared {@code SecureRandom}: several
+     * hundred nanoseconds per request, serialised across threads, more than the rest of admission.
+     * 122 random bits keep collisions as unlikely as with {@code randomUUID}.
+     */
+    static String randomRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(msb, lsb).toString();
+    }
+
     // ---- per-request state -----------------------------------------------------------------------
 
     /** One admitted request as it goes down its chain. Confined to the request's thread. */
@@ -499,7 +513,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private RouterTelemetry telemetry = RouterTelemetry.NOOP;
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
-        private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
+        private Supplier<String> requestIds = Router::randomRequestId;
 
         private Builder() {}
 
@@ -610,7 +624,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Ids for requests that come without one; default random UUIDs. */
+        /** Ids for requests that come without one; default random (version 4) UUIDs, see {@link #randomRequestId}. */
         public Builder requestIds(Supplier<String> ids) {
             this.requestIds = Objects.requireNonNull(ids, "ids");
             return this;
