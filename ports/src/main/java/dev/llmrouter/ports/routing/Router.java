@@ -46,13 +46,11 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -110,6 +108,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     private final QuotaGate quota;
     private final RateGate rates;
     private final Supplier<String> requestIds;
+    /** Every fleet deployment's path entries without a failure, by {@link Attempt.Outcome#ordinal()}. */
+    private final Map<DeploymentId, String[]> pathEntries;
 
     private Router(Builder b) {
         this.fleet = b.fleet;
@@ -132,6 +132,17 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         this.quota = b.quota;
         this.rates = b.rates;
         this.requestIds = b.requestIds;
+        Map<DeploymentId, String[]> entries = new HashMap<>();
+        for (var d : b.fleet.deployments()) {
+            Attempt.Outcome[] outcomes = Attempt.Outcome.values();
+            String[] byOutcome = new String[outcomes.length];
+            for (Attempt.Outcome o : outcomes) {
+                byOutcome[o.ordinal()] = new Tried(null, new Attempt(d.id(), d.region().name(), o, Optional.empty(),
+                        Duration.ZERO)).pathEntry();
+            }
+            entries.put(d.id(), byOutcome);
+        }
+        this.pathEntries = Map.copyOf(entries);
     }
 
     public static Builder builder() {
@@ -265,7 +276,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     }
 
     private void report(Flight f, List<Tried> tried) {
-        for (Tried t : tried) {
+        for (int i = 0; i < tried.size(); i++) { // indexed: no iterator per request
+            Tried t = tried.get(i);
             telemetry.attempt(t.candidate().model().id(), f.request().operation(), t.attempt());
         }
     }
@@ -277,15 +289,55 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 f.command.caller().creator(), f.command.caller().plan().id(), f.command.caller().operation(),
                 f.routed.requestedTier(), last.tier(), last.model().id(), last.deployment().id().value(),
                 last.deployment().region().name(), usage, cost, Duration.ofNanos(Math.max(0, now - f.startNanos)),
-                ttft, outcome, tried.stream().map(Tried::pathEntry).toList());
+                ttft, outcome, path(tried));
         try {
             ledger.append(record);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "usage ledger refused record " + f.requestId, e);
         }
-        Set<String> deployments = new HashSet<>();
-        tried.forEach(t -> deployments.add(t.attempt().deployment().value()));
-        telemetry.requestCompleted(record, Math.max(0, deployments.size() - 1), f.request().operation());
+        telemetry.requestCompleted(record, Math.max(0, distinctDeployments(tried) - 1), f.request().operation());
+    }
+
+    /**
+     * The usage record's path: {@link Tried#pathEntry()} of each step, the entries without a failure
+     * taken from {@link #pathEntries} (built once) rather than concatenated for every request.
+     */
+    private List<String> path(List<Tried> tried) {
+        if (tried.size() == 1) {
+            return List.of(pathEntry(tried.get(0)));
+        }
+        String[] entries = new String[tried.size()];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = pathEntry(tried.get(i));
+        }
+        return List.of(entries);
+    }
+
+    private String pathEntry(Tried t) {
+        Attempt a = t.attempt();
+        if (a.failure().isEmpty()) {
+            String[] known = pathEntries.get(a.deployment());
+            if (known != null) {
+                return known[a.outcome().ordinal()];
+            }
+        }
+        return t.pathEntry();
+    }
+
+    /** How many different deployments the path names; paths are a few steps long, so no set is built. */
+    private static int distinctDeployments(List<Tried> tried) {
+        int distinct = 0;
+        for (int i = 0; i < tried.size(); i++) {
+            String d = tried.get(i).attempt().deployment().value();
+            boolean seen = false;
+            for (int j = 0; j < i && !seen; j++) {
+                seen = tried.get(j).attempt().deployment().value().equals(d);
+            }
+            if (!seen) {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     // ---- streams ---------------------------------------------------------------------------------
@@ -364,7 +416,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             executor.recordSuccess(c, untilFirstContent);
         }
         report(f, tried);
-        List<Attempt> attempts = tried.stream().map(Tried::attempt).toList();
+        List<Attempt> attempts = Tried.attempts(tried);
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
                 : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
         record(f, c, usage, cost, ttft, outcome, tried); // before the settle, as for complete()
