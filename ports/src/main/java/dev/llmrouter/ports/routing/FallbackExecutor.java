@@ -107,7 +107,7 @@ public final class FallbackExecutor {
      */
     public <T> ExecutionResult<T> execute(
             List<Candidate> candidates, long deadlineNanos, HopGate gate, CandidateCall<T> call, boolean recordSuccess) {
-        List<Tried> tried = new ArrayList<>();
+        List<Tried> tried = new ArrayList<>(candidates.size());
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);

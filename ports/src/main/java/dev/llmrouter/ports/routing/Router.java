@@ -165,7 +165,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refused;
         }
         Flight f = (Flight) admitted;
-        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f::mayCall,
+        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f,
                 (c, timeout) -> endpoint.complete(f.call(c, timeout)), true);
         report(f, result.tried());
         if (result instanceof ExecutionResult.Succeeded<ChatReply> ok) {
@@ -193,7 +193,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refused;
         }
         Flight f = (Flight) admitted;
-        ExecutionResult<Started> result = executor.execute(f.routed.candidates(), f.deadline, f::mayCall,
+        ExecutionResult<Started> result = executor.execute(f.routed.candidates(), f.deadline, f,
                 (c, timeout) -> open(f.call(c, timeout)), false);
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             report(f, result.tried());
@@ -484,11 +484,15 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     // ---- per-request state -----------------------------------------------------------------------
 
     /** One admitted request as it goes down its chain. Confined to the request's thread. */
-    private final class Flight {
+    private final class Flight implements FallbackExecutor.HopGate {
         final ChatCommand command;
         final String requestId;
         final long startNanos;
-        final Map<TokenEncoding, PromptEstimate> estimates = new EnumMap<>(TokenEncoding.class);
+        /** The first encoding estimated for (nearly always the only one) and its estimate. */
+        TokenEncoding estimatedFor;
+        PromptEstimate estimated;
+        /** Estimates for further encodings, made when a chain crosses tokenizers. */
+        Map<TokenEncoding, PromptEstimate> moreEstimates;
         RoutePlan.Routed routed;
         RateLimitStatus rateLimit = RateLimitStatus.UNLIMITED;
         QuotaGate.Hold hold = QuotaGate.Hold.NONE;
@@ -505,8 +509,21 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return command.request();
         }
 
+        /** One estimate per encoding, made on first use. */
         PromptEstimate estimate(TokenEncoding encoding) {
-            return estimates.computeIfAbsent(encoding, e -> estimator.estimate(command.request(), e));
+            Objects.requireNonNull(encoding, "encoding");
+            if (encoding == estimatedFor) {
+                return estimated;
+            }
+            if (estimatedFor == null) {
+                estimated = estimator.estimate(command.request(), encoding);
+                estimatedFor = encoding;
+                return estimated;
+            }
+            if (moreEstimates == null) {
+                moreEstimates = new EnumMap<>(TokenEncoding.class);
+            }
+            return moreEstimates.computeIfAbsent(encoding, e -> estimator.estimate(command.request(), e));
         }
 
         /** {@code min(caller max_tokens, model max)}, the model's max when the caller set none. */
@@ -522,7 +539,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
 
         /** The hop gate: a candidate of another model needs the reservation resized to its worst case. */
-        boolean mayCall(Candidate candidate) {
+        @Override
+        public boolean mayCall(Candidate candidate) {
             if (candidate.model().id().equals(heldModel.id())) {
                 return true;
             }
