@@ -7,7 +7,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -37,8 +36,9 @@ import java.util.Objects;
  * {@link RouterHeaders}. Response headers: {@code x-request-id} on every answer; on chat answers
  * {@code x-router-tier}, {@code x-router-model}, {@code x-router-deployment}, {@code x-router-region},
  * {@code x-router-downgraded} (the reason, only when served below the requested tier),
- * {@code x-router-attempts} (deployment calls made), {@code x-router-cost-usd} (exact decimal; not on
- * streams, whose cost is known only at the end) and {@code x-ratelimit-*} for each limited dimension.
+ * {@code x-router-attempts} (deployment calls made) and {@code x-router-cost-usd} (exact decimal) — these
+ * two not on streams, whose headers leave before the end — and {@code x-ratelimit-*} for each limited
+ * dimension.
  * Errors: OpenAI's shape with the statuses of {@link OutcomeMapping} and {@link ApiError}; never a
  * stack trace, never a 500 for anything a caller sent.
  */
@@ -169,9 +169,5 @@ public final class HttpApi {
         ctx.contentType("application/json");
         ctx.result(error.toJson());
         RequestLog.of(ctx).outcome = error.code() == null ? "error" : error.code();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
