@@ -99,9 +99,11 @@ public final class HttpApi {
         config.router.javaLangErrorHandler((res, error) -> {
             RequestLog.LOG.error("fatal error while serving a request", error);
             try {
+                String id = java.util.UUID.randomUUID().toString();
                 res.setStatus(500);
                 res.setContentType("application/json");
-                res.getOutputStream().write(ApiError.internal("-").toJson());
+                res.setHeader(RequestIds.HEADER, id);
+                res.getOutputStream().write(ApiError.internal(id).toJson());
             } catch (java.io.IOException | RuntimeException ignored) {
                 // the connection is beyond saving
             }

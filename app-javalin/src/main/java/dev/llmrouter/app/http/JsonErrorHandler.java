@@ -2,6 +2,7 @@ package dev.llmrouter.app.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.UUID;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own errors — requests it rejects before Javalin sees them (a malformed request line or URI,
  * headers too large, a bad encoding) — in OpenAI's error shape instead of an HTML page, with no stack
- * trace and no echo of the request.
+ * trace and no echo of the request. They get a fresh {@code x-request-id} like every other answer.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -27,12 +28,14 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(RequestIds.HEADER, UUID.randomUUID().toString());
         response.write(true, ByteBuffer.wrap(body(code)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+        fields.put(RequestIds.HEADER, UUID.randomUUID().toString());
         return ByteBuffer.wrap(body(status));
     }
 

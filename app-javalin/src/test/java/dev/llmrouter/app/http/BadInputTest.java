@@ -44,7 +44,7 @@ class BadInputTest {
     record Case(String name, Supplier<Answer> send, int status, String param, String code) {}
 
     /** Status and body, from either client. */
-    record Answer(int status, String contentType, String body) {}
+    record Answer(int status, String contentType, String body, String requestId) {}
 
     @BeforeAll
     static void start() {
@@ -69,6 +69,7 @@ class BadInputTest {
 
             assertThat(answer.status()).as("status, body %s", answer.body()).isEqualTo(c.status());
             assertThat(answer.contentType()).as("content type").startsWith("application/json");
+            assertThat(answer.requestId()).as("x-request-id").isNotBlank();
             JsonNode error = ChatCompletionsApiTest.json(answer.body()).get("error");
             assertThat(error).as("OpenAI error shape: %s", answer.body()).isNotNull();
             assertThat(error.fieldNames()).toIterable().contains("message", "type", "param", "code");
@@ -215,7 +216,8 @@ class BadInputTest {
     }
 
     static Answer answer(HttpResponse<String> r) {
-        return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
+        return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(),
+                r.headers().firstValue("x-request-id").orElse(""));
     }
 
     static Answer chunked(long size) {
@@ -243,18 +245,22 @@ class BadInputTest {
         String[] lines = response.substring(0, split).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
         String contentType = "";
+        String requestId = "";
         boolean chunked = false;
         for (String line : lines) {
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-type:")) {
                 contentType = line.substring(13).trim();
             }
+            if (lower.startsWith("x-request-id:")) {
+                requestId = line.substring(13).trim();
+            }
             if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
             }
         }
         String rest = response.substring(split + 4);
-        return new Answer(status, contentType, chunked ? dechunk(rest) : rest);
+        return new Answer(status, contentType, chunked ? dechunk(rest) : rest, requestId);
     }
 
     static String dechunk(String s) {
