@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  *   <tr><td>Exhausted, every call throttled (429 from deployments)</td><td>503 + Retry-After</td><td>same</td></tr>
  *   <tr><td>Exhausted, every call timed out, or the request deadline passed</td><td>504</td><td>server_error / deployments_timeout</td></tr>
  *   <tr><td>Exhausted, otherwise (5xx, connection failures)</td><td>502</td><td>server_error / deployments_failed</td></tr>
+ *   <tr><td>Exhausted, every candidate skipped over quota</td><td>429</td><td>insufficient_quota / insufficient_quota</td></tr>
  *   <tr><td>StreamBroken after the headers</td><td>200 already sent; an error event ends the stream</td><td></td></tr>
  * </table>
  *
@@ -108,6 +109,11 @@ final class OutcomeMapping {
         String tried = attempts.stream().map(OutcomeMapping::describe).collect(Collectors.joining(", "));
         String message = "No deployment could serve the request"
                 + (tried.isEmpty() ? "." : " (" + tried + ").") + " Try again later.";
+        if (status == 429) {
+            return ApiError.of(429, "insufficient_quota", "insufficient_quota",
+                    "Your quota cannot hold this request on any model that could serve it"
+                            + (tried.isEmpty() ? "." : " (" + tried + ")."), null);
+        }
         String code = switch (status) {
             case 504 -> "deployments_timeout";
             case 503 -> "deployments_unavailable";
@@ -120,12 +126,16 @@ final class OutcomeMapping {
 
     /**
      * 503 when nothing was called or every call was throttled (capacity, a retry later will do); 504
-     * when time ran out; 502 when the deployments answered with faults.
+     * when time ran out; 502 when the deployments answered with faults; 429 when every candidate was
+     * skipped because the account's quota could not hold it.
      */
     static int exhaustedStatus(List<Attempt> attempts) {
         boolean deadline = attempts.stream().anyMatch(a -> a.outcome() == Attempt.Outcome.SKIPPED_DEADLINE);
         List<FailureKind> kinds = attempts.stream().filter(Attempt::reachedDeployment)
                 .map(a -> a.failure().map(Failure::kind).orElse(FailureKind.SERVER_ERROR)).toList();
+        if (!attempts.isEmpty() && attempts.stream().allMatch(a -> a.outcome() == Attempt.Outcome.SKIPPED_OVER_QUOTA)) {
+            return 429;
+        }
         if (kinds.isEmpty()) {
             return deadline ? 504 : 503;
         }
@@ -288,6 +298,7 @@ final class OutcomeMapping {
             case SKIPPED_BREAKER_OPEN -> "breaker open";
             case SKIPPED_COOLING_DOWN -> "cooling down";
             case SKIPPED_DEADLINE -> "deadline passed";
+            case SKIPPED_OVER_QUOTA -> "over quota";
         };
         return a.deployment().value() + ": " + what;
     }

@@ -1,6 +1,9 @@
 package dev.llmrouter.app.http;
 
+import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.fixtures.Fixtures;
+import dev.llmrouter.domain.plan.Quota;
+import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
@@ -20,13 +23,21 @@ final class Fakes {
     static final String PRO_KEY = "sk-pro-0123456789";
     static final String ENTERPRISE_KEY = "sk-ent-0123456789";
     static final String OPERATOR_KEY = "sk-ops-0123456789";
+    /** Two requests a minute. */
+    static final String LIMITED_KEY = "sk-limited-0123456789";
+    /** A monthly quota of 100 tokens: any real request's worst case exceeds it. */
+    static final String BROKE_KEY = "sk-broke-0123456789";
 
     static AccountDirectory accounts() {
         Map<String, Account> byKey = Map.of(
                 FREE_KEY, new Account("acct-free", Fixtures.freePlan(), false),
                 PRO_KEY, new Account("acct-pro", Fixtures.proPlan(), false),
                 ENTERPRISE_KEY, new Account("acct-ent", Fixtures.enterprisePlan(), false),
-                OPERATOR_KEY, new Account("acct-ops", Fixtures.enterprisePlan(), true));
+                OPERATOR_KEY, new Account("acct-ops", Fixtures.enterprisePlan(), true),
+                LIMITED_KEY, new Account("acct-limited", Fixtures.aPlan("limited").highestTier(Tier.PREMIUM)
+                        .rateLimits(new RateLimits(2, 10_000_000)).build(), false),
+                BROKE_KEY, new Account("acct-broke", Fixtures.aPlan("broke").highestTier(Tier.PREMIUM)
+                        .quota(Quota.ofTokens(100)).build(), false));
         return key -> Optional.ofNullable(byKey.get(key));
     }
 

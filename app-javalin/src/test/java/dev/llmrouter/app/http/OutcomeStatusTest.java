@@ -152,6 +152,16 @@ class OutcomeStatusTest {
     }
 
     @Test
+    void exhausted_because_every_candidate_is_over_quota_is_429_insufficient_quota() {
+        HttpResponse<String> response = chatEndingIn(exhausted(
+                Outcomes.skipped("gpt-4-turbo-eastus", Attempt.Outcome.SKIPPED_OVER_QUOTA),
+                Outcomes.skipped("gpt-4o-eastus", Attempt.Outcome.SKIPPED_OVER_QUOTA)), CHAT);
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(error(response).get("code").asText()).isEqualTo("insufficient_quota");
+    }
+
+    @Test
     void a_final_deployment_error_passes_through_with_its_status_and_body() {
         String azureBody = "{\"error\":{\"message\":\"The response was filtered\",\"type\":null,\"param\":\"prompt\","
                 + "\"code\":\"content_filter\",\"status\":400,\"innererror\":{\"code\":\"ResponsibleAIPolicyViolation\","
