@@ -95,7 +95,7 @@ final class ChatHandler {
     }
 
     private static void record(RequestLog log, ChatOutcome outcome) {
-        log.outcome = outcome.getClass().getSimpleName().toLowerCase();
+        log.outcome = outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         List<Attempt> attempts = List.of();
         if (outcome instanceof ChatOutcome.Served s) {
             log.route(s.route());
@@ -111,7 +111,7 @@ final class ChatHandler {
         } else if (outcome instanceof ChatOutcome.Exhausted e) {
             attempts = e.attempts();
         } else if (outcome instanceof ChatOutcome.Refused r) {
-            log.outcome = "refused_" + r.refusal().reason().toString().toLowerCase();
+            log.outcome = "refused_" + r.refusal().reason().toString().toLowerCase(java.util.Locale.ROOT);
         }
         log.attempts = (int) attempts.stream().filter(Attempt::reachedDeployment).count();
     }
