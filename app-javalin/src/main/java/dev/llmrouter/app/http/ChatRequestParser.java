@@ -83,6 +83,10 @@ final class ChatRequestParser {
         if (body.length == 0) {
             throw ApiError.invalidJson("the body is empty").exception();
         }
+        if (notUtf8(body)) {
+            // Jackson would detect UTF-16/32 and parse it, but the body goes to the deployment as UTF-8.
+            throw ApiError.invalidJson("the body is UTF-16 or UTF-32, not UTF-8").exception();
+        }
         try {
             JsonNode node = reader.readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -97,6 +101,19 @@ final class ChatRequestParser {
         } catch (IOException e) {
             throw ApiError.invalidJson("the body could not be read").exception();
         }
+    }
+
+    /** A UTF-16/32 byte-order mark, or a zero byte among the first four (JSON text in UTF-8 has none). */
+    private static boolean notUtf8(byte[] body) {
+        if (body.length >= 2 && ((body[0] == (byte) 0xfe && body[1] == (byte) 0xff) || (body[0] == (byte) 0xff && body[1] == (byte) 0xfe))) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jackson's message without the echoed source text, so that no prompt reaches a response or log. */

@@ -99,6 +99,9 @@ class BadInputTest {
         cases.add(bytes("invalid UTF-8 in a string", utf8Broken("{\"messages\":[{\"role\":\"user\",\"content\":\"", "\"}]}"),
                 400, null, "invalid_json"));
         cases.add(bytes("invalid UTF-8 start byte", new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'}, 400, null, "invalid_json"));
+        cases.add(bytes("UTF-16 body", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}".getBytes(StandardCharsets.UTF_16LE),
+                400, null, "invalid_json"));
+        cases.add(bytes("UTF-16 body with byte-order mark", "{\"messages\":[]}".getBytes(StandardCharsets.UTF_16), 400, null, "invalid_json"));
         // fields
         cases.add(chat("messages missing", "{\"model\":\"standard\"}", 400, "messages", "missing_required_parameter"));
         cases.add(chat("messages not an array", "{\"messages\":\"Hi\"}", 400, "messages", "invalid_type"));
@@ -130,6 +133,8 @@ class BadInputTest {
         cases.add(new Case("unknown residency", () -> post(CHAT_PATH, OK, "x-router-residency", "eu,atlantis"), 400, "x-router-residency", null));
         cases.add(new Case("unknown preferred region", () -> post(CHAT_PATH, OK, "x-router-region", "moonbase"), 400, "x-router-region", null));
         cases.add(new Case("fall-down not a boolean", () -> post(CHAT_PATH, OK, "x-router-fall-down", "maybe"), 400, "x-router-fall-down", null));
+        cases.add(new Case("non-UTF-8 charset", () -> post(CHAT_PATH, OK, "Content-Type", "application/json; charset=iso-8859-1"),
+                415, null, "unsupported_media_type"));
         cases.add(new Case("non-JSON content type", () -> post(CHAT_PATH, OK, "Content-Type", "text/plain"), 415, null, "unsupported_media_type"));
         // size
         cases.add(new Case("declared body too large", () -> raw("POST " + CHAT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
