@@ -1,5 +1,6 @@
 package dev.llmrouter.app.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,7 +18,7 @@ final class Json {
 
     /**
      * A mapper for reading request bodies of at most {@code maxBodyBytes}: trailing tokens after the
-     * JSON value are an error, and a single string may be as long as the body (a base64 image fills
+     * JSON value and duplicated keys are errors, and a single string may be as long as the body (a base64 image fills
      * most of it), while nesting stays at Jackson's safe default depth.
      */
     static ObjectMapper reader(long maxBodyBytes) {
@@ -28,6 +29,9 @@ final class Json {
                 .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH)
                 .build());
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // A duplicated key would let the gateway read one value (say max_tokens, for the quota
+        // reservation) while a deployment honours the other: refuse the ambiguity.
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return mapper;
     }
 

@@ -92,6 +92,8 @@ class BadInputTest {
         cases.add(chat("truncated JSON", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"", 400, null, "invalid_json"));
         cases.add(chat("malformed JSON", "{messages: [}", 400, null, "invalid_json"));
         cases.add(chat("trailing garbage", OK + " {}", 400, null, "invalid_json"));
+        cases.add(chat("duplicated key", "{\"max_tokens\":10,\"max_tokens\":100000,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                400, null, "invalid_json"));
         cases.add(chat("a JSON array", "[1,2,3]", 400, null, "invalid_json"));
         cases.add(chat("a JSON string", "\"hello\"", 400, null, "invalid_json"));
         cases.add(chat("empty body", "", 400, null, "invalid_json"));
