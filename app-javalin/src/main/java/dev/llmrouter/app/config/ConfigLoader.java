@@ -137,6 +137,8 @@ public final class ConfigLoader {
         private final Map<DeploymentId, DeploymentSettings> connections = new LinkedHashMap<>();
         private final List<AccountSpec> accounts = new ArrayList<>();
         private final Set<String> deploymentIds = new HashSet<>();
+        /** Every region name declared, valid or not, so a bad region entry is reported once, not at each use. */
+        private final Set<String> declaredRegions = new HashSet<>();
         private ModelCatalog catalog;
 
         Reading(ConfigNode root, List<ConfigProblem> problems, String source) {
@@ -161,11 +163,13 @@ public final class ConfigLoader {
             if (b.isObject(false)) {
                 b.allowOnly(Set.of("defaults", "deployments"));
                 breakerDefaults = readBreaker(b.get("defaults"), BreakerSettings.DEFAULTS);
+                // Overrides of invalid defaults merge over the built-in ones: each mistake is reported once.
+                BreakerSettings base = breakerDefaults.problems().isEmpty() ? breakerDefaults : BreakerSettings.DEFAULTS;
                 for (Map.Entry<String, ConfigNode> e : b.get("deployments").entries().entrySet()) {
                     if (!deploymentIds.contains(e.getKey())) {
                         e.getValue().problem("unknown deployment '" + e.getKey() + "'");
                     }
-                    breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), breakerDefaults));
+                    breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), base));
                 }
             }
             for (Deployment d : deployments) {
@@ -204,6 +208,7 @@ public final class ConfigLoader {
                 }
                 r.allowOnly(Set.of("name", "geography"));
                 Optional<String> name = r.string("name", true);
+                name.ifPresent(declaredRegions::add);
                 Optional<Geography> geography = r.enumValue("geography", true, Geography.class, Geography::parse);
                 if (name.isPresent() && geography.isPresent()) {
                     if (regions.putIfAbsent(name.get(), Region.of(name.get(), geography.get())) != null) {
@@ -353,7 +358,7 @@ public final class ConfigLoader {
                 }
                 Optional<String> regionName = d.string("region", true);
                 Region region = regionName.map(regions::get).orElse(null);
-                if (regionName.isPresent() && region == null) {
+                if (regionName.isPresent() && region == null && !declaredRegions.contains(regionName.get())) {
                     d.get("region").problem("unknown region '" + regionName.get() + "'");
                 }
                 ChainRole role = d.enumValue("role", false, ChainRole.class, t -> ConfigNode.parseEnum(ChainRole.class, t))
@@ -373,7 +378,7 @@ public final class ConfigLoader {
                 }
                 Optional<URI> endpoint = simulated && !d.has("endpoint")
                         ? id.map(i -> URI.create("simulated://" + i.replaceAll("[^A-Za-z0-9.-]", "-")))
-                        : readEndpoint(d, azure);
+                        : simulated || azure ? readEndpoint(d) : Optional.empty();
                 if (id.isPresent() && model.isPresent() && region != null && endpoint.isPresent() && connection.isPresent()) {
                     DeploymentId deploymentId = DeploymentId.of(id.get());
                     deployments.add(new Deployment(deploymentId, model.get(), region, endpoint.get(),
@@ -383,7 +388,7 @@ public final class ConfigLoader {
             }
         }
 
-        private Optional<URI> readEndpoint(ConfigNode d, boolean azure) {
+        private Optional<URI> readEndpoint(ConfigNode d) {
             return d.string("endpoint", true).flatMap(text -> {
                 try {
                     URI uri = new URI(text);
