@@ -13,8 +13,9 @@ public sealed interface RoutePlan {
      *
      * @param requestedTier  the tier asked for (by tier or through a model), or empty when none was
      * @param effectiveTier  the tier served, never above the plan's highest
-     * @param model          the model chosen for the effective tier (the first candidate's, unless
-     *                       filters removed it)
+     * @param model          the model tried first: the catalog's model for the effective tier (or the
+     *                       named model), unless filters removed it (e.g. a text-only model for an
+     *                       image request), then the first candidate's
      * @param downgrade      why the effective tier is below the requested one, when it is
      * @param candidates     deployments in the order to try them; never empty
      */

@@ -5,7 +5,6 @@ import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.plan.Plan;
-import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.RoutePlan.Reason;
 import dev.llmrouter.domain.routing.RoutePlan.Rejected;
@@ -100,7 +99,8 @@ public final class RoutingPolicy {
         if (chain.isEmpty()) {
             return filters.rejection(model);
         }
-        return new Routed(requestedTier, effective, model, downgrade, chain);
+        // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
+        return new Routed(requestedTier, effective, chain.get(0).model(), downgrade, chain);
     }
 
     private void addOtherModelsOfTier(List<Candidate> chain, ModelSpec first, Tier tier, boolean fallDown, Filters f) {
@@ -122,7 +122,7 @@ public final class RoutingPolicy {
                 chain.add(new Candidate(d, model, tier, fallDown));
             }
         }
-        if (f.preferred != null && chain.size() - start > 1) {
+        if (f.preferredName != null && chain.size() - start > 1) {
             // Stable sort of this model's slice: role first, then closeness to the preferred region.
             chain.subList(start, chain.size()).sort((a, b) -> {
                 int byRole = a.deployment().role().compareTo(b.deployment().role());
@@ -143,8 +143,8 @@ public final class RoutingPolicy {
         Filters(RouteRequest request, Fleet fleet) {
             this.request = request;
             this.preferredName = request.preferredRegion();
-            this.preferred = preferredName == null ? null
-                    : fleet.region(preferredName).orElse(new Region(preferredName, Geography.US));
+            // A region the fleet does not know has no geography: only an exact name match ranks it.
+            this.preferred = preferredName == null ? null : fleet.region(preferredName).orElse(null);
         }
 
         boolean modelFits(ModelSpec model) {
@@ -172,7 +172,7 @@ public final class RoutingPolicy {
             if (r.name().equals(preferredName)) {
                 return 0;
             }
-            return r.geography() == preferred.geography() ? 1 : 2;
+            return preferred != null && r.geography() == preferred.geography() ? 1 : 2;
         }
 
         Rejected rejection(ModelSpec model) {

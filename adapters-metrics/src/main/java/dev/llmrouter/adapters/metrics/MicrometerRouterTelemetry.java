@@ -1,0 +1,277 @@
+package dev.llmrouter.adapters.metrics;
+
+import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.ports.chat.ChatOperation;
+import dev.llmrouter.ports.router.Attempt;
+import dev.llmrouter.ports.router.Refusal;
+import dev.llmrouter.ports.telemetry.RouterTelemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link RouterTelemetry} on a Micrometer {@link MeterRegistry} (Requirements 4.1, 4.2).
+ *
+ * <h2>Meters</h2>
+ * The model-call meters follow the OpenTelemetry GenAI semantic conventions (client metrics), with
+ * their recommended histogram buckets, so that dashboards built for them work as they are:
+ * <ul>
+ *   <li>{@value #OPERATION_DURATION} (timer, seconds): one sample per attempt that reached a
+ *       deployment. Tags {@code gen_ai.system}={@value #GEN_AI_SYSTEM}, {@code gen_ai.operation.name}
+ *       ({@code chat} | {@code text_completion}), {@code gen_ai.request.model}; on success
+ *       {@code gen_ai.response.model}; on failure {@code error.type} (the failure kind, e.g.
+ *       {@code server_error}, {@code timeout}; {@code _OTHER} when unknown).
+ *   <li>{@value #TOKEN_USAGE} (distribution summary, tokens): two samples per completed request,
+ *       {@code gen_ai.token.type}={@code input} and {@code output}, with the system, operation and
+ *       model tags above.
+ * </ul>
+ * The router's own meters:
+ * <ul>
+ *   <li>{@value #REQUESTS} (counter) by {@code tier}, {@code outcome} (the usage outcome: {@code
+ *       success}, {@code final_error}, {@code exhausted}, {@code stream_interrupted}, {@code
+ *       cancelled}): requests that reached a deployment. Requests refused before any deployment are
+ *       counted in {@value #REFUSALS} by {@code reason} ({@code rate_limited}, {@code quota_exceeded},
+ *       ...), not here.
+ *   <li>{@value #REQUEST_DURATION} (timer) by {@code tier}, {@code outcome}: admission to the end of
+ *       the answer, fallbacks included; {@value #TIME_TO_FIRST_TOKEN} (timer) by {@code tier} for streams.
+ *   <li>{@value #COST} (counter, USD) by {@code tier}, {@code model}, {@code deployment}. The value comes
+ *       from the record's exact {@code Money} and is turned into a {@code double} only here, at the meter:
+ *       a metric may round, billing never reads it (the ledger is the source of truth).
+ *   <li>{@value #FALLBACKS} (counter) by {@code tier}: deployments given up on before the one that
+ *       answered (or before exhaustion).
+ *   <li>{@value #ATTEMPTS} (counter) by {@code deployment}, {@code region}, {@code outcome}
+ *       ({@code success}, {@code failed}, {@code skipped_breaker_open}, {@code skipped_cooling_down},
+ *       {@code skipped_deadline}) and, for failures, {@code error.type}.
+ *   <li>{@value #BREAKER_STATE} (gauge) by {@code deployment}: 0 closed, 1 half-open, 2 open. One
+ *       {@link AtomicInteger} per deployment, registered once (with a strong reference, so the gauge
+ *       never goes stale); transitions only set it. {@link #trackDeployments} registers the fleet at
+ *       start-up so that every deployment reports, even before its first transition.
+ *   <li>{@value #BREAKER_TRANSITIONS} (counter) by {@code deployment}, {@code from}, {@code to}.
+ * </ul>
+ *
+ * <h2>Cardinality</h2>
+ * Every tag value is bounded by configuration (deployments, models, regions, tiers) or by an enum
+ * (outcomes, failure kinds, refusal reasons). Account and creator ids are never tags: they are
+ * unbounded, and per-account or per-creator figures come from the usage ledger.
+ *
+ * <h2>Failures</h2>
+ * A telemetry failure never fails a request: each method catches what the registry throws, logs it
+ * (the first at WARNING with its stack trace, then every 1000th, the rest at DEBUG so that a broken
+ * registry cannot flood the log) and returns. {@link #failures()} counts them.
+ */
+public final class MicrometerRouterTelemetry implements RouterTelemetry {
+
+    public static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
+    public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+    public static final String REQUESTS = "llm_router.requests";
+    public static final String REQUEST_DURATION = "llm_router.request.duration";
+    public static final String TIME_TO_FIRST_TOKEN = "llm_router.request.time_to_first_token";
+    public static final String COST = "llm_router.cost";
+    public static final String FALLBACKS = "llm_router.fallbacks";
+    public static final String ATTEMPTS = "llm_router.attempts";
+    public static final String BREAKER_STATE = "llm_router.breaker.state";
+    public static final String BREAKER_TRANSITIONS = "llm_router.breaker.transitions";
+    public static final String REFUSALS = "llm_router.refusals";
+
+    /** The {@code gen_ai.system} value the conventions give Azure OpenAI. */
+    public static final String GEN_AI_SYSTEM = "az.ai.openai";
+
+    public static final int CLOSED = 0;
+    public static final int HALF_OPEN = 1;
+    public static final int OPEN = 2;
+
+    /** The conventions' recommended buckets for {@value #OPERATION_DURATION}, in seconds. */
+    private static final Duration[] DURATION_BUCKETS = durations(
+            0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+
+    /** The conventions' recommended buckets for {@value #TOKEN_USAGE}. */
+    private static final double[] TOKEN_BUCKETS = {
+        1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864
+    };
+
+    private static final System.Logger LOG = System.getLogger(MicrometerRouterTelemetry.class.getName());
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
+
+    public MicrometerRouterTelemetry(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Registers the breaker-state gauge of each deployment, at closed unless already known. */
+    public void trackDeployments(Collection<String> deploymentIds) {
+        guarded("trackDeployments", () -> deploymentIds.forEach(this::breakerState));
+    }
+
+    /** Telemetry calls that failed (and were swallowed) so far. */
+    public long failures() {
+        return failures.get();
+    }
+
+    @Override
+    public void attempt(String model, Attempt attempt) {
+        attempt(model, ChatOperation.CHAT, attempt);
+    }
+
+    @Override
+    public void attempt(String model, ChatOperation operation, Attempt attempt) {
+        guarded("attempt", () -> {
+            boolean failed = attempt.outcome() == Attempt.Outcome.FAILED;
+            String errorType = failed ? attempt.failure().map(f -> lower(f.kind().name())).orElse("_OTHER") : null;
+            Tags attemptTags = Tags.of(
+                    "deployment", attempt.deployment().value(),
+                    "region", attempt.region(),
+                    "outcome", lower(attempt.outcome().name()));
+            if (failed) {
+                attemptTags = attemptTags.and("error.type", errorType);
+            }
+            Counter.builder(ATTEMPTS).description("Attempts at (and skips of) deployments")
+                    .tags(attemptTags).register(registry).increment();
+
+            if (attempt.reachedDeployment()) {
+                Tags genAi = genAiTags(operation, model);
+                genAi = failed ? genAi.and("error.type", errorType) : genAi.and("gen_ai.response.model", model);
+                Timer.builder(OPERATION_DURATION).description("GenAI operation duration")
+                        .serviceLevelObjectives(DURATION_BUCKETS)
+                        .tags(genAi).register(registry).record(attempt.duration());
+            }
+        });
+    }
+
+    @Override
+    public void requestCompleted(UsageRecord record, int fallbacks) {
+        requestCompleted(record, fallbacks, ChatOperation.CHAT);
+    }
+
+    @Override
+    public void requestCompleted(UsageRecord record, int fallbacks, ChatOperation operation) {
+        guarded("requestCompleted", () -> {
+            String tier = record.tier().id();
+            String outcome = lower(record.outcome().name());
+            Tags tierOutcome = Tags.of("tier", tier, "outcome", outcome);
+
+            Counter.builder(REQUESTS).description("Requests that reached a deployment")
+                    .tags(tierOutcome).register(registry).increment();
+            Timer.builder(REQUEST_DURATION).description("Admission to the end of the answer, fallbacks included")
+                    .tags(tierOutcome).register(registry).record(record.latency());
+            record.timeToFirstToken().ifPresent(ttft -> Timer.builder(TIME_TO_FIRST_TOKEN)
+                    .description("Admission to the first content chunk of a stream")
+                    .tags("tier", tier).register(registry).record(ttft));
+
+            Tags genAi = genAiTags(operation, record.model()).and("gen_ai.response.model", record.model());
+            tokens(genAi, "input", record.tokens().inputTokens());
+            tokens(genAi, "output", record.tokens().outputTokens());
+
+            Counter.builder(COST).baseUnit("usd").description("Cost of the tokens served, in US dollars")
+                    .tags("tier", tier, "model", record.model(), "deployment", record.deployment())
+                    .register(registry).increment(record.cost().toUsd().doubleValue());
+
+            Counter.builder(FALLBACKS).description("Deployments given up on before the one that answered")
+                    .tags("tier", tier).register(registry).increment(Math.max(0, fallbacks));
+        });
+    }
+
+    @Override
+    public void refused(Refusal.Reason reason) {
+        guarded("refused", () -> Counter.builder(REFUSALS).description("Requests refused before any deployment")
+                .tags("reason", lower(reason.name())).register(registry).increment());
+    }
+
+    @Override
+    public void breakerTransition(String deploymentId, String from, String to, Instant at, String reason) {
+        guarded("breakerTransition", () -> {
+            int toCode = stateCode(to);
+            if (toCode >= 0) {
+                breakerState(deploymentId).set(toCode);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "unknown breaker state {0} for {1}", to, deploymentId);
+            }
+            Counter.builder(BREAKER_TRANSITIONS).description("Circuit-breaker transitions")
+                    .tags("deployment", deploymentId, "from", stateName(from), "to", stateName(to))
+                    .register(registry).increment();
+        });
+    }
+
+    private void tokens(Tags genAi, String type, long count) {
+        DistributionSummary.builder(TOKEN_USAGE).description("Number of input and output tokens used ({token})")
+                .serviceLevelObjectives(TOKEN_BUCKETS)
+                .tags(genAi.and("gen_ai.token.type", type)).register(registry).record(count);
+    }
+
+    private static Tags genAiTags(ChatOperation operation, String model) {
+        return Tags.of(
+                "gen_ai.system", GEN_AI_SYSTEM,
+                "gen_ai.operation.name", operation == ChatOperation.TEXT_COMPLETION ? "text_completion" : "chat",
+                "gen_ai.request.model", model);
+    }
+
+    /** The gauge's state holder, registering the gauge the first time a deployment is seen. */
+    private AtomicInteger breakerState(String deploymentId) {
+        return breakerStates.computeIfAbsent(deploymentId, id -> {
+            AtomicInteger state = new AtomicInteger(CLOSED);
+            Gauge.builder(BREAKER_STATE, state, AtomicInteger::get)
+                    .description("Circuit-breaker state: 0 closed, 1 half-open, 2 open")
+                    .tag("deployment", id).strongReference(true).register(registry);
+            return state;
+        });
+    }
+
+    /** 0, 1, 2 for closed, half-open, open (any case, {@code -} or {@code _}); -1 when unknown. */
+    static int stateCode(String state) {
+        return switch (stateName(state)) {
+            case "closed" -> CLOSED;
+            case "half_open" -> HALF_OPEN;
+            case "open" -> OPEN;
+            default -> -1;
+        };
+    }
+
+    /** The canonical state name, or {@code unknown}: tag values stay within four. */
+    private static String stateName(String state) {
+        String s = state == null ? "" : lower(state.trim()).replace('-', '_');
+        return switch (s) {
+            case "closed", "half_open", "open" -> s;
+            default -> "unknown";
+        };
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private void guarded(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            long n = failures.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.log(System.Logger.Level.WARNING, "telemetry " + what + " failed (" + n + " failures so far)", e);
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, "telemetry " + what + " failed", e);
+            }
+        }
+    }
+
+    private static Duration[] durations(double... seconds) {
+        Duration[] out = new Duration[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(seconds[i] * 1e9));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.llmrouter.ports.usage;
+
+import dev.llmrouter.domain.usage.UsageAggregation;
+import dev.llmrouter.domain.usage.UsageDimension;
+import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.domain.usage.UsageSummary;
+import dev.llmrouter.domain.usage.UsageTotals;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Answers {@link UsageQueryUseCase} from a {@link UsageLedger} (Requirement 5.3): the account's records
+ * with {@code from <= time < to}, grouped by {@link UsageAggregation}, money exact to the nano-dollar.
+ *
+ * <p>Scoping is enforced here as well as in the ledger: a record of another account, or outside the
+ * range, is never counted even if a ledger implementation returned it. The cost of a query is one range
+ * read of the account's records plus O(n) aggregation; a database ledger may later push the grouping
+ * down, this class is the reference it must agree with.
+ */
+public final class UsageReporter implements UsageQueryUseCase {
+
+    private final UsageLedger ledger;
+
+    public UsageReporter(UsageLedger ledger) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code from} is after {@code to} (the HTTP layer answers 400);
+     *                                  {@code from == to} is an empty range and an empty report
+     */
+    @Override
+    public UsageReport usage(String accountId, Instant from, Instant to, GroupBy groupBy) {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(groupBy, "groupBy");
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("usage range is reversed: from " + from + " is after to " + to);
+        }
+        List<UsageRecord> inRange = new ArrayList<>();
+        for (UsageRecord r : ledger.records(accountId, from, to)) {
+            if (r.accountId().equals(accountId) && !r.time().isBefore(from) && r.time().isBefore(to)) {
+                inRange.add(r);
+            }
+        }
+        UsageSummary summary = UsageAggregation.aggregate(inRange, dimension(groupBy));
+        List<Line> lines = summary.groups().stream().map(g -> line(g.key(), g.totals())).toList();
+        return new UsageReport(accountId, from, to, groupBy, lines, line("", summary.total()));
+    }
+
+    /** The domain dimension a query's grouping maps to. */
+    public static UsageDimension dimension(GroupBy groupBy) {
+        return switch (groupBy) {
+            case CREATOR -> UsageDimension.CREATOR;
+            case MODEL -> UsageDimension.MODEL;
+            case OPERATION -> UsageDimension.OPERATION;
+            case TIER -> UsageDimension.TIER;
+            case DEPLOYMENT -> UsageDimension.DEPLOYMENT;
+        };
+    }
+
+    private static Line line(String key, UsageTotals t) {
+        return new Line(key, t.requests(), t.inputTokens(), t.outputTokens(), t.cost());
+    }
+}
