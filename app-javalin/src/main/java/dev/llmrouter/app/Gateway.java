@@ -10,8 +10,11 @@ import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.router.RouteChatUseCase;
+import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
+import dev.llmrouter.ports.usage.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
+import dev.llmrouter.ports.usage.UsageReporter;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +55,11 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** Platform threads serving requests on Java 17 (virtual threads on 21+ need no bound). */
     static final int MAX_PLATFORM_THREADS = 200;
+    /**
+     * Usage kept in memory per account, measured from its newest record: longer than a quota month,
+     * the longest period usage is queried over.
+     */
+    static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(35);
 
     /**
      * What the gateway is built with, apart from its configuration.
@@ -100,6 +108,7 @@ public final class Gateway implements AutoCloseable {
     private final UsageLedger ledger;
     private final UsageQueryUseCase usage;
     private final PrometheusMeterRegistry metrics;
+    private final MicrometerRouterTelemetry telemetry;
     private final GatewayContext context;
     private Javalin server;
     private boolean stopped;
@@ -108,10 +117,11 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.options = options;
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.telemetry = new MicrometerRouterTelemetry(metrics);
+        telemetry.trackDeployments(config.fleet().deployments().stream().map(d -> d.id().value()).toList());
         this.endpoint = new RoutingChatEndpoint(endpoints(config, options));
-        InterimUsageLedger interimLedger = new InterimUsageLedger();
-        this.ledger = interimLedger;
-        this.usage = interimLedger;
+        this.ledger = new InMemoryUsageLedger(InMemoryUsageLedger.Retention.maxAge(LEDGER_RETENTION));
+        this.usage = new UsageReporter(ledger);
         InterimRouter interim = new InterimRouter(config.fleet(), endpoint, ledger, options.clock(),
                 config.retry().attemptTimeout());
         this.router = interim;
@@ -168,6 +178,10 @@ public final class Gateway implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    public MicrometerRouterTelemetry telemetry() {
+        return telemetry;
     }
 
     /** Starts serving on the configured port (0 picks a free one). */
