@@ -7,6 +7,7 @@ import dev.llmrouter.app.config.KeyHasher;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +37,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int status = run(args, System::getenv, System.out, System.err);
+        int status = run(args, System::getenv, System.in, System.out, System.err);
         if (status != 0) {
             System.exit(status);
         }
     }
 
     /** Everything but the exit, so the argument handling can be tested. Returns 0 when serving. */
-    static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err) {
+    static int run(String[] args, Function<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("hash-key")) {
-            return hashKey(args, out, err);
+            return hashKey(args, in, out, err);
         }
         Path configFile = null;
         Integer port = null;
@@ -135,7 +136,7 @@ public final class Main {
         out.flush();
     }
 
-    private static int hashKey(String[] args, PrintStream out, PrintStream err) {
+    private static int hashKey(String[] args, InputStream in, PrintStream out, PrintStream err) {
         String key;
         if (args.length > 2) {
             return usage(err, "hash-key takes at most one key");
@@ -143,13 +144,13 @@ public final class Main {
         if (args.length == 2) {
             key = args[1];
         } else {
-            Console console = System.console();
+            Console console = in == System.in ? System.console() : null;
             if (console != null) {
                 char[] typed = console.readPassword("Key to hash: ");
                 key = typed == null ? "" : new String(typed);
             } else {
                 try {
-                    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                    String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
                     key = line == null ? "" : line;
                 } catch (IOException e) {
                     err.println("cannot read the key from standard input: " + e.getMessage());
