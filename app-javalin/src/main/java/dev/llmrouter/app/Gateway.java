@@ -138,12 +138,18 @@ public final class Gateway implements AutoCloseable {
 
     private static Map<DeploymentId, ChatEndpoint> endpoints(GatewayConfig config, Options options) {
         Map<DeploymentId, ChatEndpoint> endpoints = new LinkedHashMap<>();
+        Map<Deployment, DeploymentSettings.Azure> real = new LinkedHashMap<>();
         for (Deployment d : config.fleet().deployments()) {
             DeploymentSettings settings = config.connection(d.id());
-            ChatEndpoint e = settings instanceof DeploymentSettings.Simulated s
-                    ? new SimulatedChatEndpoint(s.profile(), options.clock(), options.pacer())
-                    : options.azure().create(d, (DeploymentSettings.Azure) settings);
-            endpoints.put(d.id(), e);
+            if (settings instanceof DeploymentSettings.Simulated s) {
+                endpoints.put(d.id(), new SimulatedChatEndpoint(s.profile(), options.clock(), options.pacer()));
+            } else {
+                real.put(d, (DeploymentSettings.Azure) settings);
+            }
+        }
+        if (!real.isEmpty()) {
+            ChatEndpoint azure = options.azure().create(real);
+            real.keySet().forEach(d -> endpoints.put(d.id(), azure));
         }
         return endpoints;
     }

@@ -379,6 +379,9 @@ public final class ConfigLoader {
                 Optional<URI> endpoint = simulated && !d.has("endpoint")
                         ? id.map(i -> URI.create("simulated://" + i.replaceAll("[^A-Za-z0-9.-]", "-")))
                         : simulated || azure ? readEndpoint(d) : Optional.empty();
+                if (azure && endpoint.isPresent() && connection.isPresent() && "http".equals(endpoint.get().getScheme())) {
+                    checkPlainHttp(d.get("endpoint"), endpoint.get(), connection.get());
+                }
                 if (id.isPresent() && model.isPresent() && region != null && endpoint.isPresent() && connection.isPresent()) {
                     DeploymentId deploymentId = DeploymentId.of(id.get());
                     deployments.add(new Deployment(deploymentId, model.get(), region, endpoint.get(),
@@ -402,6 +405,25 @@ public final class ConfigLoader {
                     return Optional.empty();
                 }
             });
+        }
+
+        /**
+         * Credentials never cross the network in clear: plain http is accepted only for a loopback
+         * host (a local test double) and only with a key, never with an Entra ID token.
+         */
+        private void checkPlainHttp(ConfigNode at, URI endpoint, DeploymentSettings connection) {
+            boolean entra = connection instanceof DeploymentSettings.Azure a && a.auth() instanceof AzureAuth.EntraId;
+            if (entra) {
+                at.problem("Entra ID tokens are sent only over https, got '" + endpoint + "'");
+            } else if (!isLoopback(endpoint.getHost())) {
+                at.problem("plain http is allowed only to a loopback host (a local test double); use https for '"
+                        + endpoint.getHost() + "'");
+            }
+        }
+
+        private boolean isLoopback(String host) {
+            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
         }
 
         /** {@code auth: {api-key-env: NAME}} or {@code auth: {entra-id: {client-id: optional}}}. */
@@ -619,13 +641,14 @@ public final class ConfigLoader {
             if (!r.isPresent() || !r.isObject(false)) {
                 return RetrySettings.DEFAULTS;
             }
-            r.allowOnly(Set.of("attempts-per-deployment", "initial-backoff", "max-backoff", "request-deadline",
+            r.allowOnly(Set.of("attempts-per-deployment", "initial-backoff", "max-backoff", "jitter", "request-deadline",
                     "attempt-timeout", "first-token-timeout"));
             RetrySettings d = RetrySettings.DEFAULTS;
             RetrySettings s = new RetrySettings(
                     r.intValue("attempts-per-deployment", false, 1, 10).orElse(d.attemptsPerDeployment()),
                     r.duration("initial-backoff", false).orElse(d.initialBackoff()),
                     r.duration("max-backoff", false).orElse(d.maxBackoff()),
+                    r.fraction("jitter").map(java.math.BigDecimal::doubleValue).orElse(d.jitter()),
                     r.duration("request-deadline", false).orElse(d.requestDeadline()),
                     r.duration("attempt-timeout", false).orElse(d.attemptTimeout()),
                     r.duration("first-token-timeout", false).orElse(d.firstTokenTimeout()));

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param attemptsPerDeployment how many times one deployment may be tried within a request (transient faults)
  * @param initialBackoff        the first backoff between attempts; it doubles, with jitter...
  * @param maxBackoff            ...up to this
+ * @param jitter                the random spread of each backoff, as a fraction of it (0..1)
  * @param requestDeadline       the whole request, all attempts and backoffs included
  * @param attemptTimeout        one non-streaming attempt
  * @param firstTokenTimeout     a streaming attempt, until its first chunk
@@ -17,12 +18,14 @@ public record RetrySettings(
         int attemptsPerDeployment,
         Duration initialBackoff,
         Duration maxBackoff,
+        double jitter,
         Duration requestDeadline,
         Duration attemptTimeout,
         Duration firstTokenTimeout) {
 
-    public static final RetrySettings DEFAULTS = new RetrySettings(1, Duration.ofMillis(100), Duration.ofSeconds(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(15));
+    /** Two attempts per deployment, backoff 100 ms..1 s with 25 % jitter, 30 s per request, 20 s per attempt. */
+    public static final RetrySettings DEFAULTS = new RetrySettings(2, Duration.ofMillis(100), Duration.ofSeconds(1), 0.25,
+            Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(20));
 
     public RetrySettings {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
@@ -30,6 +33,9 @@ public record RetrySettings(
         Objects.requireNonNull(requestDeadline, "requestDeadline");
         Objects.requireNonNull(attemptTimeout, "attemptTimeout");
         Objects.requireNonNull(firstTokenTimeout, "firstTokenTimeout");
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw new IllegalArgumentException("jitter must be within 0..1");
+        }
         if (attemptsPerDeployment < 1) {
             throw new IllegalArgumentException("attemptsPerDeployment must be at least 1");
         }

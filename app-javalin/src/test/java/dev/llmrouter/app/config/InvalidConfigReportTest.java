@@ -149,6 +149,24 @@ class InvalidConfigReportTest {
     }
 
     @Test
+    void credentials_go_over_plain_http_only_as_a_key_to_a_loopback_test_double() {
+        String fleet = """
+                regions: [ { name: eastus, geography: us } ]
+                catalog:
+                  models: [ { id: m, tier: economy, context-window: 1000, max-output-tokens: 100, encoding: o200k_base, price: { input: "1", output: "2" } } ]
+                plans: [ { id: p, highest-tier: economy } ]
+                deployments:
+                  - { id: local, model: m, region: eastus, endpoint: "http://127.0.0.1:9999", auth: { api-key-env: KEY_EUS } }
+                  - { id: remote, model: m, region: eastus, endpoint: "http://contoso.openai.azure.com", auth: { api-key-env: KEY_EUS } }
+                  - { id: token, model: m, region: eastus, endpoint: "http://localhost:9999", auth: { entra-id: } }
+                """;
+
+        assertThat(problemsOf(fleet)).containsExactly(
+                "deployments[1].endpoint: plain http is allowed only to a loopback host (a local test double); use https for 'contoso.openai.azure.com'",
+                "deployments[2].endpoint: Entra ID tokens are sent only over https, got 'http://localhost:9999'");
+    }
+
+    @Test
     void missing_sections_are_reported_as_required() {
         assertThat(problemsOf("server: { port: 1 }\n")).containsExactly(
                 "regions: is required", "catalog: is required", "deployments: is required", "plans: is required");
