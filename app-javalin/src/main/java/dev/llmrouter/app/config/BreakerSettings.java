@@ -1,5 +1,7 @@
 package dev.llmrouter.app.config;
 
+import dev.llmrouter.domain.breaker.BreakerConfig;
+import dev.llmrouter.domain.breaker.WindowSpec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,8 +51,12 @@ public record BreakerSettings(
         if (windowDuration.isEmpty() && windowCalls < 1) {
             out.add("window-calls must be at least 1");
         }
-        if (windowDuration.isPresent() && windowDuration.get().isZero()) {
-            out.add("window-duration must be positive");
+        if (windowDuration.isEmpty() && windowCalls > 10_000) {
+            out.add("window-calls must be at most 10000");
+        }
+        if (windowDuration.isPresent()
+                && (windowDuration.get().compareTo(Duration.ofMillis(10)) < 0 || windowDuration.get().compareTo(Duration.ofHours(1)) > 0)) {
+            out.add("window-duration must be 10ms..1h, got " + windowDuration.get());
         }
         if (minimumCalls < 1) {
             out.add("minimum-calls must be at least 1");
@@ -76,6 +82,20 @@ public record BreakerSettings(
         if (halfOpenProbes < 1 || halfOpenProbes > 1_000) {
             out.add("half-open-probes must be 1..1000, got " + halfOpenProbes);
         }
+        if (out.isEmpty()) {
+            try {
+                toBreakerConfig(); // the domain's own rules, should they ever be stricter than the ones above
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+        }
         return out;
+    }
+
+    /** The domain's breaker configuration; call only on settings without {@link #problems()}. */
+    public BreakerConfig toBreakerConfig() {
+        WindowSpec window = windowDuration.map(WindowSpec::lastDuration).orElseGet(() -> WindowSpec.lastCalls(windowCalls));
+        return new BreakerConfig(window, minimumCalls, failureRateThreshold, slowCallThreshold, openDuration,
+                openDurationMultiplier, maxOpenDuration, halfOpenProbes);
     }
 }

@@ -108,5 +108,13 @@ class EmbeddedDefaultConfigTest {
     void breaker_defaults_apply_to_every_deployment() {
         assertThat(config.breakers()).hasSize(config.fleet().deployments().size());
         assertThat(config.breakerDefaults().openDuration()).hasSeconds(15);
+        assertThat(config.breakerDefaults().toBreakerConfig()).isEqualTo(dev.llmrouter.domain.breaker.BreakerConfig.defaults()
+                .withOpenDuration(java.time.Duration.ofSeconds(15)).withMaxOpenDuration(java.time.Duration.ofMinutes(2))
+                .withHalfOpenProbes(2));
+    }
+
+    @Test
+    void the_built_in_breaker_defaults_are_the_domain_defaults() {
+        assertThat(BreakerSettings.DEFAULTS.toBreakerConfig()).isEqualTo(dev.llmrouter.domain.breaker.BreakerConfig.defaults());
     }
 }
