@@ -91,6 +91,24 @@ class GatewayTest {
     }
 
     @Test
+    void premium_requests_survive_the_unreliable_primary_by_falling_back_to_the_secondary_region() {
+        List<ChatOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            outcomes.add(gateway.router().complete(ChatCommand.of(caller(DemoKeys.ENTERPRISE), "premium", ChatRequest.chat(HELLO))));
+        }
+
+        assertThat(outcomes).allMatch(o -> o instanceof ChatOutcome.Served);
+        List<ChatOutcome.Served> served = outcomes.stream().map(ChatOutcome.Served.class::cast).toList();
+        assertThat(served).anyMatch(o -> o.route().deployment().id().value().equals("gpt-4-turbo-eastus"));
+        assertThat(served).filteredOn(o -> o.attempts().size() > 1)
+                .isNotEmpty()
+                .allSatisfy(o -> {
+                    assertThat(o.attempts().get(0).deployment().value()).isEqualTo("gpt-4-turbo-eastus");
+                    assertThat(o.route().deployment().region().name()).isNotEqualTo("eastus");
+                });
+    }
+
+    @Test
     void a_free_account_asking_for_premium_is_served_at_economy() {
         ChatOutcome outcome = gateway.router().complete(ChatCommand.of(caller(DemoKeys.FREE), "premium", ChatRequest.chat(HELLO)));
 
