@@ -1,0 +1,24 @@
+package dev.llmrouter.ports.quota;
+
+import java.time.YearMonth;
+import java.util.Objects;
+
+/**
+ * Room held in an account's month for one request until it is settled or released. The holder must
+ * end it exactly once ({@link QuotaStore#settle}, {@link QuotaStore#release} or replace it with
+ * {@link QuotaStore#resize}); ending it twice is harmless (the second call does nothing).
+ *
+ * @param account the account it is counted against
+ * @param period  the month (UTC) it was admitted in: its settlement counts in this month even if the
+ *                request ends after the month turned
+ * @param id      unique within the store
+ * @param amount  what is held (the worst case of the request)
+ */
+public record Reservation(String account, YearMonth period, long id, QuotaAmount amount) implements ReserveResult {
+
+    public Reservation {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(amount, "amount");
+    }
+}
