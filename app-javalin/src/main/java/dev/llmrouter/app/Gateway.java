@@ -2,6 +2,7 @@ package dev.llmrouter.app;
 
 import dev.llmrouter.app.config.DeploymentSettings;
 import dev.llmrouter.app.config.GatewayConfig;
+import dev.llmrouter.app.config.RetrySettings;
 import dev.llmrouter.app.http.GatewayContext;
 import dev.llmrouter.app.sim.Pacer;
 import dev.llmrouter.app.sim.SimulatedChatEndpoint;
@@ -11,6 +12,9 @@ import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
+import dev.llmrouter.ports.quota.InMemoryQuotaStore;
+import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.ports.routing.Router;
 import dev.llmrouter.ports.usage.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
@@ -60,6 +64,8 @@ public final class Gateway implements AutoCloseable {
      * the longest period usage is queried over.
      */
     static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(35);
+    /** An idle account's quota month is dropped after this and rebuilt from the ledger on its next request. */
+    static final java.time.Duration QUOTA_IDLE_EXPIRY = java.time.Duration.ofHours(1);
 
     /**
      * What the gateway is built with, apart from its configuration.
@@ -122,13 +128,29 @@ public final class Gateway implements AutoCloseable {
         this.endpoint = new RoutingChatEndpoint(endpoints(config, options));
         this.ledger = new InMemoryUsageLedger(InMemoryUsageLedger.Retention.maxAge(LEDGER_RETENTION));
         this.usage = new UsageReporter(ledger);
-        InterimRouter interim = new InterimRouter(config.fleet(), endpoint, ledger, options.clock(),
-                config.retry().attemptTimeout());
-        this.router = interim;
-        this.deployments = interim;
+        Router.Builder builder = Router.builder()
+                .fleet(config.fleet())
+                .endpoint(endpoint)
+                .clock(options.clock())
+                .retry(retry(config.retry()))
+                .breakerConfig(config.breakerDefaults().toBreakerConfig())
+                .ledger(ledger)
+                .telemetry(telemetry)
+                .quotaStore(new InMemoryQuotaStore(options.clock(), QUOTA_IDLE_EXPIRY, new LedgerQuotaSeed(ledger)))
+                .rateLimiter(new InMemoryAccountRateLimiter());
+        config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
+        Router built = builder.build();
+        this.router = built;
+        this.deployments = built;
         this.context = new GatewayContext(router, usage, deployments,
                 new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
                 config.server().maxBodyBytes());
+    }
+
+    /** The configuration's retry settings in the router's terms. */
+    static dev.llmrouter.ports.routing.RetrySettings retry(RetrySettings r) {
+        return new dev.llmrouter.ports.routing.RetrySettings(r.attemptsPerDeployment() - 1, r.initialBackoff(),
+                r.maxBackoff(), r.jitter(), r.requestDeadline(), r.attemptTimeout());
     }
 
     /** Assembles the gateway; nothing listens until {@link #start}. */

@@ -119,6 +119,22 @@ class GatewayTest {
     }
 
     @Test
+    void the_free_plan_rate_limit_is_enforced_by_the_router() {
+        ChatCommand small = ChatCommand.of(caller(DemoKeys.FREE), null, ChatRequest.chat(HELLO).withMaxOutputTokens(50));
+        long limit = gateway.config().plan("free").rateLimits().requestsPerMinute();
+
+        for (int i = 0; i < limit; i++) {
+            assertThat(gateway.router().complete(small)).isInstanceOf(ChatOutcome.Served.class);
+        }
+        ChatOutcome refused = gateway.router().complete(small);
+
+        assertThat(refused).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
+            assertThat(r.refusal().reason()).isEqualTo(dev.llmrouter.ports.router.Refusal.Reason.RATE_LIMITED);
+            assertThat(r.refusal().retryAfter()).isPresent();
+        });
+    }
+
+    @Test
     void the_context_holds_the_demo_accounts_the_fleet_and_breaker_gauges_for_every_deployment() {
         assertThat(gateway.context().accounts().authenticate(DemoKeys.ADMIN)).hasValueSatisfying(a -> {
             assertThat(a.id()).isEqualTo("demo-admin");
