@@ -125,7 +125,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.telemetry = new MicrometerRouterTelemetry(metrics);
         telemetry.trackDeployments(config.fleet().deployments().stream().map(d -> d.id().value()).toList());
-        this.endpoint = new RoutingChatEndpoint(endpoints(config, options));
+        this.endpoint = new RoutingChatEndpoint(endpoints(config, options), config.retry().firstTokenTimeout());
         this.ledger = new InMemoryUsageLedger(InMemoryUsageLedger.Retention.maxAge(LEDGER_RETENTION));
         this.usage = new UsageReporter(ledger);
         Router.Builder builder = Router.builder()
