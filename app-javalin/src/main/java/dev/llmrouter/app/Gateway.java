@@ -11,6 +11,7 @@ import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.router.RouteChatUseCase;
+import dev.llmrouter.adapters.azure.TokenizerEstimator;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.ports.quota.InMemoryQuotaStore;
 import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
@@ -86,7 +87,8 @@ public final class Gateway implements AutoCloseable {
 
         /** The production set: system clock, real latency, the Azure adapter, the HTTP API. */
         public static Options defaults() {
-            return new Options(InstantSource.system(), Pacer.REAL, AzureEndpointFactory.UNAVAILABLE, Gateway::healthOnly);
+            return new Options(InstantSource.system(), Pacer.REAL, new AzureAdapterEndpoints(InstantSource.system()),
+                    Gateway::healthOnly);
         }
 
         public Options withClock(InstantSource c) {
@@ -132,6 +134,7 @@ public final class Gateway implements AutoCloseable {
                 .fleet(config.fleet())
                 .endpoint(endpoint)
                 .clock(options.clock())
+                .estimator(new TokenizerEstimator())
                 .retry(retry(config.retry()))
                 .breakerConfig(config.breakerDefaults().toBreakerConfig())
                 .ledger(ledger)
