@@ -93,6 +93,18 @@ class MixedFleetWiringTest {
     }
 
     @Test
+    void the_azure_fleet_example_builds_into_a_gateway_with_every_deployment_on_the_adapter() {
+        GatewayConfig example = new ConfigLoader(dev.llmrouter.app.config.AzureFleetExampleConfigTest.env()::get)
+                .load(dev.llmrouter.app.config.AzureFleetExampleConfigTest.EXAMPLE);
+
+        try (Gateway built = Gateway.build(example, Gateway.Options.defaults())) {
+            example.fleet().deployments().forEach(d -> assertThat(built.endpoint().endpointOf(d.id()))
+                    .isInstanceOf(dev.llmrouter.adapters.azure.AzureOpenAiEndpoint.class));
+            assertThat(built.deploymentStatus().deployments()).hasSize(8);
+        }
+    }
+
+    @Test
     void a_failing_real_primary_falls_back_to_the_simulated_secondary() {
         azure.stubFor(post(urlPathEqualTo("/openai/deployments/mini/chat/completions"))
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /** Requirement 2.1: the example of a real fleet parses, with keys from the environment and Entra ID per deployment. */
 @DisplayName("Requirement 2.1 — config/azure-fleet.example.yaml")
-class AzureFleetExampleConfigTest {
+public class AzureFleetExampleConfigTest {
 
-    static final Path EXAMPLE = Path.of("..", "config", "azure-fleet.example.yaml");
+    public static final Path EXAMPLE = Path.of("..", "config", "azure-fleet.example.yaml");
 
-    static Map<String, String> env() {
+    public static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("AZURE_OPENAI_KEY_WESTEUROPE", "key-weu");
         env.put("AZURE_OPENAI_KEY_EASTUS2", "key-eus2");
