@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         /** The production set: system clock, real latency, the Azure adapter, the HTTP API. */
         public static Options defaults() {
             return new Options(InstantSource.system(), Pacer.REAL, new AzureAdapterEndpoints(InstantSource.system()),
-                    Gateway::healthOnly);
+                    httpApi());
         }
 
         public Options withClock(InstantSource c) {
@@ -297,6 +297,26 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * The HTTP API ({@code HttpApi.create}), looked up at run time so that this class builds before the
+     * HTTP layer is part of the build; health only until it is.
+     */
+    static Function<GatewayContext, Javalin> httpApi() {
+        try {
+            java.lang.reflect.Method create = Class.forName("dev.llmrouter.app.http.HttpApi")
+                    .getMethod("create", GatewayContext.class);
+            return context -> {
+                try {
+                    return (Javalin) create.invoke(null, context);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot build the HTTP API", e);
+                }
+            };
+        } catch (ReflectiveOperationException e) {
+            return Gateway::healthOnly;
+        }
     }
 
     /** The HTTP layer until the API is part of the build: health only. */
