@@ -64,7 +64,7 @@ public final class ConfigLoader {
     /** The API version used when a deployment names none: the latest GA data-plane version. */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
 
-    private static final YAMLMapper YAML = (YAMLMapper) YAMLMapper.builder()
+    private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
