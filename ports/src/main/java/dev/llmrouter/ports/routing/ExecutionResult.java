@@ -19,7 +19,7 @@ public sealed interface ExecutionResult<T> {
     List<Tried> tried();
 
     default List<Attempt> attempts() {
-        return tried().stream().map(Tried::attempt).toList();
+        return Tried.attempts(tried());
     }
 
     /** The last candidate actually called, if any was. */

@@ -107,7 +107,7 @@ public final class FallbackExecutor {
      */
     public <T> ExecutionResult<T> execute(
             List<Candidate> candidates, long deadlineNanos, HopGate gate, CandidateCall<T> call, boolean recordSuccess) {
-        List<Tried> tried = new ArrayList<>();
+        List<Tried> tried = new ArrayList<>(candidates.size());
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);
@@ -222,6 +222,15 @@ public final class FallbackExecutor {
      * backoff outlasts it; when not even {@code backoffMin} fits, no retry at all.
      */
     static <T> RetryPolicy<T> retryPolicy(RetrySettings settings, long remainingNanos) {
+        return retryPolicy(settings, remainingNanos, remainingNanos);
+    }
+
+    /**
+     * As {@link #retryPolicy(RetrySettings, long)}, with Failsafe's max duration {@code windowNanos}
+     * instead of {@code remainingNanos}: the policy built after a first call already made covers only
+     * what was left of the original window.
+     */
+    static <T> RetryPolicy<T> retryPolicy(RetrySettings settings, long remainingNanos, long windowNanos) {
         RetryPolicyBuilder<T> b = RetryPolicy.<T>builder()
                 .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment());
         Duration min = settings.backoffMin();
@@ -235,10 +244,19 @@ public final class FallbackExecutor {
                 if (settings.jitter() > 0) {
                     b.withJitter(settings.jitter());
                 }
-                b.withMaxDuration(Duration.ofNanos(remainingNanos));
+                b.withMaxDuration(Duration.ofNanos(windowNanos));
             }
         }
         return b.withMaxRetries(retries).build();
+    }
+
+    /** Retries once more after {@code delayNanos}, for the kinds {@link #retryPolicy} retries. */
+    private static <T> RetryPolicy<T> lastRetryAfter(long delayNanos) {
+        return RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment())
+                .withDelay(Duration.ofNanos(delayNanos))
+                .withMaxRetries(1)
+                .build();
     }
 
     /** A retry on the same deployment was not made: the deadline passed or the breaker refused it. */
@@ -270,10 +288,50 @@ public final class FallbackExecutor {
             this.tried = tried;
         }
 
-        /** Empty on success or a skipped retry; else the last failure. */
+        /**
+         * Empty on success or a skipped retry; else the last failure.
+         *
+         * <p>The first call is made directly: almost every call succeeds or fails for good, and building
+         * a retry policy and a Failsafe execution for each of them cost more than the rest of the
+         * admission path. Only a failure Failsafe would retry enters Failsafe, which then sees that
+         * failure again as its own first attempt (no second call), under the same policy it would have
+         * had: retries decided by what was left of the deadline before the first call, and a max
+         * duration reduced by the time the first call took on Failsafe's own clock
+         * ({@code System.nanoTime}), so backoffs end where they always did.
+         */
         Optional<Failure> execute() {
+            long remainingAtStart = deadlineNanos - ticker.getAsLong();
+            long failsafeStart = System.nanoTime();
+            EndpointException first;
             try {
-                value = Failsafe.with(policy()).get(ctx -> attempt(ctx.getAttemptCount()));
+                value = attempt(0);
+                succeeded = true;
+                return Optional.empty();
+            } catch (EndpointException e) {
+                if (!e.failure().kind().retryableSameDeployment() || settings.sameDeploymentRetries() == 0) {
+                    return Optional.of(e.failure()); // Failsafe would not retry it
+                }
+                first = e;
+            }
+            long window = remainingAtStart - (System.nanoTime() - failsafeStart);
+            long min = settings.backoffMin().toNanos();
+            boolean bounded = min > 0 && remainingAtStart > min; // the policy has a max duration
+            if (bounded && window <= 0) {
+                return Optional.of(first.failure()); // Failsafe's max duration already passed: no retry
+            }
+            // Failsafe wants a max duration above the shortest backoff; when less than that is left, the
+            // one retry it would have made waits out what is left (its delay capped by the max duration).
+            RetryPolicy<T> policy = bounded && window <= min
+                    ? lastRetryAfter(window)
+                    : retryPolicy(settings, remainingAtStart, window);
+            try {
+                value = Failsafe.with(policy)
+                        .get(ctx -> {
+                            if (ctx.getAttemptCount() == 0) {
+                                throw first;
+                            }
+                            return attempt(ctx.getAttemptCount());
+                        });
                 succeeded = true;
                 return Optional.empty();
             } catch (EndpointException e) {
@@ -286,10 +344,6 @@ public final class FallbackExecutor {
                 interrupted = true;
                 return Optional.of(Failure.transport(FailureKind.TIMEOUT, "interrupted while backing off"));
             }
-        }
-
-        private RetryPolicy<T> policy() {
-            return retryPolicy(settings, deadlineNanos - ticker.getAsLong());
         }
 
         private T attempt(int index) {

@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.ports.quota.QuotaAdmission;
 import dev.llmrouter.ports.quota.QuotaAmount;
 import dev.llmrouter.ports.quota.QuotaLimit;
@@ -23,6 +24,15 @@ import java.util.Optional;
 public final class QuotaStoreGate implements QuotaGate {
 
     private final QuotaStore store;
+    /** The month of the latest reservation with its bounds: nearly every request falls in it. */
+    private volatile Month month;
+    /** The latest plan quota and its limit: callers mostly share a few long-lived plans. */
+    private volatile Limit limit;
+
+    /** A month (UTC) and its bounds in epoch seconds (months start on whole seconds), end exclusive. */
+    private record Month(YearMonth period, long startSecond, long endSecond) {}
+
+    private record Limit(Quota quota, QuotaLimit limit) {}
 
     public QuotaStoreGate(QuotaStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -30,8 +40,8 @@ public final class QuotaStoreGate implements QuotaGate {
 
     @Override
     public Reservation reserve(Caller caller, Charge worstCase, Instant now) {
-        YearMonth period = QuotaAdmission.periodOf(now);
-        QuotaLimit limit = QuotaLimit.of(caller.plan().quota());
+        YearMonth period = periodOf(now);
+        QuotaLimit limit = limitOf(caller.plan().quota());
         ReserveResult result = store.reserve(caller.accountId(), period, amount(worstCase), limit);
         if (result instanceof dev.llmrouter.ports.quota.Reservation held) {
             return new Reservation.Held(new StoreHold(held, limit));
@@ -41,6 +51,33 @@ public final class QuotaStoreGate implements QuotaGate {
         return new Reservation.Refused("the monthly " + refused.dimension().name().toLowerCase(java.util.Locale.ROOT)
                 + " quota of plan '" + caller.plan().id() + "' cannot hold this request's worst case ("
                 + refused.requested() + " requested, " + refused.remaining() + " left)", Optional.of(untilReset));
+    }
+
+    /**
+     * {@link QuotaAdmission#periodOf}, remembered: the calendar arithmetic (which builds zone rules on
+     * every call) runs once a month rather than once a request.
+     */
+    private YearMonth periodOf(Instant now) {
+        Month m = month;
+        long second = now.getEpochSecond();
+        if (m != null && second >= m.startSecond() && second < m.endSecond()) {
+            return m.period();
+        }
+        YearMonth period = QuotaAdmission.periodOf(now);
+        month = new Month(period, QuotaAdmission.resetsAt(period.minusMonths(1)).getEpochSecond(),
+                QuotaAdmission.resetsAt(period).getEpochSecond());
+        return period;
+    }
+
+    /** {@link QuotaLimit#of}, remembered for the latest plan quota (by identity). */
+    private QuotaLimit limitOf(Quota quota) {
+        Limit l = limit;
+        if (l != null && l.quota() == quota) {
+            return l.limit();
+        }
+        QuotaLimit computed = QuotaLimit.of(quota);
+        limit = new Limit(quota, computed);
+        return computed;
     }
 
     private static QuotaAmount amount(Charge charge) {

@@ -46,14 +46,13 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -109,6 +108,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     private final QuotaGate quota;
     private final RateGate rates;
     private final Supplier<String> requestIds;
+    /** Every fleet deployment's path entries without a failure, by {@link Attempt.Outcome#ordinal()}. */
+    private final Map<DeploymentId, String[]> pathEntries;
 
     private Router(Builder b) {
         this.fleet = b.fleet;
@@ -131,6 +132,17 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         this.quota = b.quota;
         this.rates = b.rates;
         this.requestIds = b.requestIds;
+        Map<DeploymentId, String[]> entries = new HashMap<>();
+        for (var d : b.fleet.deployments()) {
+            Attempt.Outcome[] outcomes = Attempt.Outcome.values();
+            String[] byOutcome = new String[outcomes.length];
+            for (Attempt.Outcome o : outcomes) {
+                byOutcome[o.ordinal()] = new Tried(null, new Attempt(d.id(), d.region().name(), o, Optional.empty(),
+                        Duration.ZERO)).pathEntry();
+            }
+            entries.put(d.id(), byOutcome);
+        }
+        this.pathEntries = Map.copyOf(entries);
     }
 
     public static Builder builder() {
@@ -153,7 +165,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refused;
         }
         Flight f = (Flight) admitted;
-        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f::mayCall,
+        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f,
                 (c, timeout) -> endpoint.complete(f.call(c, timeout)), true);
         report(f, result.tried());
         if (result instanceof ExecutionResult.Succeeded<ChatReply> ok) {
@@ -181,7 +193,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refused;
         }
         Flight f = (Flight) admitted;
-        ExecutionResult<Started> result = executor.execute(f.routed.candidates(), f.deadline, f::mayCall,
+        ExecutionResult<Started> result = executor.execute(f.routed.candidates(), f.deadline, f,
                 (c, timeout) -> open(f.call(c, timeout)), false);
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             report(f, result.tried());
@@ -264,7 +276,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     }
 
     private void report(Flight f, List<Tried> tried) {
-        for (Tried t : tried) {
+        for (int i = 0; i < tried.size(); i++) { // indexed: no iterator per request
+            Tried t = tried.get(i);
             telemetry.attempt(t.candidate().model().id(), f.request().operation(), t.attempt());
         }
     }
@@ -276,15 +289,55 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 f.command.caller().creator(), f.command.caller().plan().id(), f.command.caller().operation(),
                 f.routed.requestedTier(), last.tier(), last.model().id(), last.deployment().id().value(),
                 last.deployment().region().name(), usage, cost, Duration.ofNanos(Math.max(0, now - f.startNanos)),
-                ttft, outcome, tried.stream().map(Tried::pathEntry).toList());
+                ttft, outcome, path(tried));
         try {
             ledger.append(record);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "usage ledger refused record " + f.requestId, e);
         }
-        Set<String> deployments = new HashSet<>();
-        tried.forEach(t -> deployments.add(t.attempt().deployment().value()));
-        telemetry.requestCompleted(record, Math.max(0, deployments.size() - 1), f.request().operation());
+        telemetry.requestCompleted(record, Math.max(0, distinctDeployments(tried) - 1), f.request().operation());
+    }
+
+    /**
+     * The usage record's path: {@link Tried#pathEntry()} of each step, the entries without a failure
+     * taken from {@link #pathEntries} (built once) rather than concatenated for every request.
+     */
+    private List<String> path(List<Tried> tried) {
+        if (tried.size() == 1) {
+            return List.of(pathEntry(tried.get(0)));
+        }
+        String[] entries = new String[tried.size()];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = pathEntry(tried.get(i));
+        }
+        return List.of(entries);
+    }
+
+    private String pathEntry(Tried t) {
+        Attempt a = t.attempt();
+        if (a.failure().isEmpty()) {
+            String[] known = pathEntries.get(a.deployment());
+            if (known != null) {
+                return known[a.outcome().ordinal()];
+            }
+        }
+        return t.pathEntry();
+    }
+
+    /** How many different deployments the path names; paths are a few steps long, so no set is built. */
+    private static int distinctDeployments(List<Tried> tried) {
+        int distinct = 0;
+        for (int i = 0; i < tried.size(); i++) {
+            String d = tried.get(i).attempt().deployment().value();
+            boolean seen = false;
+            for (int j = 0; j < i && !seen; j++) {
+                seen = tried.get(j).attempt().deployment().value().equals(d);
+            }
+            if (!seen) {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     // ---- streams ---------------------------------------------------------------------------------
@@ -363,7 +416,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             executor.recordSuccess(c, untilFirstContent);
         }
         report(f, tried);
-        List<Attempt> attempts = tried.stream().map(Tried::attempt).toList();
+        List<Attempt> attempts = Tried.attempts(tried);
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
                 : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
         record(f, c, usage, cost, ttft, outcome, tried); // before the settle, as for complete()
@@ -415,14 +468,31 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
     }
 
+    /**
+     * A random version 4 UUID from {@link ThreadLocalRandom}. A request id must be unique, not
+     * unguessable, and {@link UUID#randomUUID()} draws from the shared {@code SecureRandom}: several
+     * hundred nanoseconds per request, serialised across threads, more than the rest of admission.
+     * 122 random bits keep collisions as unlikely as with {@code randomUUID}.
+     */
+    static String randomRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(msb, lsb).toString();
+    }
+
     // ---- per-request state -----------------------------------------------------------------------
 
     /** One admitted request as it goes down its chain. Confined to the request's thread. */
-    private final class Flight {
+    private final class Flight implements FallbackExecutor.HopGate {
         final ChatCommand command;
         final String requestId;
         final long startNanos;
-        final Map<TokenEncoding, PromptEstimate> estimates = new EnumMap<>(TokenEncoding.class);
+        /** The first encoding estimated for (nearly always the only one) and its estimate. */
+        TokenEncoding estimatedFor;
+        PromptEstimate estimated;
+        /** Estimates for further encodings, made when a chain crosses tokenizers. */
+        Map<TokenEncoding, PromptEstimate> moreEstimates;
         RoutePlan.Routed routed;
         RateLimitStatus rateLimit = RateLimitStatus.UNLIMITED;
         QuotaGate.Hold hold = QuotaGate.Hold.NONE;
@@ -439,8 +509,21 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return command.request();
         }
 
+        /** One estimate per encoding, made on first use. */
         PromptEstimate estimate(TokenEncoding encoding) {
-            return estimates.computeIfAbsent(encoding, e -> estimator.estimate(command.request(), e));
+            Objects.requireNonNull(encoding, "encoding");
+            if (encoding == estimatedFor) {
+                return estimated;
+            }
+            if (estimatedFor == null) {
+                estimated = estimator.estimate(command.request(), encoding);
+                estimatedFor = encoding;
+                return estimated;
+            }
+            if (moreEstimates == null) {
+                moreEstimates = new EnumMap<>(TokenEncoding.class);
+            }
+            return moreEstimates.computeIfAbsent(encoding, e -> estimator.estimate(command.request(), e));
         }
 
         /** {@code min(caller max_tokens, model max)}, the model's max when the caller set none. */
@@ -456,7 +539,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
 
         /** The hop gate: a candidate of another model needs the reservation resized to its worst case. */
-        boolean mayCall(Candidate candidate) {
+        @Override
+        public boolean mayCall(Candidate candidate) {
             if (candidate.model().id().equals(heldModel.id())) {
                 return true;
             }
@@ -499,7 +583,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private RouterTelemetry telemetry = RouterTelemetry.NOOP;
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
-        private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
+        private Supplier<String> requestIds = Router::randomRequestId;
 
         private Builder() {}
 
@@ -610,7 +694,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Ids for requests that come without one; default random UUIDs. */
+        /** Ids for requests that come without one; default random (version 4) UUIDs, see {@link #randomRequestId}. */
         public Builder requestIds(Supplier<String> ids) {
             this.requestIds = Objects.requireNonNull(ids, "ids");
             return this;
