@@ -4,6 +4,7 @@ import dev.llmrouter.app.config.DeploymentSettings;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.RetrySettings;
 import dev.llmrouter.app.http.GatewayContext;
+import dev.llmrouter.app.http.HttpApi;
 import dev.llmrouter.app.sim.Pacer;
 import dev.llmrouter.app.sim.SimulatedChatEndpoint;
 import dev.llmrouter.domain.deployment.Deployment;
@@ -88,7 +89,7 @@ public final class Gateway implements AutoCloseable {
         /** The production set: system clock, real latency, the Azure adapter, the HTTP API. */
         public static Options defaults() {
             return new Options(InstantSource.system(), Pacer.REAL, new AzureAdapterEndpoints(InstantSource.system()),
-                    httpApi());
+                    HttpApi::create);
         }
 
         public Options withClock(InstantSource c) {
@@ -297,33 +298,5 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    /**
-     * The HTTP API ({@code HttpApi.create}), looked up at run time so that this class builds before the
-     * HTTP layer is part of the build; health only until it is.
-     */
-    static Function<GatewayContext, Javalin> httpApi() {
-        try {
-            java.lang.reflect.Method create = Class.forName("dev.llmrouter.app.http.HttpApi")
-                    .getMethod("create", GatewayContext.class);
-            return context -> {
-                try {
-                    return (Javalin) create.invoke(null, context);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot build the HTTP API", e);
-                }
-            };
-        } catch (ReflectiveOperationException e) {
-            return Gateway::healthOnly;
-        }
-    }
-
-    /** The HTTP layer until the API is part of the build: health only. */
-    static Javalin healthOnly(GatewayContext context) {
-        return Javalin.create(config -> {
-            config.routes.get("/health/live", ctx -> ctx.result("ok"));
-            config.routes.get("/health/ready", ctx -> ctx.result("ok"));
-        });
     }
 }
