@@ -66,6 +66,7 @@ class JarStartTest {
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Boolean> greeted = readOutputUntil("llm-router is serving");
+        CompletableFuture<Boolean> stopped = readOutputUntil("Javalin has stopped");
 
         // given the gateway says it is serving, and reports ready
         assertThat(greeted.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("start banner; output: %s", output).isTrue();
@@ -96,26 +97,43 @@ class JarStartTest {
         assertThat(usage.path("total_tokens").asLong())
                 .isPositive()
                 .isEqualTo(usage.path("prompt_tokens").asLong() + usage.path("completion_tokens").asLong());
+
+        // and on SIGTERM it stops through its shutdown hook, within the bound (the handle's destroy
+        // signals the process without closing our end of its output, which Process.destroy() would)
+        process.toHandle().destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).as("graceful stop; output: %s", output).isTrue();
     }
 
-    /** Collects the process's output on a reader thread; completes once a line contains {@code marker}. */
+    private final java.util.Map<String, CompletableFuture<Boolean>> markers = new java.util.concurrent.ConcurrentHashMap<>();
+    private Thread reader;
+
+    /**
+     * Completes once a line of the process's output contains {@code marker} (false if the output ends
+     * first). One reader thread collects the output for every marker.
+     */
     private CompletableFuture<Boolean> readOutputUntil(String marker) {
-        CompletableFuture<Boolean> seen = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    output.add(line);
-                    if (line.contains(marker)) {
-                        seen.complete(true);
+        CompletableFuture<Boolean> seen = markers.computeIfAbsent(marker, m -> new CompletableFuture<>());
+        if (reader == null) {
+            reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        output.add(line);
+                        String l = line;
+                        markers.forEach((m, f) -> {
+                            if (l.contains(m)) {
+                                f.complete(true);
+                            }
+                        });
                     }
+                } catch (IOException e) {
+                    // the process ended
                 }
-            } catch (IOException e) {
-                // the process ended
-            }
-            seen.complete(false);
-        }, "jar-output");
-        reader.setDaemon(true);
-        reader.start();
+                markers.values().forEach(f -> f.complete(false));
+            }, "jar-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
         return seen;
     }
 
