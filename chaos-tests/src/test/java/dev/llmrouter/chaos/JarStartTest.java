@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Requirement 3.5, end to end: the shaded jar, started as a user starts it ({@code java -jar
  * llm-router.jar --port N}, no configuration), serves the embedded default — ready on
- * {@code /health/ready}, and a chat with the {@code demo-enterprise} key answers 200 in the OpenAI
- * shape.
+ * {@code /health/ready}, a chat with the {@code demo-enterprise} key answers 200 in the OpenAI
+ * shape, and SIGTERM stops it through its shutdown hook (graceful stop) within a bound.
  *
  * <p>The jar is built by the reactor's {@code package} phase of {@code app-javalin}, before this
  * module's tests run under {@code verify}; a plain {@code test} run without it skips this test.
