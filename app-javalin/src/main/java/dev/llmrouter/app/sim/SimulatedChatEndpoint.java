@@ -36,7 +36,8 @@ import java.util.random.RandomGenerator;
  * can predict it. Token counts are plausible and consistent: prompt tokens are estimated from the
  * request's text (about four UTF-8 bytes per token, plus the chat format's per-message overhead, plus
  * a flat cost per image), and the answer is cut into word pieces, each one completion token and one
- * stream delta, so that {@code usage.completion_tokens} equals the number of content chunks. The
+ * stream delta, so that {@code usage.completion_tokens} equals the number of content chunks (over
+ * all {@code n} choices, each carrying the same answer). The
  * caller's output cap ({@link ChatCall#maxOutputTokens()}) is honoured: a longer answer is cut with
  * {@code finish_reason: length}.
  *
@@ -56,6 +57,8 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     static final int TOKENS_PER_IMAGE = 85;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EXCERPT_CHARS = 80;
+    /** The most choices ({@code n}) one request may ask for, as Azure OpenAI allows. */
+    private static final int MAX_CHOICES = 128;
 
     private final SimulationProfile profile;
     private final RandomGenerator random;
@@ -95,7 +98,7 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         arrive(call, draw);
         Answer answer = answer(call);
         return new SimulatedStream(chunks(call, answer, draw.id), answer,
-                draw.cut ? Math.max(1, (answer.pieces.size() + 1) / 2) : -1);
+                draw.cut ? Math.max(1, (answer.pieces.size() * answer.choices + 1) / 2) : -1);
     }
 
     // ---- faults ------------------------------------------------------------------------------
@@ -164,10 +167,13 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
 
     // ---- the answer --------------------------------------------------------------------------
 
-    /** The generated text, cut into one piece per completion token, and the usage it makes. */
-    record Answer(List<String> pieces, boolean truncated, long promptTokens) {
+    /**
+     * The generated text, cut into one piece per completion token, the number of choices asked for
+     * ({@code n}, each the same text), and the usage they make.
+     */
+    record Answer(List<String> pieces, boolean truncated, long promptTokens, int choices) {
         TokenUsage usage() {
-            return new TokenUsage(promptTokens, pieces.size());
+            return new TokenUsage(promptTokens, (long) pieces.size() * choices);
         }
 
         String text() {
@@ -192,7 +198,8 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
             pieces = pieces.subList(0, cap);
         }
         long images = call.request().imageCount();
-        return new Answer(List.copyOf(pieces), truncated, prompt.tokens + images * TOKENS_PER_IMAGE);
+        int choices = Math.max(1, Math.min(MAX_CHOICES, request.path("n").asInt(1)));
+        return new Answer(List.copyOf(pieces), truncated, prompt.tokens + images * TOKENS_PER_IMAGE, choices);
     }
 
     private record Prompt(String lastUserText, long tokens) {}
@@ -283,15 +290,18 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     private ObjectNode chatCompletion(ChatCall call, Answer answer, String id) {
         ObjectNode n = envelope("chatcmpl-", "chat.completion", call, id);
         n.set("prompt_filter_results", promptFilterResults());
-        ObjectNode choice = n.putArray("choices").addObject();
-        choice.set("content_filter_results", filterResults());
-        choice.put("finish_reason", answer.truncated ? "length" : "stop");
-        choice.put("index", 0);
-        choice.putNull("logprobs");
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", answer.text());
-        message.putNull("refusal");
+        ArrayNode choices = n.putArray("choices");
+        for (int i = 0; i < answer.choices; i++) {
+            ObjectNode choice = choices.addObject();
+            choice.set("content_filter_results", filterResults());
+            choice.put("finish_reason", answer.truncated ? "length" : "stop");
+            choice.put("index", i);
+            choice.putNull("logprobs");
+            ObjectNode message = choice.putObject("message");
+            message.put("role", "assistant");
+            message.put("content", answer.text());
+            message.putNull("refusal");
+        }
         n.set("usage", usage(answer.usage()));
         return n;
     }
@@ -299,12 +309,15 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     private ObjectNode textCompletion(ChatCall call, Answer answer, String id) {
         ObjectNode n = envelope("cmpl-", "text_completion", call, id);
         n.set("prompt_filter_results", promptFilterResults());
-        ObjectNode choice = n.putArray("choices").addObject();
-        choice.put("text", answer.text());
-        choice.put("index", 0);
-        choice.put("finish_reason", answer.truncated ? "length" : "stop");
-        choice.putNull("logprobs");
-        choice.set("content_filter_results", filterResults());
+        ArrayNode choices = n.putArray("choices");
+        for (int i = 0; i < answer.choices; i++) {
+            ObjectNode choice = choices.addObject();
+            choice.put("text", answer.text());
+            choice.put("index", i);
+            choice.put("finish_reason", answer.truncated ? "length" : "stop");
+            choice.putNull("logprobs");
+            choice.set("content_filter_results", filterResults());
+        }
         n.set("usage", usage(answer.usage()));
         return n;
     }
@@ -314,40 +327,43 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         String prefix = text ? "cmpl-" : "chatcmpl-";
         String object = text ? "text_completion" : "chat.completion.chunk";
         List<StreamChunk> out = new ArrayList<>();
-        if (!text) {
-            ObjectNode role = envelope(prefix, object, call, id);
-            ObjectNode c = role.putArray("choices").addObject();
-            c.putObject("delta").put("role", "assistant").put("content", "");
-            c.putNull("finish_reason");
-            c.put("index", 0);
-            c.putNull("logprobs");
-            out.add(new StreamChunk(bytes(role), false, Optional.empty()));
-        }
-        for (String piece : answer.pieces) {
-            ObjectNode chunk = envelope(prefix, object, call, id);
-            ObjectNode c = chunk.putArray("choices").addObject();
-            if (text) {
-                c.put("text", piece);
-            } else {
-                c.putObject("delta").put("content", piece);
+        // Each choice in turn: its role chunk (chat), its content deltas, its finish chunk.
+        for (int index = 0; index < answer.choices; index++) {
+            if (!text) {
+                ObjectNode role = envelope(prefix, object, call, id);
+                ObjectNode c = role.putArray("choices").addObject();
+                c.putObject("delta").put("role", "assistant").put("content", "");
+                c.putNull("finish_reason");
+                c.put("index", index);
+                c.putNull("logprobs");
+                out.add(new StreamChunk(bytes(role), false, Optional.empty()));
             }
-            c.set("content_filter_results", filterResults());
-            c.putNull("finish_reason");
-            c.put("index", 0);
+            for (String piece : answer.pieces) {
+                ObjectNode chunk = envelope(prefix, object, call, id);
+                ObjectNode c = chunk.putArray("choices").addObject();
+                if (text) {
+                    c.put("text", piece);
+                } else {
+                    c.putObject("delta").put("content", piece);
+                }
+                c.set("content_filter_results", filterResults());
+                c.putNull("finish_reason");
+                c.put("index", index);
+                c.putNull("logprobs");
+                out.add(new StreamChunk(bytes(chunk), true, Optional.empty()));
+            }
+            ObjectNode finish = envelope(prefix, object, call, id);
+            ObjectNode c = finish.putArray("choices").addObject();
+            if (text) {
+                c.put("text", "");
+            } else {
+                c.putObject("delta");
+            }
+            c.put("finish_reason", answer.truncated ? "length" : "stop");
+            c.put("index", index);
             c.putNull("logprobs");
-            out.add(new StreamChunk(bytes(chunk), true, Optional.empty()));
+            out.add(new StreamChunk(bytes(finish), false, Optional.empty()));
         }
-        ObjectNode finish = envelope(prefix, object, call, id);
-        ObjectNode c = finish.putArray("choices").addObject();
-        if (text) {
-            c.put("text", "");
-        } else {
-            c.putObject("delta");
-        }
-        c.put("finish_reason", answer.truncated ? "length" : "stop");
-        c.put("index", 0);
-        c.putNull("logprobs");
-        out.add(new StreamChunk(bytes(finish), false, Optional.empty()));
         ObjectNode usage = envelope(prefix, object, call, id);
         usage.putArray("choices");
         usage.set("usage", usage(answer.usage()));

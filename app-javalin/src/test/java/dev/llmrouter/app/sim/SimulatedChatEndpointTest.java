@@ -187,6 +187,23 @@ class SimulatedChatEndpointTest {
         }
 
         @Test
+        void n_choices_each_carry_the_answer_and_usage_counts_all_of_them() throws Exception {
+            String twoChoices = BODY.replace("\"model\":\"premium\"", "\"model\":\"premium\",\"n\":2");
+            ChatReply one = endpoint.complete(call(ChatRequest.chat(BODY)));
+            ChatReply two = endpoint.complete(call(ChatRequest.chat(twoChoices)));
+
+            JsonNode choices = json(two.body()).path("choices");
+            assertThat(choices).hasSize(2);
+            assertThat(choices.get(1).path("index").asInt()).isEqualTo(1);
+            assertThat(two.usage().outputTokens()).isEqualTo(2 * one.usage().outputTokens());
+
+            ChatStream stream = endpoint.openStream(call(ChatRequest.chat(twoChoices).streaming(true)));
+            List<StreamChunk> chunks = drain(stream);
+            assertThat(chunks).filteredOn(StreamChunk::hasContent).hasSize((int) two.usage().outputTokens());
+            assertThat(stream.usage()).isEqualTo(two.usage());
+        }
+
+        @Test
         void images_add_to_the_prompt_tokens() {
             long plain = endpoint.complete(call(ChatRequest.chat(BODY))).usage().inputTokens();
             long withImages = endpoint.complete(call(ChatRequest.chat(BODY).withImageCount(2))).usage().inputTokens();
