@@ -97,7 +97,7 @@ public final class Main {
 
         Gateway gateway;
         try {
-            gateway = Gateway.build(config, GatewayOptions.production());
+            gateway = Gateway.build(config, Gateway.Options.defaults());
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("Cannot build the gateway from " + config.source() + ": " + e.getMessage());
             return EXIT_INVALID;
