@@ -75,9 +75,18 @@ final class ChatRequestParser {
             }
             op = optionalText(metadata, "operation", "metadata.operation");
         }
-        ChatRequest request = new ChatRequest(operation, body, stream, stream && includeUsage, maxTokens, images);
+        // Each of n (or best_of) completions may use the whole output cap: the quota reserves for all.
+        int choices = Math.max(1, Math.max(optionalPositiveInt(root, "n"), optionalPositiveInt(root, "best_of")));
+        if (choices > MAX_CHOICES) {
+            throw ApiError.invalidField(root.has("best_of") ? "best_of" : "n", "invalid_value",
+                    "At most " + MAX_CHOICES + " completions can be asked for in one request.").exception();
+        }
+        ChatRequest request = new ChatRequest(operation, body, stream, stream && includeUsage, maxTokens, images, choices);
         return new Parsed(request, model, user, op);
     }
+
+    /** OpenAI's own limit on {@code n}. */
+    static final int MAX_CHOICES = 128;
 
     private JsonNode readTree(byte[] body) {
         if (body.length == 0) {

@@ -116,6 +116,8 @@ class BadInputTest {
                 400, "messages[0].content[0].image_url.url", null));
         cases.add(chat("model not a string", "{\"model\":42,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", 400, "model", "invalid_type"));
         cases.add(chat("model blank", "{\"model\":\" \",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", 400, "model", null));
+        cases.add(chat("n not a positive integer", "{\"n\":0,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", 400, "n", "invalid_value"));
+        cases.add(chat("n above the limit", "{\"n\":129,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", 400, "n", "invalid_value"));
         cases.add(chat("stream not a boolean", "{\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", 400, "stream", "invalid_type"));
         cases.add(chat("stream_options not an object", "{\"stream\":true,\"stream_options\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
                 400, "stream_options", null));

@@ -93,7 +93,7 @@ class ChatCompletionsApiTest {
     void the_router_reads_what_it_needs_from_body_and_headers() {
         String body = """
                 {"model":"gpt-4o","user":"alice","metadata":{"operation":"from-body"},"max_completion_tokens":300,\
-                "max_tokens":999,"stream":false,"messages":[{"role":"user","content":[\
+                "max_tokens":999,"n":3,"stream":false,"messages":[{"role":"user","content":[\
                 {"type":"text","text":"What is in these?"},\
                 {"type":"image_url","image_url":{"url":"https://example.com/a.png"}},\
                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"high"}}]}]}""";
@@ -113,6 +113,7 @@ class ChatCompletionsApiTest {
         assertThat(command.allowFallDown()).isFalse();
         assertThat(command.request().maxOutputTokens()).isEqualTo(300);
         assertThat(command.request().imageCount()).isEqualTo(2);
+        assertThat(command.request().choices()).isEqualTo(3);
         // a generated request id when the caller sent none
         assertThat(response.headers().firstValue("x-request-id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
     }

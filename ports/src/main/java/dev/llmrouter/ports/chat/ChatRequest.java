@@ -16,9 +16,18 @@ import java.util.Objects;
  * @param includeUsage    the caller asked for the final usage chunk ({@code stream_options.include_usage})
  * @param maxOutputTokens the caller's {@code max_tokens} / {@code max_completion_tokens}, or 0 when absent
  * @param imageCount      number of image content parts (0 for text-only)
+ * @param choices         completions generated per request ({@code n}, or {@code best_of} for text
+ *                        completions, whichever is larger); each may produce up to the output cap,
+ *                        so the worst case reserved against a quota is the cap times this
  */
 public record ChatRequest(
-        ChatOperation operation, byte[] body, boolean stream, boolean includeUsage, int maxOutputTokens, int imageCount) {
+        ChatOperation operation,
+        byte[] body,
+        boolean stream,
+        boolean includeUsage,
+        int maxOutputTokens,
+        int imageCount,
+        int choices) {
 
     public ChatRequest {
         Objects.requireNonNull(operation, "operation");
@@ -26,6 +35,15 @@ public record ChatRequest(
         if (maxOutputTokens < 0 || imageCount < 0) {
             throw new IllegalArgumentException("maxOutputTokens and imageCount cannot be negative");
         }
+        if (choices < 1) {
+            throw new IllegalArgumentException("choices must be at least 1: " + choices);
+        }
+    }
+
+    /** A request for one completion. */
+    public ChatRequest(
+            ChatOperation operation, byte[] body, boolean stream, boolean includeUsage, int maxOutputTokens, int imageCount) {
+        this(operation, body, stream, includeUsage, maxOutputTokens, imageCount, 1);
     }
 
     public boolean needsVision() {
@@ -38,15 +56,24 @@ public record ChatRequest(
     }
 
     public ChatRequest streaming(boolean includeUsageChunk) {
-        return new ChatRequest(operation, body, true, includeUsageChunk, maxOutputTokens, imageCount);
+        return new ChatRequest(operation, body, true, includeUsageChunk, maxOutputTokens, imageCount, choices);
     }
 
     public ChatRequest withMaxOutputTokens(int max) {
-        return new ChatRequest(operation, body, stream, includeUsage, max, imageCount);
+        return new ChatRequest(operation, body, stream, includeUsage, max, imageCount, choices);
     }
 
     public ChatRequest withImageCount(int images) {
-        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, images);
+        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, images, choices);
+    }
+
+    public ChatRequest withChoices(int n) {
+        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, imageCount, n);
+    }
+
+    /** The most completion tokens the request may produce in all: the output cap times {@link #choices()}. */
+    public long worstCaseOutputTokens(int outputCap) {
+        return Math.multiplyExact((long) outputCap, choices);
     }
 
     // byte[] has identity equality; requests are compared by content in tests.
@@ -54,17 +81,18 @@ public record ChatRequest(
     public boolean equals(Object o) {
         return o instanceof ChatRequest r && operation == r.operation && stream == r.stream
                 && includeUsage == r.includeUsage && maxOutputTokens == r.maxOutputTokens
-                && imageCount == r.imageCount && java.util.Arrays.equals(body, r.body);
+                && imageCount == r.imageCount && choices == r.choices && java.util.Arrays.equals(body, r.body);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(operation, stream, includeUsage, maxOutputTokens, imageCount, java.util.Arrays.hashCode(body));
+        return Objects.hash(operation, stream, includeUsage, maxOutputTokens, imageCount, choices,
+                java.util.Arrays.hashCode(body));
     }
 
     @Override
     public String toString() {
         return "ChatRequest[" + operation + ", " + body.length + " bytes, stream=" + stream + ", maxOut="
-                + maxOutputTokens + ", images=" + imageCount + "]";
+                + maxOutputTokens + ", images=" + imageCount + ", choices=" + choices + "]";
     }
 }

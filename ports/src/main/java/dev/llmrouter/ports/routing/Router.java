@@ -227,7 +227,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
         f.routed = (RoutePlan.Routed) plan;
         ModelSpec first = f.routed.candidates().get(0).model();
-        long rateTokens = Math.addExact(f.estimate(first.encoding()).expectedTokens(), f.outputCap(first));
+        long rateTokens = Math.addExact(f.estimate(first.encoding()).expectedTokens(),
+                command.request().worstCaseOutputTokens(f.outputCap(first)));
         RateGate.Verdict verdict = rates.admit(command.caller(), rateTokens, ticker.getAsLong());
         if (verdict instanceof RateGate.Verdict.Limited limited) {
             return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), limited.retryAfter()),
@@ -534,7 +535,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
         QuotaGate.Charge worstCase(ModelSpec model) {
             long prompt = estimate(model.encoding()).maxTokens();
-            int out = outputCap(model);
+            long out = command.request().worstCaseOutputTokens(outputCap(model));
             return new QuotaGate.Charge(Math.addExact(prompt, out), model.pricing().costOf(prompt, out));
         }
 

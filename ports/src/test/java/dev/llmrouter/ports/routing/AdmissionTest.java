@@ -55,6 +55,26 @@ class AdmissionTest {
     }
 
     @Test
+    void several_choices_reserve_the_cap_once_per_choice_and_send_the_cap_per_choice() {
+        // given a caller asking for n = 3 completions of at most 100 tokens each
+        RouterHarness h = new RouterHarness();
+        RecordingQuotaGate quota = new RecordingQuotaGate();
+        h.builder.quota(quota);
+        h.endpoint.script("gpt-4o-eastus", ok(12, 270));
+        ChatRequest request = ChatRequest.chat(BODY).withMaxOutputTokens(100).withChoices(3);
+        ModelSpec gpt4o = h.fleet.catalog().model("gpt-4o").orElseThrow();
+        long promptBound = new ByteBoundEstimator().estimate(request, gpt4o.encoding()).maxTokens();
+
+        // when the request is routed
+        h.router().complete(ask("gpt-4o", request));
+
+        // then the worst case holds all three completions, while max_tokens stays per completion
+        assertThat(quota.reserved).containsExactly(new QuotaGate.Charge(promptBound + 300,
+                gpt4o.pricing().costOf(promptBound, 300)));
+        assertThat(h.endpoint.calls().get(0).maxOutputTokens()).isEqualTo(100);
+    }
+
+    @Test
     void without_a_caller_cap_the_models_own_maximum_is_the_cap() {
         RouterHarness h = new RouterHarness();
         h.router().complete(ask("gpt-4o"));

@@ -1,0 +1,101 @@
+package dev.llmrouter.app.config;
+
+import dev.llmrouter.domain.breaker.BreakerConfig;
+import dev.llmrouter.domain.breaker.WindowSpec;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One deployment's circuit-breaker settings as configured (Requirements 6.1–6.4), with the same
+ * meaning and defaults as the domain's breaker configuration, into which the wiring turns them.
+ *
+ * @param windowCalls          count-based window: the last N calls (0 when the window is time-based)
+ * @param windowDuration       time-based window: calls in the last span (empty when count-based)
+ * @param minimumCalls         calls the window must hold before the rate may open the breaker
+ * @param failureRateThreshold whole percent, 1..100
+ * @param slowCallThreshold    a success slower than this counts as a failure, if set
+ * @param openDuration         how long an opened breaker refuses calls
+ * @param openDurationMultiplier growth of the open duration after each failed probe
+ * @param maxOpenDuration      the cap of that growth
+ * @param halfOpenProbes       trial calls admitted half-open
+ */
+public record BreakerSettings(
+        int windowCalls,
+        Optional<Duration> windowDuration,
+        int minimumCalls,
+        int failureRateThreshold,
+        Optional<Duration> slowCallThreshold,
+        Duration openDuration,
+        int openDurationMultiplier,
+        Duration maxOpenDuration,
+        int halfOpenProbes) {
+
+    /** 20-call window, 5 minimum calls, 50 %, no slow-call rule, open 30 s ×2 up to 5 min, 3 probes. */
+    public static final BreakerSettings DEFAULTS = new BreakerSettings(20, Optional.empty(), 5, 50, Optional.empty(),
+            Duration.ofSeconds(30), 2, Duration.ofMinutes(5), 3);
+
+    public BreakerSettings {
+        Objects.requireNonNull(windowDuration, "windowDuration");
+        Objects.requireNonNull(slowCallThreshold, "slowCallThreshold");
+        Objects.requireNonNull(openDuration, "openDuration");
+        Objects.requireNonNull(maxOpenDuration, "maxOpenDuration");
+    }
+
+    /**
+     * The problems of these settings, as messages; empty when valid. The same rules as the domain's
+     * breaker configuration, checked here so that every one is reported with its path.
+     */
+    public java.util.List<String> problems() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (windowDuration.isEmpty() && windowCalls < 1) {
+            out.add("window-calls must be at least 1");
+        }
+        if (windowDuration.isEmpty() && windowCalls > 10_000) {
+            out.add("window-calls must be at most 10000");
+        }
+        if (windowDuration.isPresent()
+                && (windowDuration.get().compareTo(Duration.ofMillis(10)) < 0 || windowDuration.get().compareTo(Duration.ofHours(1)) > 0)) {
+            out.add("window-duration must be 10ms..1h, got " + windowDuration.get());
+        }
+        if (minimumCalls < 1) {
+            out.add("minimum-calls must be at least 1");
+        } else if (windowDuration.isEmpty() && minimumCalls > windowCalls) {
+            out.add("minimum-calls (" + minimumCalls + ") cannot exceed window-calls (" + windowCalls
+                    + "): the breaker could never open");
+        }
+        if (failureRateThreshold < 1 || failureRateThreshold > 100) {
+            out.add("failure-rate-threshold must be 1..100 (percent), got " + failureRateThreshold);
+        }
+        if (openDuration.isZero() || openDuration.isNegative()) {
+            out.add("open-duration must be positive");
+        }
+        if (openDurationMultiplier < 1) {
+            out.add("open-duration-multiplier must be at least 1");
+        }
+        if (maxOpenDuration.compareTo(openDuration) < 0) {
+            out.add("max-open-duration (" + maxOpenDuration + ") cannot be shorter than open-duration (" + openDuration + ")");
+        }
+        if (maxOpenDuration.compareTo(Duration.ofDays(1)) > 0) {
+            out.add("max-open-duration must be at most 1 day");
+        }
+        if (halfOpenProbes < 1 || halfOpenProbes > 1_000) {
+            out.add("half-open-probes must be 1..1000, got " + halfOpenProbes);
+        }
+        if (out.isEmpty()) {
+            try {
+                toBreakerConfig(); // the domain's own rules, should they ever be stricter than the ones above
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The domain's breaker configuration; call only on settings without {@link #problems()}. */
+    public BreakerConfig toBreakerConfig() {
+        WindowSpec window = windowDuration.map(WindowSpec::lastDuration).orElseGet(() -> WindowSpec.lastCalls(windowCalls));
+        return new BreakerConfig(window, minimumCalls, failureRateThreshold, slowCallThreshold, openDuration,
+                openDurationMultiplier, maxOpenDuration, halfOpenProbes);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.llmrouter.app.config;
+
+import dev.llmrouter.domain.deployment.DeploymentId;
+import dev.llmrouter.domain.plan.Plan;
+import dev.llmrouter.domain.routing.Fleet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated gateway configuration, in the domain's own types: the {@link Fleet} (catalog, regions,
+ * deployments), the {@link Plan}s, and what the wiring needs besides (how to reach each deployment,
+ * accounts, breaker and retry settings, the server). Made only by {@link ConfigLoader}, which
+ * guarantees every reference resolves.
+ *
+ * @param source      where it came from (file name or {@code embedded default}), for messages
+ * @param fleet       catalog, regions and deployments
+ * @param plans       plans by id, in file order
+ * @param accounts    the accounts
+ * @param connections how to call each deployment (one entry per deployment of the fleet)
+ * @param breakers    effective breaker settings per deployment (defaults merged with overrides)
+ * @param retry       retry and time limits
+ * @param server      HTTP server settings
+ */
+public record GatewayConfig(
+        String source,
+        Fleet fleet,
+        Map<String, Plan> plans,
+        List<AccountSpec> accounts,
+        Map<DeploymentId, DeploymentSettings> connections,
+        BreakerSettings breakerDefaults,
+        Map<DeploymentId, BreakerSettings> breakers,
+        RetrySettings retry,
+        ServerSettings server) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(breakerDefaults, "breakerDefaults");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(server, "server");
+        plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
+        accounts = List.copyOf(accounts);
+        connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
+        breakers = Collections.unmodifiableMap(new LinkedHashMap<>(breakers));
+    }
+
+    public Plan plan(String id) {
+        Plan plan = plans.get(id);
+        if (plan == null) {
+            throw new IllegalArgumentException("no plan '" + id + "'");
+        }
+        return plan;
+    }
+
+    public DeploymentSettings connection(DeploymentId id) {
+        DeploymentSettings settings = connections.get(id);
+        if (settings == null) {
+            throw new IllegalArgumentException("no deployment '" + id + "'");
+        }
+        return settings;
+    }
+
+    public BreakerSettings breaker(DeploymentId id) {
+        return breakers.getOrDefault(id, breakerDefaults);
+    }
+
+    /** True when every deployment is simulated (the embedded default, demos, tests). */
+    public boolean fullySimulated() {
+        return connections.values().stream().allMatch(c -> c instanceof DeploymentSettings.Simulated);
+    }
+
+    public GatewayConfig withServer(ServerSettings newServer) {
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer);
+    }
+}
