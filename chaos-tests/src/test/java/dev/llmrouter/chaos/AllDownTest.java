@@ -28,8 +28,13 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Scenario 5: every deployment down — 503 with Retry-After, reservations released, nothing charged")
 class AllDownTest {
 
-    /** Room for about fourteen answers: small enough to measure by spending it. */
-    static final Money QUOTA = Money.ofUsd("0.0001");
+    static final int CLIENTS = ChaosScale.clients(2);
+    /**
+     * Room for every caller's reservation at once (a request reserves its worst case, about 24 000
+     * nano-dollars here, so the quota never refuses during the outage), yet small enough to measure by
+     * spending it: about fourteen answers at scale 1.
+     */
+    static final Money QUOTA = Money.ofNanos(30_000L * (CLIENTS + 2));
 
     Fleet fleet;
     ChaosGateway gateway;
@@ -51,7 +56,7 @@ class AllDownTest {
         fleet.all().forEach(FakeDeployment::unavailable);
 
         // when callers keep sending until every breaker is open, and a while after
-        LoadReport report = new LoadDriver(LoadDriver.newClient()).run("5 all down", ChaosScale.clients(2),
+        LoadReport report = new LoadDriver(LoadDriver.newClient()).run("5 all down", CLIENTS,
                 ChaosScale.requests(40), Duration.ofSeconds(30), i -> gateway.chat());
 
         // then nothing was served and nothing answered as an internal error

@@ -72,7 +72,7 @@ class FlappingPrimaryTest {
         assertThat(records).hasSize(report.requests());
         Accounting.assertSuccessesMatchUpstream(records, fleet);
 
-        Scorecard.add(new Scorecard.Row("6 flapping primary (40 % 503), 16 clients", report.requests(),
+        Scorecard.add(new Scorecard.Row("6 flapping primary (40 % 503), " + ChaosScale.clients(16) + " clients", report.requests(),
                 report.successRate(), "100 %", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
                 walk.total() + " (" + walk + ")",
                 records.size() + " SUCCESS = " + fleet.successfulCalls() + " upstream 200s", "-",

@@ -99,7 +99,7 @@ class QuotaUnderLoadTest {
         Money spentInAll = Accounting.totalCost(gateway.usageRecords());
         assertThat(spentInAll.exceeds(limit)).isFalse();
 
-        Scorecard.add(new Scorecard.Row("10 64 clients, faults, tight quota", report.requests(), report.successRate(),
+        Scorecard.add(new Scorecard.Row("10 " + ChaosScale.clients(64) + " clients, faults, tight quota", report.requests(), report.successRate(),
                 "200 or 429 only", report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
                 gateway.metrics().allBreakerTransitions().toString(),
                 successRecords + " SUCCESS = " + upstreamSuccesses + " upstream 200s = " + report.succeeded()
