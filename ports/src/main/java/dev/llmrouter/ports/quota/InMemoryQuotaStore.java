@@ -1,15 +1,15 @@
 package dev.llmrouter.ports.quota;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -17,44 +17,50 @@ import java.util.function.Function;
  * {@link QuotaStore} in process memory, for a single gateway instance.
  *
  * <h2>Concurrency</h2>
- * Each {@code (account, month)} has one {@link Month}: four counters and the number of open
- * reservations, changed only while holding that month's monitor, for the few nanoseconds of an add
- * and a compare. So one account's operations are linearised ({@code settled + reserved <= limit} is
- * checked and changed as one step) and different accounts never contend. The month is found through
- * Caffeine's read path ({@code get}): no cache write, hence no maintenance task, per operation. Which
- * reservations are still open is kept in a concurrent map from id to reservation, so that ending one
- * is idempotent: only the caller whose {@code remove} succeeds changes the counters.
+ * Each {@code (account, month)} has one {@link Month}: four counters, the number of open
+ * reservations and the time of its last use, changed only while holding that month's monitor, for
+ * the few nanoseconds of an add and a compare. So one account's operations are linearised
+ * ({@code settled + reserved <= limit} is checked and changed as one step) and different accounts
+ * never contend. The month is found with a plain {@link ConcurrentHashMap} read, computed only the
+ * first time. Which reservations are still open is kept in a concurrent map from id to reservation,
+ * so that ending one is idempotent: only the caller whose {@code remove} succeeds changes the
+ * counters.
  *
  * <h2>Idle expiry that never loses a reservation or a month's spend</h2>
+ * Months are dropped by a sweep, not by a cache library: an access-expiring cache reads its clock
+ * and records every read to keep its access order, which on this path cost more than the quota
+ * check itself, and it evicts a month whatever it holds, so a month with open reservations had to be
+ * kept aside and taken back. The sweep instead drops, under the month's monitor, only a month that
  * <ul>
- *   <li>A month with open reservations is never lost. When Caffeine evicts it, the eviction
- *       listener (which runs atomically with the removal, under the entry's lock) moves it to a
- *       side map of <em>pinned</em> months; the next lookup of that key (under the same lock) takes
- *       it back from there before it would create a new one. The same object comes back, so a
- *       caller that looked it up before the eviction still holds the live month.</li>
- *   <li>A month with nothing open is evicted for good after {@code idle} without use, and marked
- *       retired under its monitor; a caller that looked it up just before and then finds it retired
- *       looks it up again, so no reservation ever lands in a dropped month.</li>
- *   <li>With {@link QuotaSeed#NONE} this store is the only record of the month's spend, and dropping
- *       it would hand an idle account its budget again: a month is then kept at least until it is
- *       over (plus {@code idle}). With a real seed (the usage ledger) an evicted month is rebuilt
- *       from the seed on next use, so plain idle expiry is safe.</li>
+ *   <li>has no open reservation (a month with one is never dropped, however long it is idle);</li>
+ *   <li>has not been used for {@code idle};</li>
+ *   <li>with {@link QuotaSeed#NONE}, is over for at least {@code idle}: this store is then the only
+ *       record of the month's spend, and dropping it earlier would hand an idle account its budget
+ *       again. With a real seed (the usage ledger) a dropped month is rebuilt from the seed on next
+ *       use, so plain idle expiry is safe.</li>
  * </ul>
- * Reads ({@link #usage}) do not create state.
+ * A dropped month is marked retired under its monitor before it leaves the map; a caller that looked
+ * it up just before and then finds it retired looks it up again, so no reservation ever lands in a
+ * dropped month and a key never has two live months. A sweep runs at most once per half
+ * {@code idle}, started by an operation that notices it is due and run on the common pool, so no
+ * caller pays for it. Reads ({@link #usage}) do not create state.
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
-    private final Cache<Key, Month> months;
-    /** Evicted months that still had open reservations; taken back on next lookup. */
-    private final ConcurrentHashMap<Key, Month> pinned = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Month> months = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Reservation> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final InstantSource clock;
     private final QuotaSeed seed;
-    /** Cached, pinned, or new from the seed; one function for the store's lifetime (no per-call capture). */
-    private final Function<Key, Month> load = key -> {
-        Month back = pinned.remove(key);
-        return back != null ? back : seeded(key);
-    };
+    private final long idleNanos;
+    private final boolean keepWholeMonth;
+    private final long sweepIntervalNanos;
+    private final Executor sweeper = ForkJoinPool.commonPool();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    /** Epoch nanoseconds from which the next sweep is due; racy reads only delay or repeat a check. */
+    private volatile long nextSweepNanos;
+    /** New from the seed; one function for the store's lifetime (no per-call capture). */
+    private final Function<Key, Month> load = this::seeded;
 
     /** One hour idle expiry, no seed, system clock. */
     public InMemoryQuotaStore() {
@@ -67,46 +73,15 @@ public final class InMemoryQuotaStore implements QuotaStore {
      * @param seed        prior usage for a month the store holds no state for
      */
     public InMemoryQuotaStore(InstantSource clock, Duration idleExpiry, QuotaSeed seed) {
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(seed, "seed");
-        long idleNanos = idleExpiry.toNanos();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.seed = Objects.requireNonNull(seed, "seed");
+        this.idleNanos = idleExpiry.toNanos();
         if (idleNanos <= 0) {
             throw new IllegalArgumentException("idle expiry must be positive: " + idleExpiry);
         }
-        this.seed = seed;
-        boolean keepWholeMonth = seed == QuotaSeed.NONE;
-        this.months = Caffeine.newBuilder()
-                // Millisecond wall time is precise enough for idle expiry and cheaper than an Instant.
-                .ticker(() -> saturatedMultiply(clock.millis(), 1_000_000L))
-                .expireAfter(new Expiry<Key, Month>() {
-                    @Override
-                    public long expireAfterCreate(Key key, Month month, long now) {
-                        return lifetime(month, now);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Key key, Month month, long now, long current) {
-                        return lifetime(month, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Key key, Month month, long now, long current) {
-                        return lifetime(month, now);
-                    }
-
-                    private long lifetime(Month month, long now) {
-                        if (!keepWholeMonth) {
-                            return idleNanos;
-                        }
-                        return saturatedAdd(Math.max(0, month.endNanos - now), idleNanos);
-                    }
-                })
-                .evictionListener((Key key, Month month, RemovalCause cause) -> {
-                    if (month != null && !month.retireUnlessOpen()) {
-                        pinned.put(key, month);
-                    }
-                })
-                .build();
+        this.keepWholeMonth = seed == QuotaSeed.NONE;
+        this.sweepIntervalNanos = Math.max(1, idleNanos / 2);
+        this.nextSweepNanos = saturatedAdd(nowNanos(), sweepIntervalNanos);
     }
 
     @Override
@@ -116,10 +91,12 @@ public final class InMemoryQuotaStore implements QuotaStore {
         Key key = new Key(account, period);
         while (true) {
             Month month = lookup(key);
+            long now;
             synchronized (month) {
                 if (month.retired) {
                     continue;
                 }
+                now = month.use(nowNanos());
                 QuotaRefused refused = month.refusal(amount, limit);
                 if (refused != null) {
                     return refused;
@@ -128,6 +105,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
             }
             Reservation reservation = new Reservation(account, period, ids.incrementAndGet(), amount);
             open.put(reservation.id(), reservation);
+            sweepIfDue(now);
             return reservation;
         }
     }
@@ -142,6 +120,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
         Month month = openMonth(held);
         ReserveResult result;
         synchronized (month) {
+            month.use(nowNanos());
             QuotaRefused refused = month.refusalReplacing(held.amount(), newAmount, limit);
             if (refused == null) {
                 month.end(held.amount(), QuotaAmount.ZERO);
@@ -172,24 +151,18 @@ public final class InMemoryQuotaStore implements QuotaStore {
             return false;
         }
         Month month = openMonth(reservation);
+        long now;
         synchronized (month) {
+            now = month.use(nowNanos());
             month.end(reservation.amount(), counted);
         }
+        sweepIfDue(now);
         return true;
     }
 
     @Override
     public QuotaUsage usage(String account, YearMonth period) {
-        Key key = new Key(account, period);
-        Month month = months.getIfPresent(key);
-        if (month == null) {
-            month = pinned.get(key);
-        }
-        if (month == null) {
-            // An expired entry reads as absent until maintenance evicts (and, if open, pins) it.
-            months.cleanUp();
-            month = pinned.get(key);
-        }
+        Month month = months.get(new Key(account, period));
         if (month == null) {
             return new QuotaUsage(seed.settled(account, period), QuotaAmount.ZERO, 0);
         }
@@ -204,25 +177,71 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    /** Runs pending expiry now (tests; Caffeine otherwise does it as a side effect of use). */
+    /** Runs the idle sweep now (tests; otherwise operations start it when it is due). */
     void cleanUp() {
-        months.cleanUp();
+        sweep();
     }
 
-    /** Number of account-months held, pinned ones included, after pending expiry (tests). */
+    /** Number of account-months held, after sweeping the idle ones now (tests). */
     long heldMonths() {
-        months.cleanUp();
-        return months.estimatedSize() + pinned.size();
+        sweep();
+        return months.size();
     }
 
-    /** The month of a key: cached, or taken back from the pinned ones, or new from the seed. */
+    /** The month of a key: held, or new from the seed. */
     private Month lookup(Key key) {
-        return months.get(key, load);
+        Month month = months.get(key);
+        return month != null ? month : months.computeIfAbsent(key, load);
+    }
+
+    private void sweepIfDue(long now) {
+        if (now - nextSweepNanos < 0 || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        nextSweepNanos = saturatedAdd(now, sweepIntervalNanos);
+        try {
+            sweeper.execute(() -> {
+                try {
+                    sweep();
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // A pool that refuses work only delays the sweep to the next interval.
+            sweeping.set(false);
+        }
+    }
+
+    /** Drops every month that may go (see the class comment), retiring it under its monitor. */
+    private void sweep() {
+        // One reading for the whole pass: a month used since only looks younger to it.
+        long now = nowNanos();
+        for (Map.Entry<Key, Month> entry : months.entrySet()) {
+            Month month = entry.getValue();
+            synchronized (month) {
+                if (!month.retired && mayDrop(month, now)) {
+                    month.retired = true;
+                    months.remove(entry.getKey(), month);
+                }
+            }
+        }
+    }
+
+    private boolean mayDrop(Month month, long now) {
+        return month.outstanding == 0
+                && now - month.lastUsedNanos >= idleNanos
+                && (!keepWholeMonth || now - month.endNanos >= idleNanos);
+    }
+
+    /** Wall time in epoch nanoseconds, at millisecond precision (enough for idle expiry). */
+    private long nowNanos() {
+        return saturatedMultiply(clock.millis(), 1_000_000L);
     }
 
     /**
      * The month of an open reservation. It cannot have been retired: a month with an open
-     * reservation is pinned on eviction, never retired, and the reservation is still counted in it.
+     * reservation is never dropped, and the reservation is still counted in it.
      */
     private Month openMonth(Reservation reservation) {
         Month month = lookup(new Key(reservation.account(), reservation.period()));
@@ -234,7 +253,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
     private Month seeded(Key key) {
         QuotaAmount prior = seed.settled(key.account(), key.period());
-        return new Month(prior, epochNanos(QuotaAdmission.resetsAt(key.period())));
+        return new Month(prior, epochNanos(QuotaAdmission.resetsAt(key.period())), nowNanos());
     }
 
     private static long epochNanos(Instant instant) {
@@ -270,13 +289,24 @@ public final class InMemoryQuotaStore implements QuotaStore {
         long reservedCost;
         long reservedTokens;
         long outstanding;
-        /** Evicted with nothing open: must not be used any more (a caller looks the key up again). */
+        /** Epoch nanoseconds of the latest use; never moves back, whatever order callers read the clock in. */
+        long lastUsedNanos;
+        /** Dropped with nothing open: must not be used any more (a caller looks the key up again). */
         boolean retired;
 
-        Month(QuotaAmount settled, long endNanos) {
+        Month(QuotaAmount settled, long endNanos, long createdNanos) {
             this.settledCost = settled.costNanos();
             this.settledTokens = settled.tokens();
             this.endNanos = endNanos;
+            this.lastUsedNanos = createdNanos;
+        }
+
+        /** Records a use at {@code now} and answers the latest use. */
+        long use(long now) {
+            if (now - lastUsedNanos > 0) {
+                lastUsedNanos = now;
+            }
+            return lastUsedNanos;
         }
 
         /** Null when {@code amount} fits under {@code limit} in both dimensions. */
@@ -310,15 +340,6 @@ public final class InMemoryQuotaStore implements QuotaStore {
             reservedCost -= reserved.costNanos();
             reservedTokens -= reserved.tokens();
             outstanding--;
-        }
-
-        /** On eviction: retire if nothing is open and answer true; else answer false (to be pinned). */
-        synchronized boolean retireUnlessOpen() {
-            if (outstanding > 0) {
-                return false;
-            }
-            retired = true;
-            return true;
         }
     }
 }
