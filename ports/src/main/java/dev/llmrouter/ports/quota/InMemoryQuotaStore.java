@@ -22,9 +22,10 @@ import java.util.function.Function;
  * the few nanoseconds of an add and a compare. So one account's operations are linearised
  * ({@code settled + reserved <= limit} is checked and changed as one step) and different accounts
  * never contend. The month is found with a plain {@link ConcurrentHashMap} read, computed only the
- * first time. Which reservations are still open is kept in a concurrent map from id to reservation,
- * so that ending one is idempotent: only the caller whose {@code remove} succeeds changes the
- * counters.
+ * first time. Each month also keeps which of its reservations are still open (id and amount, in a
+ * primitive table under the same monitor), so that ending one is idempotent: only the caller that
+ * finds it still open changes the counters. Keeping them per month rather than in one store-wide
+ * map boxes nothing and adds no point of contention between accounts.
  *
  * <h2>Idle expiry that never loses a reservation or a month's spend</h2>
  * Months are dropped by a sweep, not by a cache library: an access-expiring cache reads its clock
@@ -48,7 +49,6 @@ import java.util.function.Function;
 public final class InMemoryQuotaStore implements QuotaStore {
 
     private final ConcurrentHashMap<Key, Month> months = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Reservation> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final InstantSource clock;
     private final QuotaSeed seed;
@@ -92,6 +92,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
         while (true) {
             Month month = lookup(key);
             long now;
+            long id;
             synchronized (month) {
                 if (month.retired) {
                     continue;
@@ -101,12 +102,11 @@ public final class InMemoryQuotaStore implements QuotaStore {
                 if (refused != null) {
                     return refused;
                 }
-                month.reserve(amount);
+                id = ids.incrementAndGet();
+                month.reserve(id, amount);
             }
-            Reservation reservation = new Reservation(account, period, ids.incrementAndGet(), amount);
-            open.put(reservation.id(), reservation);
             sweepIfDue(now);
-            return reservation;
+            return new Reservation(account, period, id, amount);
         }
     }
 
@@ -114,25 +114,25 @@ public final class InMemoryQuotaStore implements QuotaStore {
     public ReserveResult resize(Reservation held, QuotaAmount newAmount, QuotaLimit limit) {
         Objects.requireNonNull(newAmount, "newAmount");
         Objects.requireNonNull(limit, "limit");
-        if (!open.remove(held.id(), held)) {
+        Month month = openMonth(held);
+        if (month == null) {
             throw new IllegalStateException("reservation " + held.id() + " is not open");
         }
-        Month month = openMonth(held);
-        ReserveResult result;
+        long id;
         synchronized (month) {
+            if (!month.isOpen(held.id(), held.amount())) {
+                throw new IllegalStateException("reservation " + held.id() + " is not open");
+            }
             month.use(nowNanos());
             QuotaRefused refused = month.refusalReplacing(held.amount(), newAmount, limit);
-            if (refused == null) {
-                month.end(held.amount(), QuotaAmount.ZERO);
-                month.reserve(newAmount);
+            if (refused != null) {
+                return refused;
             }
-            result = refused;
+            month.end(held.id(), held.amount(), QuotaAmount.ZERO);
+            id = ids.incrementAndGet();
+            month.reserve(id, newAmount);
         }
-        Reservation kept = result == null
-                ? new Reservation(held.account(), held.period(), ids.incrementAndGet(), newAmount)
-                : held;
-        open.put(kept.id(), kept);
-        return result == null ? kept : result;
+        return new Reservation(held.account(), held.period(), id, newAmount);
     }
 
     @Override
@@ -147,14 +147,18 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
 
     private boolean end(Reservation reservation, QuotaAmount counted) {
-        if (!open.remove(reservation.id(), reservation)) {
+        Month month = openMonth(reservation);
+        if (month == null) {
             return false;
         }
-        Month month = openMonth(reservation);
         long now;
         synchronized (month) {
+            // Only the caller that finds it still open ends it: ending twice changes nothing.
+            if (!month.isOpen(reservation.id(), reservation.amount())) {
+                return false;
+            }
             now = month.use(nowNanos());
-            month.end(reservation.amount(), counted);
+            month.end(reservation.id(), reservation.amount(), counted);
         }
         sweepIfDue(now);
         return true;
@@ -240,15 +244,25 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
 
     /**
-     * The month of an open reservation. It cannot have been retired: a month with an open
-     * reservation is never dropped, and the reservation is still counted in it.
+     * The month a reservation was made in, if it may still be open there; {@code null} if the store
+     * holds no month for its key, in which case it is not open: a month with an open reservation is
+     * never dropped. A retired month has nothing open, but a reservation may be open in the month
+     * that replaced it, and the drop happened before this caller could take the retired one's
+     * monitor, so looking again finds that one (or none).
      */
     private Month openMonth(Reservation reservation) {
-        Month month = lookup(new Key(reservation.account(), reservation.period()));
-        if (month.retired) {
-            throw new IllegalStateException("quota month of open reservation " + reservation.id() + " was dropped");
+        Key key = new Key(reservation.account(), reservation.period());
+        while (true) {
+            Month month = months.get(key);
+            if (month == null) {
+                return null;
+            }
+            synchronized (month) {
+                if (!month.retired) {
+                    return month;
+                }
+            }
         }
-        return month;
     }
 
     private Month seeded(Key key) {
@@ -283,6 +297,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
      * of the next month's start) is computed once so that expiry needs no calendar arithmetic.
      */
     private static final class Month {
+        private static final int INITIAL_OPEN = 8;
+
         final long endNanos;
         long settledCost;
         long settledTokens;
@@ -293,6 +309,14 @@ public final class InMemoryQuotaStore implements QuotaStore {
         long lastUsedNanos;
         /** Dropped with nothing open: must not be used any more (a caller looks the key up again). */
         boolean retired;
+        /**
+         * The open reservations, so that ending one is idempotent without a store-wide map: an
+         * open-addressing table (linear probing, deletion by backward shift, no tombstones) of id
+         * (never 0) to the amount held, in three parallel arrays so that nothing is boxed.
+         */
+        private long[] openIds = new long[INITIAL_OPEN];
+        private long[] openCosts = new long[INITIAL_OPEN];
+        private long[] openTokens = new long[INITIAL_OPEN];
 
         Month(QuotaAmount settled, long endNanos, long createdNanos) {
             this.settledCost = settled.costNanos();
@@ -328,18 +352,94 @@ public final class InMemoryQuotaStore implements QuotaStore {
             return null;
         }
 
-        void reserve(QuotaAmount amount) {
+        void reserve(long id, QuotaAmount amount) {
             reservedCost = Math.addExact(reservedCost, amount.costNanos());
             reservedTokens = Math.addExact(reservedTokens, amount.tokens());
+            // Load factor at most one half: grow before the insert that would pass it.
+            if (2 * (outstanding + 1) > openIds.length) {
+                resizeOpen(openIds.length * 2);
+            }
             outstanding++;
+            insert(id, amount.costNanos(), amount.tokens());
         }
 
-        void end(QuotaAmount reserved, QuotaAmount counted) {
+        /** Whether reservation {@code id} of {@code amount} is open here (its account and month are this one's). */
+        boolean isOpen(long id, QuotaAmount amount) {
+            int slot = find(id);
+            return slot >= 0 && openCosts[slot] == amount.costNanos() && openTokens[slot] == amount.tokens();
+        }
+
+        /** Ends open reservation {@code id} (checked with {@link #isOpen}), counting {@code counted}. */
+        void end(long id, QuotaAmount reserved, QuotaAmount counted) {
             settledCost = Math.addExact(settledCost, counted.costNanos());
             settledTokens = Math.addExact(settledTokens, counted.tokens());
             reservedCost -= reserved.costNanos();
             reservedTokens -= reserved.tokens();
             outstanding--;
+            delete(find(id));
+            if (outstanding == 0 && openIds.length > 8 * INITIAL_OPEN) {
+                // A burst should not keep a large table for the rest of the month.
+                resizeOpen(INITIAL_OPEN);
+            }
+        }
+
+        private int home(long id) {
+            // Fibonacci hashing: ids are a store-wide sequence, so their low bits alone cluster.
+            return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & (openIds.length - 1);
+        }
+
+        private int find(long id) {
+            int mask = openIds.length - 1;
+            for (int slot = home(id); openIds[slot] != 0; slot = (slot + 1) & mask) {
+                if (openIds[slot] == id) {
+                    return slot;
+                }
+            }
+            return -1;
+        }
+
+        private void insert(long id, long cost, long tokens) {
+            int mask = openIds.length - 1;
+            int slot = home(id);
+            while (openIds[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            openIds[slot] = id;
+            openCosts[slot] = cost;
+            openTokens[slot] = tokens;
+        }
+
+        /** Empties {@code slot} and moves back any later entry of its cluster that would be cut off from its home. */
+        private void delete(int slot) {
+            int mask = openIds.length - 1;
+            int gap = slot;
+            for (int next = (gap + 1) & mask; openIds[next] != 0; next = (next + 1) & mask) {
+                int home = home(openIds[next]);
+                // Move next into the gap unless its home lies cyclically in (gap, next].
+                if (((next - home) & mask) >= ((next - gap) & mask)) {
+                    openIds[gap] = openIds[next];
+                    openCosts[gap] = openCosts[next];
+                    openTokens[gap] = openTokens[next];
+                    gap = next;
+                }
+            }
+            openIds[gap] = 0;
+            openCosts[gap] = 0;
+            openTokens[gap] = 0;
+        }
+
+        private void resizeOpen(int capacity) {
+            long[] ids = openIds;
+            long[] costs = openCosts;
+            long[] tokens = openTokens;
+            openIds = new long[capacity];
+            openCosts = new long[capacity];
+            openTokens = new long[capacity];
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != 0) {
+                    insert(ids[i], costs[i], tokens[i]);
+                }
+            }
         }
     }
 }
