@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code rollingWindowRequestsOnly}: the same with a requests-per-minute limit only: one
  *       dimension on one pre-resolved limiter, the like-for-like comparison with the libraries;</li>
  *   <li>{@code accountRateLimiter}: the port as the router calls it: per-account lookup in the
- *       Caffeine cache, the entry lock, requests and tokens checked together;</li>
+ *       account map, the entry lock, requests and tokens checked together;</li>
  *   <li>{@code accountRateLimiterRequestsOnly}: the port with a requests-per-minute limit only;</li>
  *   <li>{@code accountRateLimiterWithStatus}: the port, then reading the status the
  *       {@code x-ratelimit-*} headers are written from (what an admitted request costs when the
