@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +22,10 @@ import java.util.function.Function;
  * reservations and the time of its last use, changed only while holding that month's monitor, for
  * the few nanoseconds of an add and a compare. So one account's operations are linearised
  * ({@code settled + reserved <= limit} is checked and changed as one step) and different accounts
- * never contend. The month is found with a plain {@link ConcurrentHashMap} read, computed only the
- * first time. Each month also keeps which of its reservations are still open (id and amount, in a
+ * never contend. The month is found without building a key: a plain {@link ConcurrentHashMap} read
+ * by account, then a scan of that account's one or two months (an array replaced, under the
+ * account's monitor, only when a month is added or dropped); a month is created only the first
+ * time. Each month also keeps which of its reservations are still open (id and amount, in a
  * primitive table under the same monitor), so that ending one is idempotent: only the caller that
  * finds it still open changes the counters. Keeping them per month rather than in one store-wide
  * map boxes nothing and adds no point of contention between accounts.
@@ -40,15 +43,17 @@ import java.util.function.Function;
  *       again. With a real seed (the usage ledger) a dropped month is rebuilt from the seed on next
  *       use, so plain idle expiry is safe.</li>
  * </ul>
- * A dropped month is marked retired under its monitor before it leaves the map; a caller that looked
- * it up just before and then finds it retired looks it up again, so no reservation ever lands in a
- * dropped month and a key never has two live months. A sweep runs at most once per half
- * {@code idle}, started by an operation that notices it is due and run on the common pool, so no
- * caller pays for it. Reads ({@link #usage}) do not create state.
+ * A dropped month is marked retired under its monitor before it leaves its account (and an account
+ * left with no month is marked retired under the account's monitor before it leaves the map); a
+ * caller that looked either up just before and then finds it retired looks again, so no reservation
+ * ever lands in a dropped month and a key never has two live months. A sweep runs at most once per
+ * half {@code idle}, started by an operation that notices it is due and run on the common pool, so
+ * no caller pays for it. Reads ({@link #usage}) do not create state.
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
-    private final ConcurrentHashMap<Key, Month> months = new ConcurrentHashMap<>();
+    /** Each account's months (usually one; two around a month's turn), found without building a key. */
+    private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final InstantSource clock;
     private final QuotaSeed seed;
@@ -59,8 +64,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
     private final AtomicBoolean sweeping = new AtomicBoolean();
     /** Epoch nanoseconds from which the next sweep is due; racy reads only delay or repeat a check. */
     private volatile long nextSweepNanos;
-    /** New from the seed; one function for the store's lifetime (no per-call capture). */
-    private final Function<Key, Month> load = this::seeded;
+    /** One function for the store's lifetime (no per-call capture). */
+    private static final Function<String, Account> NEW_ACCOUNT = account -> new Account();
 
     /** One hour idle expiry, no seed, system clock. */
     public InMemoryQuotaStore() {
@@ -88,9 +93,10 @@ public final class InMemoryQuotaStore implements QuotaStore {
     public ReserveResult reserve(String account, YearMonth period, QuotaAmount amount, QuotaLimit limit) {
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(limit, "limit");
-        Key key = new Key(account, period);
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(period, "period");
         while (true) {
-            Month month = lookup(key);
+            Month month = lookup(account, period);
             long now;
             long id;
             synchronized (month) {
@@ -166,7 +172,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
     @Override
     public QuotaUsage usage(String account, YearMonth period) {
-        Month month = months.get(new Key(account, period));
+        Month month = held(account, period);
         if (month == null) {
             return new QuotaUsage(seed.settled(account, period), QuotaAmount.ZERO, 0);
         }
@@ -189,13 +195,46 @@ public final class InMemoryQuotaStore implements QuotaStore {
     /** Number of account-months held, after sweeping the idle ones now (tests). */
     long heldMonths() {
         sweep();
-        return months.size();
+        long held = 0;
+        for (Account account : accounts.values()) {
+            held += account.months.length;
+        }
+        return held;
     }
 
-    /** The month of a key: held, or new from the seed. */
-    private Month lookup(Key key) {
-        Month month = months.get(key);
-        return month != null ? month : months.computeIfAbsent(key, load);
+    /**
+     * The month of {@code (account, period)}: held, or new from the seed. It may have been retired
+     * by the time the caller takes its monitor; the caller then looks again.
+     */
+    private Month lookup(String account, YearMonth period) {
+        while (true) {
+            Account held = accounts.get(account);
+            if (held == null) {
+                held = accounts.computeIfAbsent(account, NEW_ACCOUNT);
+            }
+            Month month = held.find(period);
+            if (month != null) {
+                return month;
+            }
+            // Months are added only under the account's monitor, so a key never gets two.
+            synchronized (held) {
+                if (held.retired) {
+                    continue;
+                }
+                month = held.find(period);
+                if (month == null) {
+                    month = seeded(account, period);
+                    held.add(month);
+                }
+                return month;
+            }
+        }
+    }
+
+    /** The month held for {@code (account, period)}, creating none; possibly retired. */
+    private Month held(String account, YearMonth period) {
+        Account held = accounts.get(account);
+        return held == null ? null : held.find(period);
     }
 
     private void sweepIfDue(long now) {
@@ -217,16 +256,38 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    /** Drops every month that may go (see the class comment), retiring it under its monitor. */
+    /**
+     * Drops every month that may go (see the class comment), retiring it under its monitor, and every
+     * account left with no month, under the account's monitor (always taken before a month's).
+     */
     private void sweep() {
         // One reading for the whole pass: a month used since only looks younger to it.
         long now = nowNanos();
-        for (Map.Entry<Key, Month> entry : months.entrySet()) {
-            Month month = entry.getValue();
-            synchronized (month) {
-                if (!month.retired && mayDrop(month, now)) {
-                    month.retired = true;
-                    months.remove(entry.getKey(), month);
+        for (Map.Entry<String, Account> entry : accounts.entrySet()) {
+            Account account = entry.getValue();
+            synchronized (account) {
+                if (account.retired) {
+                    continue;
+                }
+                Month[] months = account.months;
+                int kept = 0;
+                Month[] keep = new Month[months.length];
+                for (Month month : months) {
+                    synchronized (month) {
+                        if (!month.retired && mayDrop(month, now)) {
+                            month.retired = true;
+                        } else {
+                            keep[kept++] = month;
+                        }
+                    }
+                }
+                if (kept < months.length) {
+                    account.months = Arrays.copyOf(keep, kept);
+                }
+                if (kept == 0) {
+                    // A caller waiting on this monitor finds it retired and starts a new account.
+                    account.retired = true;
+                    accounts.remove(entry.getKey(), account);
                 }
             }
         }
@@ -251,9 +312,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
      * monitor, so looking again finds that one (or none).
      */
     private Month openMonth(Reservation reservation) {
-        Key key = new Key(reservation.account(), reservation.period());
         while (true) {
-            Month month = months.get(key);
+            Month month = held(reservation.account(), reservation.period());
             if (month == null) {
                 return null;
             }
@@ -265,9 +325,9 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    private Month seeded(Key key) {
-        QuotaAmount prior = seed.settled(key.account(), key.period());
-        return new Month(prior, epochNanos(QuotaAdmission.resetsAt(key.period())), nowNanos());
+    private Month seeded(String account, YearMonth period) {
+        QuotaAmount prior = seed.settled(account, period);
+        return new Month(period, prior, epochNanos(QuotaAdmission.resetsAt(period)), nowNanos());
     }
 
     private static long epochNanos(Instant instant) {
@@ -285,10 +345,30 @@ public final class InMemoryQuotaStore implements QuotaStore {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private record Key(String account, YearMonth period) {
-        Key {
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(period, "period");
+    /**
+     * One account's months. The array is replaced, never changed, and only under this monitor, so
+     * finding a month is a volatile read and a scan of one or two entries with no lock.
+     */
+    private static final class Account {
+        private static final Month[] NONE = new Month[0];
+
+        volatile Month[] months = NONE;
+        /** Dropped with no month left: must not get one any more (a caller looks the account up again). */
+        boolean retired;
+
+        Month find(YearMonth period) {
+            for (Month month : months) {
+                if (month.period.equals(period)) {
+                    return month;
+                }
+            }
+            return null;
+        }
+
+        void add(Month month) {
+            Month[] grown = Arrays.copyOf(months, months.length + 1);
+            grown[months.length] = month;
+            months = grown;
         }
     }
 
@@ -299,6 +379,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
     private static final class Month {
         private static final int INITIAL_OPEN = 8;
 
+        final YearMonth period;
         final long endNanos;
         long settledCost;
         long settledTokens;
@@ -318,7 +399,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
         private long[] openCosts = new long[INITIAL_OPEN];
         private long[] openTokens = new long[INITIAL_OPEN];
 
-        Month(QuotaAmount settled, long endNanos, long createdNanos) {
+        Month(YearMonth period, QuotaAmount settled, long endNanos, long createdNanos) {
+            this.period = period;
             this.settledCost = settled.costNanos();
             this.settledTokens = settled.tokens();
             this.endNanos = endNanos;
