@@ -25,7 +25,12 @@ public record Attempt(
         /** Not called: it is cooling down after a 429 with retry-after. */
         SKIPPED_COOLING_DOWN,
         /** Not called: the request's deadline had passed. */
-        SKIPPED_DEADLINE
+        SKIPPED_DEADLINE,
+        /**
+         * Not called: it serves a different model than the candidates before it, and the account's
+         * quota cannot hold that model's worst case.
+         */
+        SKIPPED_OVER_QUOTA
     }
 
     /** True when the deployment was actually called. */

@@ -1,0 +1,81 @@
+package dev.llmrouter.adapters.azure;
+
+import com.azure.ai.openai.OpenAIClient;
+import com.azure.ai.openai.OpenAIClientBuilder;
+import com.azure.ai.openai.OpenAIServiceVersion;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.AddHeadersFromContextPolicy;
+import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SDK client of one deployment, built once and reused for every call to it.
+ *
+ * <p>The adapter builds the HTTP pipeline itself and hands it to the SDK's client builder, so that
+ * the protocol methods (non-streaming calls) and the raw streaming POST share one pipeline: the same
+ * authentication policy (the SDK's bearer-token policy for Entra ID, an {@code api-key} policy for
+ * keys), the same {@code api-version}, and no retry policy at all — the router, not the SDK, owns
+ * retries (Requirement 2.7). A pipeline the adapter builds cannot retry: only {@code RetryPolicy}
+ * re-sends, and it is absent. (A zero-retry {@code RetryPolicy} would also send once, but it logs
+ * "Retry attempts have been exhausted" at INFO on every call, which cost measurable latency.)
+ */
+final class DeploymentClient {
+
+    final AzureDeploymentSettings settings;
+    final HttpPipeline pipeline;
+    final OpenAIClient client;
+    final String chatUrl;
+    final String completionsUrl;
+
+    DeploymentClient(AzureDeploymentSettings settings, HttpClient httpClient) {
+        this.settings = settings;
+        List<HttpPipelinePolicy> policies = new ArrayList<>();
+        policies.add(new UserAgentPolicy("llm-router"));
+        policies.add(new RequestIdPolicy());
+        policies.add(new AddHeadersFromContextPolicy());
+        policies.add(new ApiVersionPolicy(settings.apiVersion()));
+        policies.add(authPolicy(settings.auth()));
+        this.pipeline = new HttpPipelineBuilder()
+                .httpClient(httpClient)
+                .policies(policies.toArray(HttpPipelinePolicy[]::new))
+                .build();
+        this.client = new OpenAIClientBuilder()
+                .pipeline(pipeline)
+                .endpoint(settings.endpointBase())
+                // The enum lags the service; ApiVersionPolicy sends the configured version.
+                .serviceVersion(OpenAIServiceVersion.V2024_06_01)
+                .buildClient();
+        String base = settings.endpointBase() + "/openai/deployments/"
+                + URLEncoder.encode(settings.deployment().azureDeploymentName(), StandardCharsets.UTF_8).replace("+", "%20");
+        String query = "?api-version=" + URLEncoder.encode(settings.apiVersion(), StandardCharsets.UTF_8);
+        this.chatUrl = base + "/chat/completions" + query;
+        this.completionsUrl = base + "/completions" + query;
+    }
+
+    private static HttpPipelinePolicy authPolicy(AzureAuth auth) {
+        if (auth instanceof AzureAuth.ApiKey key) {
+            return new ApiKeyPolicy(key.secret());
+        }
+        TokenCredential credential;
+        if (auth instanceof AzureAuth.Credential c) {
+            credential = c.credential();
+        } else {
+            AzureAuth.EntraId entra = (AzureAuth.EntraId) auth;
+            credential = entra.managedIdentityClientId()
+                    .<TokenCredential>map(id -> new ManagedIdentityCredentialBuilder().clientId(id).build())
+                    .orElseGet(() -> new DefaultAzureCredentialBuilder().build());
+        }
+        return new BearerTokenAuthenticationPolicy(credential, AzureAuth.COGNITIVE_SERVICES_SCOPE);
+    }
+}

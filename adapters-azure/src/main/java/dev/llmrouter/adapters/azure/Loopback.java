@@ -1,0 +1,34 @@
+package dev.llmrouter.adapters.azure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/** Decides whether a host is this machine, without a DNS lookup (only literals and {@code localhost}). */
+final class Loopback {
+
+    private Loopback() {}
+
+    static boolean isLoopbackHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        boolean ipv4Literal = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean ipv6Literal = h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+");
+        if (!ipv4Literal && !ipv6Literal) {
+            return false; // a name: never resolved here, so never trusted as loopback
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // literal: no lookup happens
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

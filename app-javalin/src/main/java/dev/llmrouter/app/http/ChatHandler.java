@@ -1,0 +1,118 @@
+package dev.llmrouter.app.http;
+
+import dev.llmrouter.domain.routing.Fleet;
+import dev.llmrouter.ports.chat.ChatOperation;
+import dev.llmrouter.ports.router.Attempt;
+import dev.llmrouter.ports.router.Caller;
+import dev.llmrouter.ports.router.ChatCommand;
+import dev.llmrouter.ports.router.ChatOutcome;
+import dev.llmrouter.ports.router.RouteChatUseCase;
+import io.javalin.http.Context;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * {@code POST /v1/chat/completions}, {@code POST /v1/completions} and their Azure forms
+ * {@code POST /openai/deployments/{name}/(chat/)completions}: authenticate, parse, route, answer.
+ */
+final class ChatHandler {
+
+    private final RouteChatUseCase router;
+    private final Authenticator auth;
+    private final ChatRequestParser parser;
+    private final Fleet fleet;
+    private final InstantSource clock;
+
+    ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock) {
+        this.router = router;
+        this.auth = auth;
+        this.parser = parser;
+        this.fleet = fleet;
+        this.clock = clock;
+    }
+
+    void openAi(Context ctx, ChatOperation operation) {
+        handle(ctx, operation, null);
+    }
+
+    void azure(Context ctx, ChatOperation operation) {
+        handle(ctx, operation, ctx.pathParam("name"));
+    }
+
+    private void handle(Context ctx, ChatOperation operation, String pathModel) {
+        Account account = auth.require(ctx);
+        ContentTypes.requireJson(ctx);
+        ChatRequestParser.Parsed parsed = parser.parse(operation, ctx.bodyAsBytes(), pathModel);
+        RouterHeaders headers = RouterHeaders.read(ctx, fleet);
+        RequestLog log = RequestLog.of(ctx);
+        Caller caller = new Caller(account.id(), account.plan(),
+                parsed.user() != null ? parsed.user() : headers.creator(),
+                headers.operation() != null ? headers.operation() : parsed.operation());
+        ChatCommand command = new ChatCommand(caller, parsed.model(), headers.preferredRegion(), headers.residency(),
+                headers.allowFallDown(), parsed.request(), log.requestId);
+        if (parsed.request().stream()) {
+            stream(ctx, command, log);
+        } else {
+            ChatOutcome outcome = router.complete(command);
+            record(log, outcome);
+            answer(ctx, OutcomeMapping.answer(outcome, clock.instant()));
+        }
+    }
+
+    private void stream(Context ctx, ChatCommand command, RequestLog log) {
+        SseStreamListener listener = new SseStreamListener(ctx.res(), log);
+        ChatOutcome outcome = router.stream(command, listener);
+        record(log, outcome);
+        if (!listener.started()) {
+            if (outcome instanceof ChatOutcome.Served served) {
+                // A stream that ended without a content chunk: still a well-formed (empty) event stream.
+                listener.start(OutcomeMapping.routeHeaders(served.route(), served.attempts()), served.rateLimit());
+                listener.done();
+                return;
+            }
+            answer(ctx, OutcomeMapping.answer(outcome, clock.instant()));
+            return;
+        }
+        if (outcome instanceof ChatOutcome.Served) {
+            listener.done();
+        } else if (outcome instanceof ChatOutcome.StreamBroken broken) {
+            if (broken.callerGone()) {
+                log.outcome = "caller_gone";
+            } else {
+                listener.error(OutcomeMapping.streamErrorPayload(broken.failure().get()));
+            }
+        } else {
+            // Not expected after onStart; the caller still learns that the stream failed.
+            listener.error(OutcomeMapping.answer(outcome, clock.instant()).body());
+        }
+    }
+
+    private static void answer(Context ctx, OutcomeMapping.Answer answer) {
+        ctx.status(answer.status());
+        answer.headers().forEach(ctx::header);
+        ctx.contentType("application/json");
+        ctx.result(answer.body());
+    }
+
+    private static void record(RequestLog log, ChatOutcome outcome) {
+        log.outcome = outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        List<Attempt> attempts = List.of();
+        if (outcome instanceof ChatOutcome.Served s) {
+            log.route(s.route());
+            log.metered(s.usage(), s.cost());
+            attempts = s.attempts();
+        } else if (outcome instanceof ChatOutcome.StreamBroken b) {
+            log.route(b.route());
+            log.metered(b.usage(), b.cost());
+            attempts = b.attempts();
+        } else if (outcome instanceof ChatOutcome.Failed f) {
+            log.route(f.route());
+            attempts = f.attempts();
+        } else if (outcome instanceof ChatOutcome.Exhausted e) {
+            attempts = e.attempts();
+        } else if (outcome instanceof ChatOutcome.Refused r) {
+            log.outcome = "refused_" + r.refusal().reason().toString().toLowerCase(java.util.Locale.ROOT);
+        }
+        log.attempts = (int) attempts.stream().filter(Attempt::reachedDeployment).count();
+    }
+}

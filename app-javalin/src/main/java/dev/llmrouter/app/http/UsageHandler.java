@@ -1,0 +1,110 @@
+package dev.llmrouter.app.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrouter.ports.usage.UsageQueryUseCase;
+import dev.llmrouter.ports.usage.UsageQueryUseCase.GroupBy;
+import dev.llmrouter.ports.usage.UsageQueryUseCase.Line;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * {@code GET /v1/usage?from=&to=&group_by=creator|model|operation|tier|deployment}: the caller's own
+ * cost and tokens (Requirement 5.3).
+ *
+ * <ul>
+ *   <li>{@code from}, {@code to}: ISO instants ({@code 2026-11-01T00:00:00Z}, offsets allowed) or dates
+ *       ({@code 2026-11-01}, UTC). A date as {@code to} includes that whole day. Defaults: the start of the
+ *       current month (UTC) to now. The range is half-open, {@code [from, to)}.
+ *   <li>{@code group_by}: default {@code model}.
+ *   <li>The account is always the caller's: an {@code account} parameter naming another account is
+ *       refused with 403 (naming its own is allowed and changes nothing).
+ * </ul>
+ *
+ * Costs are exact decimal dollar strings ({@code "0.0125"}), never floating-point numbers.
+ */
+final class UsageHandler {
+
+    private final Authenticator auth;
+    private final UsageQueryUseCase usage;
+    private final InstantSource clock;
+
+    UsageHandler(Authenticator auth, UsageQueryUseCase usage, InstantSource clock) {
+        this.auth = auth;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    void report(Context ctx) {
+        Account account = auth.require(ctx);
+        String other = ctx.queryParam("account");
+        if (other != null && !other.equals(account.id())) {
+            throw ApiError.forbidden("other_account", "Usage can only be read for your own account.").exception();
+        }
+        Instant now = clock.instant();
+        Instant from = instant(ctx.queryParam("from"), "from", false)
+                .orElseGet(() -> LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        Instant to = instant(ctx.queryParam("to"), "to", true).orElse(now);
+        if (!from.isBefore(to)) {
+            throw ApiError.invalidField("from", "invalid_value", "'from' must be before 'to'.").exception();
+        }
+        GroupBy groupBy = groupBy(ctx.queryParam("group_by"));
+        UsageQueryUseCase.UsageReport report = usage.usage(account.id(), from, to, groupBy);
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("object", "usage.report");
+        root.put("account", report.accountId());
+        root.put("from", report.from().toString());
+        root.put("to", report.to().toString());
+        root.put("group_by", report.groupBy().name().toLowerCase(Locale.ROOT));
+        ArrayNode data = root.putArray("data");
+        report.lines().forEach(line -> data.add(line(line)));
+        root.set("total", line(report.total()));
+        ctx.contentType("application/json").result(Json.bytes(root));
+    }
+
+    private static ObjectNode line(Line line) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("key", line.key());
+        node.put("requests", line.requests());
+        node.put("input_tokens", line.inputTokens());
+        node.put("output_tokens", line.outputTokens());
+        node.put("total_tokens", line.inputTokens() + line.outputTokens());
+        node.put("cost_usd", line.cost().toUsdString());
+        return node;
+    }
+
+    private static GroupBy groupBy(String value) {
+        if (value == null || value.isBlank()) {
+            return GroupBy.MODEL;
+        }
+        try {
+            return GroupBy.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidField("group_by", "invalid_value",
+                    "'group_by' must be one of creator, model, operation, tier, deployment.").exception();
+        }
+    }
+
+    private static java.util.Optional<Instant> instant(String value, String param, boolean endOfDay) {
+        if (value == null || value.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        String v = value.trim();
+        try {
+            if (v.length() == 10) {
+                LocalDate date = LocalDate.parse(v);
+                return java.util.Optional.of((endOfDay ? date.plusDays(1) : date).atStartOfDay(ZoneOffset.UTC).toInstant());
+            }
+            return java.util.Optional.of(OffsetDateTime.parse(v).toInstant());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw ApiError.invalidField(param, "invalid_value",
+                    "'" + param + "' must be an ISO instant (2026-11-01T00:00:00Z) or a date (2026-11-01).").exception();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.llmrouter.ports.routing;
+
+import dev.llmrouter.domain.failure.Failure;
+import dev.llmrouter.domain.routing.Candidate;
+import dev.llmrouter.ports.router.Attempt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a fallback chain ended ({@link FallbackExecutor}). Every case carries the whole path, calls and
+ * skips, in order.
+ *
+ * @param <T> what a successful call produced
+ */
+public sealed interface ExecutionResult<T> {
+
+    List<Tried> tried();
+
+    default List<Attempt> attempts() {
+        return tried().stream().map(Tried::attempt).toList();
+    }
+
+    /** The last candidate actually called, if any was. */
+    default Optional<Candidate> lastCalled() {
+        List<Tried> t = tried();
+        for (int i = t.size() - 1; i >= 0; i--) {
+            if (t.get(i).attempt().reachedDeployment()) {
+                return Optional.of(t.get(i).candidate());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when at least one deployment was called. */
+    default boolean reachedDeployment() {
+        return lastCalled().isPresent();
+    }
+
+    /** A candidate answered; {@code took} is that last call's duration. */
+    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried) implements ExecutionResult<T> {
+        public Succeeded {
+            tried = List.copyOf(tried);
+        }
+    }
+
+    /** A failure another deployment would repeat stopped the chain. */
+    record FailedFinally<T>(Candidate candidate, Failure failure, List<Tried> tried) implements ExecutionResult<T> {
+        public FailedFinally {
+            tried = List.copyOf(tried);
+        }
+    }
+
+    /**
+     * Every candidate failed or was skipped.
+     *
+     * @param retryAt the earliest time a skipped or failed deployment is expected back (breaker
+     *                open-until, cooldown end), if any is known
+     */
+    record Exhausted<T>(List<Tried> tried, Optional<Instant> retryAt) implements ExecutionResult<T> {
+        public Exhausted {
+            tried = List.copyOf(tried);
+        }
+    }
+}
