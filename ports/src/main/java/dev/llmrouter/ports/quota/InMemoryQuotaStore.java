@@ -95,20 +95,22 @@ public final class InMemoryQuotaStore implements QuotaStore {
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(period, "period");
+        // Read the clock and draw the id before taking the monitor, to keep it held only for the
+        // check and the adds (an id drawn for a refusal is simply never used).
+        long clockNanos = nowNanos();
+        long id = ids.incrementAndGet();
         while (true) {
             Month month = lookup(account, period);
             long now;
-            long id;
             synchronized (month) {
                 if (month.retired) {
                     continue;
                 }
-                now = month.use(nowNanos());
+                now = month.use(clockNanos);
                 QuotaRefused refused = month.refusal(amount, limit);
                 if (refused != null) {
                     return refused;
                 }
-                id = ids.incrementAndGet();
                 month.reserve(id, amount);
             }
             sweepIfDue(now);
@@ -124,18 +126,18 @@ public final class InMemoryQuotaStore implements QuotaStore {
         if (month == null) {
             throw new IllegalStateException("reservation " + held.id() + " is not open");
         }
-        long id;
+        long clockNanos = nowNanos();
+        long id = ids.incrementAndGet();
         synchronized (month) {
             if (!month.isOpen(held.id(), held.amount())) {
                 throw new IllegalStateException("reservation " + held.id() + " is not open");
             }
-            month.use(nowNanos());
+            month.use(clockNanos);
             QuotaRefused refused = month.refusalReplacing(held.amount(), newAmount, limit);
             if (refused != null) {
                 return refused;
             }
             month.end(held.id(), held.amount(), QuotaAmount.ZERO);
-            id = ids.incrementAndGet();
             month.reserve(id, newAmount);
         }
         return new Reservation(held.account(), held.period(), id, newAmount);
@@ -153,6 +155,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
 
     private boolean end(Reservation reservation, QuotaAmount counted) {
+        long clockNanos = nowNanos();
         Month month = openMonth(reservation);
         if (month == null) {
             return false;
@@ -163,7 +166,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
             if (!month.isOpen(reservation.id(), reservation.amount())) {
                 return false;
             }
-            now = month.use(nowNanos());
+            now = month.use(clockNanos);
             month.end(reservation.id(), reservation.amount(), counted);
         }
         sweepIfDue(now);
