@@ -10,9 +10,9 @@ import java.util.Map;
  */
 public final class DemoKeys {
 
-    public static final String ENTERPRISE = "llmr-demo-enterprise-5f3c9a1e7b";
-    public static final String FREE = "llmr-demo-free-0d42b8e6c1";
-    public static final String ADMIN = "llmr-demo-admin-9a7e13f04d";
+    public static final String ENTERPRISE = "demo-enterprise";
+    public static final String FREE = "demo-free";
+    public static final String ADMIN = "demo-admin";
 
     private DemoKeys() {}
 

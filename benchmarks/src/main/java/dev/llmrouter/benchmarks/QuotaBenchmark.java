@@ -1,10 +1,14 @@
 package dev.llmrouter.benchmarks;
 
+import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.ports.quota.InMemoryQuotaStore;
+import dev.llmrouter.ports.quota.QuotaAdmission;
 import dev.llmrouter.ports.quota.QuotaAmount;
 import dev.llmrouter.ports.quota.QuotaLimit;
 import dev.llmrouter.ports.quota.Reservation;
 import dev.llmrouter.ports.quota.ReserveResult;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,13 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code oneAccount}: one thread, one account (the floor);</li>
  *   <li>{@code tenThousandAccounts}: one thread cycling over 10,000 accounts (cache misses, no
  *       contention);</li>
- *   <li>{@code oneAccountTwoThreads}: two threads on the same account (the per-entry lock contended).</li>
+ *   <li>{@code oneAccountTwoThreads}: two threads on the same account (the per-entry lock contended);</li>
+ *   <li>{@code gatePath}: {@code oneAccount} plus what the router's quota gate computes per request
+ *       besides the store: the month of the admission instant and the limit of the plan's quota.</li>
  * </ul>
  * The limit is unbounded so that every reservation is admitted and the measured path is always the
  * same. Account keys are built in setup, so the loop allocates only what the API itself does.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests &&
- * java -jar benchmarks/target/benchmarks.jar QuotaBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}
+ * java -jar benchmarks/target/benchmarks.jar QuotaBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc}
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,6 +53,9 @@ public class QuotaBenchmark {
     private static final QuotaAmount WORST_CASE = new QuotaAmount(166_340_000, 17_384);
     private static final QuotaAmount ACTUAL = new QuotaAmount(3_700_000, 1_110);
     private static final int ACCOUNTS = 10_000;
+    private static final Quota QUOTA = Quota.of(Money.ofUsd("1000000"), Long.MAX_VALUE / 2);
+    /** The admission instant; the router reads its clock, which is not what is measured here. */
+    private static final Instant NOW = Instant.parse("2026-03-14T15:09:26Z");
 
     private InMemoryQuotaStore store;
     private String[] accounts;
@@ -83,6 +92,13 @@ public class QuotaBenchmark {
     @Threads(2)
     public boolean oneAccountTwoThreads() {
         return settle(store.reserve("account-0", MONTH, WORST_CASE, QuotaLimit.UNLIMITED));
+    }
+
+    @Benchmark
+    public boolean gatePath() {
+        YearMonth period = QuotaAdmission.periodOf(NOW);
+        QuotaLimit limit = QuotaLimit.of(QUOTA);
+        return settle(store.reserve("account-0", period, WORST_CASE, limit));
     }
 
     private boolean settle(ReserveResult result) {

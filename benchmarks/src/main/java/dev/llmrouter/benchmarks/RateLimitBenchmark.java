@@ -1,6 +1,8 @@
 package dev.llmrouter.benchmarks;
 
 import dev.llmrouter.domain.plan.RateLimits;
+import dev.llmrouter.domain.ratelimit.RateDecision;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
 import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
 import io.github.bucket4j.Bandwidth;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -26,18 +29,25 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code rollingWindow}: the domain algorithm alone behind a monitor (one account's holder),
- *       reading {@code System.nanoTime()} like the others read their clocks;</li>
+ *       reading {@code System.nanoTime()} like the others read their clocks, requests and tokens;</li>
+ *   <li>{@code rollingWindowRequestsOnly}: the same with a requests-per-minute limit only: one
+ *       dimension on one pre-resolved limiter, the like-for-like comparison with the libraries;</li>
  *   <li>{@code accountRateLimiter}: the port as the router calls it: per-account lookup in the
- *       Caffeine cache, the entry lock, requests and tokens checked together;</li>
+ *       account map, the entry lock, requests and tokens checked together;</li>
+ *   <li>{@code accountRateLimiterRequestsOnly}: the port with a requests-per-minute limit only;</li>
+ *   <li>{@code accountRateLimiterWithStatus}: the port, then reading the status the
+ *       {@code x-ratelimit-*} headers are written from (what an admitted request costs when the
+ *       caller reports its headers);</li>
  *   <li>{@code bucket4j}: {@code Bucket.tryConsume(1)}, one lock-free bucket, requests only;</li>
  *   <li>{@code resilience4j}: {@code RateLimiter.acquirePermission()}, one limiter, requests only.</li>
  * </ul>
- * The libraries check one dimension on one pre-resolved limiter; ours checks two and (in
- * {@code accountRateLimiter}) finds the account too, so the comparison is the cost of that extra work
- * plus the exact rolling window.
+ * The libraries check one dimension on one pre-resolved limiter with a token bucket (which admits up
+ * to {@code 2L - 1} in a rolling minute); ours keeps the exact rolling minute, and the two-dimension
+ * and port variants add the tokens check and the account lookup on top.
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests &&
- * java -jar benchmarks/target/benchmarks.jar RateLimitBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}
+ * <p>Run (one invocation, so that every variant shares the machine's conditions):
+ * {@code ./mvnw -q -pl benchmarks -am package -DskipTests &&
+ * java -jar benchmarks/target/benchmarks.jar RateLimitBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc}
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,7 +59,13 @@ public class RateLimitBenchmark {
 
     /** High enough that nothing is refused during a run (Bucket4j refills at most 1 token/ns: 6e10 a minute). */
     private static final long LIMIT = 50_000_000_000L;
-    private static final RateLimits LIMITS = new RateLimits(LIMIT, LIMIT);
+    /**
+     * Tokens per minute: 1,000 tokens a call at tens of millions of calls a second would use up
+     * {@code LIMIT} within seconds and move the run onto the refusal path.
+     */
+    private static final long TOKEN_LIMIT = 1L << 60;
+    private static final RateLimits LIMITS = new RateLimits(LIMIT, TOKEN_LIMIT);
+    private static final RateLimits REQUESTS_ONLY = new RateLimits(LIMIT, 0);
 
     private RollingWindowLimiter rollingWindow;
     private InMemoryAccountRateLimiter accountRateLimiter;
@@ -71,6 +87,23 @@ public class RateLimitBenchmark {
                 .build());
     }
 
+    /** Every variant must have measured the admitted path: fail the run if a limit was reached. */
+    @TearDown
+    public void stillAdmitting() {
+        synchronized (rollingWindow) {
+            check(rollingWindow.tryAcquire(LIMITS, 1_000, System.nanoTime()).isAllowed());
+        }
+        check(accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000).isAllowed());
+        check(bucket.tryConsume(1));
+        check(resilience4j.acquirePermission());
+    }
+
+    private static void check(boolean admitted) {
+        if (!admitted) {
+            throw new IllegalStateException("a limiter refused during the run: the limits are too low");
+        }
+    }
+
     @Benchmark
     public boolean rollingWindow() {
         synchronized (rollingWindow) {
@@ -79,8 +112,27 @@ public class RateLimitBenchmark {
     }
 
     @Benchmark
+    public boolean rollingWindowRequestsOnly() {
+        synchronized (rollingWindow) {
+            return rollingWindow.tryAcquire(REQUESTS_ONLY, 1_000, System.nanoTime()).isAllowed();
+        }
+    }
+
+    @Benchmark
     public boolean accountRateLimiter() {
         return accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000).isAllowed();
+    }
+
+    @Benchmark
+    public boolean accountRateLimiterRequestsOnly() {
+        return accountRateLimiter.tryAcquire("account-0", REQUESTS_ONLY, 1_000).isAllowed();
+    }
+
+    @Benchmark
+    public long accountRateLimiterWithStatus() {
+        RateDecision decision = accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000);
+        RateLimitStatus status = decision.status();
+        return status.requests().remaining() + status.tokens().remaining() + status.tokens().reset().getNano();
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.llmrouter.domain.ratelimit;
 
+import dev.llmrouter.domain.plan.RateLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,10 +18,78 @@ public sealed interface RateDecision permits RateDecision.Allowed, RateDecision.
         return this instanceof Allowed;
     }
 
-    /** Admitted; the request and its tokens now count in the window. */
-    record Allowed(RateLimitStatus status) implements RateDecision {
-        public Allowed {
-            Objects.requireNonNull(status, "status");
+    /**
+     * Admitted; the request and its tokens now count in the window.
+     *
+     * <p>A final class rather than a record so that admission, the hot path, allocates this one
+     * small object: the limiter hands over the few numbers the status is made of, and the
+     * {@link RateLimitStatus} (five more objects) is built only when someone reads it, e.g. to write
+     * the {@code x-ratelimit-*} headers. The numbers are taken at the decision, so the status read
+     * later is the status after this admission, as with an eager record. Equality, hash and text
+     * are the status's, as a record's would be.
+     */
+    final class Allowed implements RateDecision {
+        private final RateLimits limits;
+        private final long requestsRemaining;
+        private final long requestsResetNanos;
+        private final long tokensRemaining;
+        private final long tokensResetNanos;
+        /** Built on first read; immutable, so a racing second build is harmless. */
+        private RateLimitStatus status;
+
+        public Allowed(RateLimitStatus status) {
+            this.status = Objects.requireNonNull(status, "status");
+            this.limits = null;
+            this.requestsRemaining = 0;
+            this.requestsResetNanos = 0;
+            this.tokensRemaining = 0;
+            this.tokensResetNanos = 0;
+        }
+
+        /** The status's numbers, for an unlimited dimension ignored (see {@link WindowStatus#UNLIMITED}). */
+        Allowed(RateLimits limits, long requestsRemaining, long requestsResetNanos,
+                long tokensRemaining, long tokensResetNanos) {
+            this.limits = limits;
+            this.requestsRemaining = requestsRemaining;
+            this.requestsResetNanos = requestsResetNanos;
+            this.tokensRemaining = tokensRemaining;
+            this.tokensResetNanos = tokensResetNanos;
+        }
+
+        @Override
+        public RateLimitStatus status() {
+            RateLimitStatus built = status;
+            if (built == null) {
+                built = new RateLimitStatus(
+                        window(limits.requestsPerMinute(), requestsRemaining, requestsResetNanos),
+                        window(limits.tokensPerMinute(), tokensRemaining, tokensResetNanos));
+                status = built;
+            }
+            return built;
+        }
+
+        private static WindowStatus window(long limit, long remaining, long resetNanos) {
+            return limit == 0 ? WindowStatus.UNLIMITED : new WindowStatus(limit, remaining, Duration.ofNanos(resetNanos));
+        }
+
+        @Override
+        public boolean isAllowed() {
+            return true;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Allowed that && status().equals(that.status());
+        }
+
+        @Override
+        public int hashCode() {
+            return status().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Allowed[status=" + status() + "]";
         }
     }
 

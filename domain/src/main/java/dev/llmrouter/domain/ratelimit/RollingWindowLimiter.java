@@ -103,7 +103,10 @@ public final class RollingWindowLimiter {
         boolean tokensFit = !limits.limitsTokens() || tokens <= limits.tokensPerMinute() - tokensInWindow;
         if (requestsFit && tokensFit) {
             append(stampOf(nowNanos), tokens);
-            return new RateDecision.Allowed(status(limits, nowNanos));
+            // The status's numbers only: the status itself is built if and when it is read.
+            return new RateDecision.Allowed(limits,
+                    Math.max(0, limits.requestsPerMinute() - requestsInWindow), resetNanos(true, nowNanos),
+                    Math.max(0, limits.tokensPerMinute() - tokensInWindow), resetNanos(false, nowNanos));
         }
         long requestsWait = requestsFit ? 0 : waitUntilFits(true, 1, limits.requestsPerMinute(), nowNanos);
         long tokensWait = tokensFit ? 0 : waitUntilFits(false, tokens, limits.tokensPerMinute(), nowNanos);
@@ -158,15 +161,19 @@ public final class RollingWindowLimiter {
     }
 
     private long stampOf(long nowNanos) {
-        // Round up to the granularity (counts an admission a little longer, never shorter).
-        long stamp = -Math.floorDiv(-nowNanos, granularityNanos) * granularityNanos;
         if (size > 0) {
             long last = stamps[index(size - 1)];
-            if (stamp - last < 0) {
-                stamp = last;
+            // Every stamp is a multiple of the granularity, so while now has not passed the last one,
+            // now rounded up is at most the last stamp and the answer is the last stamp: the common
+            // case of a busy account, answered without the division.
+            if (nowNanos - last <= 0) {
+                return last;
             }
+            // Round up to the granularity (counts an admission a little longer, never shorter).
+            long stamp = -Math.floorDiv(-nowNanos, granularityNanos) * granularityNanos;
+            return stamp - last < 0 ? last : stamp;
         }
-        return stamp;
+        return -Math.floorDiv(-nowNanos, granularityNanos) * granularityNanos;
     }
 
     private void append(long stamp, long tokens) {

@@ -142,6 +142,33 @@ class RollingWindowLimiterTest {
     }
 
     @Test
+    @DisplayName("an admission's status is the window just after it, however much later it is read")
+    void admissionStatusIsTakenAtTheDecision() {
+        qt().withExamples(200).forAll(limits(), granularities(), starts(), lists().of(arrivals()).ofSizeBetween(1, 60))
+                .checkAssert((limits, granularity, start, arrivals) -> {
+                    RollingWindowLimiter limiter = new RollingWindowLimiter(granularity);
+                    List<RateDecision> allowed = new ArrayList<>();
+                    List<RateLimitStatus> expected = new ArrayList<>();
+                    long now = start;
+                    for (Arrival a : arrivals) {
+                        now += a.gapNanos();
+                        RateDecision decision = limiter.tryAcquire(limits, a.tokens(), now);
+                        if (decision.isAllowed()) {
+                            // status() consumes nothing: it is what the decision must report
+                            allowed.add(decision);
+                            expected.add(limiter.status(limits, now));
+                        }
+                    }
+                    // read only after every later admission has changed the window
+                    for (int i = 0; i < allowed.size(); i++) {
+                        assertThat(allowed.get(i).status()).isEqualTo(expected.get(i));
+                        assertThat(allowed.get(i)).isEqualTo(new RateDecision.Allowed(expected.get(i)));
+                        assertThat(allowed.get(i).hashCode()).isEqualTo(new RateDecision.Allowed(expected.get(i)).hashCode());
+                    }
+                });
+    }
+
+    @Test
     @DisplayName("one request and its tokens are admitted together or not at all")
     void requestAndTokensAreAtomic() {
         RateLimits limits = new RateLimits(10, 1_000);

@@ -1,15 +1,16 @@
 package dev.llmrouter.ports.quota;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -17,44 +18,54 @@ import java.util.function.Function;
  * {@link QuotaStore} in process memory, for a single gateway instance.
  *
  * <h2>Concurrency</h2>
- * Each {@code (account, month)} has one {@link Month}: four counters and the number of open
- * reservations, changed only while holding that month's monitor, for the few nanoseconds of an add
- * and a compare. So one account's operations are linearised ({@code settled + reserved <= limit} is
- * checked and changed as one step) and different accounts never contend. The month is found through
- * Caffeine's read path ({@code get}): no cache write, hence no maintenance task, per operation. Which
- * reservations are still open is kept in a concurrent map from id to reservation, so that ending one
- * is idempotent: only the caller whose {@code remove} succeeds changes the counters.
+ * Each {@code (account, month)} has one {@link Month}: four counters, the number of open
+ * reservations and the time of its last use, changed only while holding that month's monitor, for
+ * the few nanoseconds of an add and a compare. So one account's operations are linearised
+ * ({@code settled + reserved <= limit} is checked and changed as one step) and different accounts
+ * never contend. The month is found without building a key: a plain {@link ConcurrentHashMap} read
+ * by account, then a scan of that account's one or two months (an array replaced, under the
+ * account's monitor, only when a month is added or dropped); a month is created only the first
+ * time. Each month also keeps which of its reservations are still open (id and amount, in a
+ * primitive table under the same monitor), so that ending one is idempotent: only the caller that
+ * finds it still open changes the counters. Keeping them per month rather than in one store-wide
+ * map boxes nothing and adds no point of contention between accounts.
  *
  * <h2>Idle expiry that never loses a reservation or a month's spend</h2>
+ * Months are dropped by a sweep, not by a cache library: an access-expiring cache reads its clock
+ * and records every read to keep its access order, which on this path cost more than the quota
+ * check itself, and it evicts a month whatever it holds, so a month with open reservations had to be
+ * kept aside and taken back. The sweep instead drops, under the month's monitor, only a month that
  * <ul>
- *   <li>A month with open reservations is never lost. When Caffeine evicts it, the eviction
- *       listener (which runs atomically with the removal, under the entry's lock) moves it to a
- *       side map of <em>pinned</em> months; the next lookup of that key (under the same lock) takes
- *       it back from there before it would create a new one. The same object comes back, so a
- *       caller that looked it up before the eviction still holds the live month.</li>
- *   <li>A month with nothing open is evicted for good after {@code idle} without use, and marked
- *       retired under its monitor; a caller that looked it up just before and then finds it retired
- *       looks it up again, so no reservation ever lands in a dropped month.</li>
- *   <li>With {@link QuotaSeed#NONE} this store is the only record of the month's spend, and dropping
- *       it would hand an idle account its budget again: a month is then kept at least until it is
- *       over (plus {@code idle}). With a real seed (the usage ledger) an evicted month is rebuilt
- *       from the seed on next use, so plain idle expiry is safe.</li>
+ *   <li>has no open reservation (a month with one is never dropped, however long it is idle);</li>
+ *   <li>has not been used for {@code idle};</li>
+ *   <li>with {@link QuotaSeed#NONE}, is over for at least {@code idle}: this store is then the only
+ *       record of the month's spend, and dropping it earlier would hand an idle account its budget
+ *       again. With a real seed (the usage ledger) a dropped month is rebuilt from the seed on next
+ *       use, so plain idle expiry is safe.</li>
  * </ul>
- * Reads ({@link #usage}) do not create state.
+ * A dropped month is marked retired under its monitor before it leaves its account (and an account
+ * left with no month is marked retired under the account's monitor before it leaves the map); a
+ * caller that looked either up just before and then finds it retired looks again, so no reservation
+ * ever lands in a dropped month and a key never has two live months. A sweep runs at most once per
+ * half {@code idle}, started by an operation that notices it is due and run on the common pool, so
+ * no caller pays for it. Reads ({@link #usage}) do not create state.
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
-    private final Cache<Key, Month> months;
-    /** Evicted months that still had open reservations; taken back on next lookup. */
-    private final ConcurrentHashMap<Key, Month> pinned = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Reservation> open = new ConcurrentHashMap<>();
+    /** Each account's months (usually one; two around a month's turn), found without building a key. */
+    private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final InstantSource clock;
     private final QuotaSeed seed;
-    /** Cached, pinned, or new from the seed; one function for the store's lifetime (no per-call capture). */
-    private final Function<Key, Month> load = key -> {
-        Month back = pinned.remove(key);
-        return back != null ? back : seeded(key);
-    };
+    private final long idleNanos;
+    private final boolean keepWholeMonth;
+    private final long sweepIntervalNanos;
+    private final Executor sweeper = ForkJoinPool.commonPool();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    /** Epoch nanoseconds from which the next sweep is due; racy reads only delay or repeat a check. */
+    private volatile long nextSweepNanos;
+    /** One function for the store's lifetime (no per-call capture). */
+    private static final Function<String, Account> NEW_ACCOUNT = account -> new Account();
 
     /** One hour idle expiry, no seed, system clock. */
     public InMemoryQuotaStore() {
@@ -67,68 +78,43 @@ public final class InMemoryQuotaStore implements QuotaStore {
      * @param seed        prior usage for a month the store holds no state for
      */
     public InMemoryQuotaStore(InstantSource clock, Duration idleExpiry, QuotaSeed seed) {
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(seed, "seed");
-        long idleNanos = idleExpiry.toNanos();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.seed = Objects.requireNonNull(seed, "seed");
+        this.idleNanos = idleExpiry.toNanos();
         if (idleNanos <= 0) {
             throw new IllegalArgumentException("idle expiry must be positive: " + idleExpiry);
         }
-        this.seed = seed;
-        boolean keepWholeMonth = seed == QuotaSeed.NONE;
-        this.months = Caffeine.newBuilder()
-                // Millisecond wall time is precise enough for idle expiry and cheaper than an Instant.
-                .ticker(() -> saturatedMultiply(clock.millis(), 1_000_000L))
-                .expireAfter(new Expiry<Key, Month>() {
-                    @Override
-                    public long expireAfterCreate(Key key, Month month, long now) {
-                        return lifetime(month, now);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Key key, Month month, long now, long current) {
-                        return lifetime(month, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Key key, Month month, long now, long current) {
-                        return lifetime(month, now);
-                    }
-
-                    private long lifetime(Month month, long now) {
-                        if (!keepWholeMonth) {
-                            return idleNanos;
-                        }
-                        return saturatedAdd(Math.max(0, month.endNanos - now), idleNanos);
-                    }
-                })
-                .evictionListener((Key key, Month month, RemovalCause cause) -> {
-                    if (month != null && !month.retireUnlessOpen()) {
-                        pinned.put(key, month);
-                    }
-                })
-                .build();
+        this.keepWholeMonth = seed == QuotaSeed.NONE;
+        this.sweepIntervalNanos = Math.max(1, idleNanos / 2);
+        this.nextSweepNanos = saturatedAdd(nowNanos(), sweepIntervalNanos);
     }
 
     @Override
     public ReserveResult reserve(String account, YearMonth period, QuotaAmount amount, QuotaLimit limit) {
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(limit, "limit");
-        Key key = new Key(account, period);
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(period, "period");
+        // Read the clock and draw the id before taking the monitor, to keep it held only for the
+        // check and the adds (an id drawn for a refusal is simply never used).
+        long clockNanos = nowNanos();
+        long id = ids.incrementAndGet();
         while (true) {
-            Month month = lookup(key);
+            Month month = lookup(account, period);
+            long now;
             synchronized (month) {
                 if (month.retired) {
                     continue;
                 }
+                now = month.use(clockNanos);
                 QuotaRefused refused = month.refusal(amount, limit);
                 if (refused != null) {
                     return refused;
                 }
-                month.reserve(amount);
+                month.reserve(id, amount);
             }
-            Reservation reservation = new Reservation(account, period, ids.incrementAndGet(), amount);
-            open.put(reservation.id(), reservation);
-            return reservation;
+            sweepIfDue(now);
+            return new Reservation(account, period, id, amount);
         }
     }
 
@@ -136,24 +122,25 @@ public final class InMemoryQuotaStore implements QuotaStore {
     public ReserveResult resize(Reservation held, QuotaAmount newAmount, QuotaLimit limit) {
         Objects.requireNonNull(newAmount, "newAmount");
         Objects.requireNonNull(limit, "limit");
-        if (!open.remove(held.id(), held)) {
+        Month month = openMonth(held);
+        if (month == null) {
             throw new IllegalStateException("reservation " + held.id() + " is not open");
         }
-        Month month = openMonth(held);
-        ReserveResult result;
+        long clockNanos = nowNanos();
+        long id = ids.incrementAndGet();
         synchronized (month) {
-            QuotaRefused refused = month.refusalReplacing(held.amount(), newAmount, limit);
-            if (refused == null) {
-                month.end(held.amount(), QuotaAmount.ZERO);
-                month.reserve(newAmount);
+            if (!month.isOpen(held.id(), held.amount())) {
+                throw new IllegalStateException("reservation " + held.id() + " is not open");
             }
-            result = refused;
+            month.use(clockNanos);
+            QuotaRefused refused = month.refusalReplacing(held.amount(), newAmount, limit);
+            if (refused != null) {
+                return refused;
+            }
+            month.end(held.id(), held.amount(), QuotaAmount.ZERO);
+            month.reserve(id, newAmount);
         }
-        Reservation kept = result == null
-                ? new Reservation(held.account(), held.period(), ids.incrementAndGet(), newAmount)
-                : held;
-        open.put(kept.id(), kept);
-        return result == null ? kept : result;
+        return new Reservation(held.account(), held.period(), id, newAmount);
     }
 
     @Override
@@ -168,28 +155,27 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
 
     private boolean end(Reservation reservation, QuotaAmount counted) {
-        if (!open.remove(reservation.id(), reservation)) {
+        long clockNanos = nowNanos();
+        Month month = openMonth(reservation);
+        if (month == null) {
             return false;
         }
-        Month month = openMonth(reservation);
+        long now;
         synchronized (month) {
-            month.end(reservation.amount(), counted);
+            // Only the caller that finds it still open ends it: ending twice changes nothing.
+            if (!month.isOpen(reservation.id(), reservation.amount())) {
+                return false;
+            }
+            now = month.use(clockNanos);
+            month.end(reservation.id(), reservation.amount(), counted);
         }
+        sweepIfDue(now);
         return true;
     }
 
     @Override
     public QuotaUsage usage(String account, YearMonth period) {
-        Key key = new Key(account, period);
-        Month month = months.getIfPresent(key);
-        if (month == null) {
-            month = pinned.get(key);
-        }
-        if (month == null) {
-            // An expired entry reads as absent until maintenance evicts (and, if open, pins) it.
-            months.cleanUp();
-            month = pinned.get(key);
-        }
+        Month month = held(account, period);
         if (month == null) {
             return new QuotaUsage(seed.settled(account, period), QuotaAmount.ZERO, 0);
         }
@@ -204,37 +190,147 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    /** Runs pending expiry now (tests; Caffeine otherwise does it as a side effect of use). */
+    /** Runs the idle sweep now (tests; otherwise operations start it when it is due). */
     void cleanUp() {
-        months.cleanUp();
+        sweep();
     }
 
-    /** Number of account-months held, pinned ones included, after pending expiry (tests). */
+    /** Number of account-months held, after sweeping the idle ones now (tests). */
     long heldMonths() {
-        months.cleanUp();
-        return months.estimatedSize() + pinned.size();
-    }
-
-    /** The month of a key: cached, or taken back from the pinned ones, or new from the seed. */
-    private Month lookup(Key key) {
-        return months.get(key, load);
+        sweep();
+        long held = 0;
+        for (Account account : accounts.values()) {
+            held += account.months.length;
+        }
+        return held;
     }
 
     /**
-     * The month of an open reservation. It cannot have been retired: a month with an open
-     * reservation is pinned on eviction, never retired, and the reservation is still counted in it.
+     * The month of {@code (account, period)}: held, or new from the seed. It may have been retired
+     * by the time the caller takes its monitor; the caller then looks again.
      */
-    private Month openMonth(Reservation reservation) {
-        Month month = lookup(new Key(reservation.account(), reservation.period()));
-        if (month.retired) {
-            throw new IllegalStateException("quota month of open reservation " + reservation.id() + " was dropped");
+    private Month lookup(String account, YearMonth period) {
+        while (true) {
+            Account held = accounts.get(account);
+            if (held == null) {
+                held = accounts.computeIfAbsent(account, NEW_ACCOUNT);
+            }
+            Month month = held.find(period);
+            if (month != null) {
+                return month;
+            }
+            // Months are added only under the account's monitor, so a key never gets two.
+            synchronized (held) {
+                if (held.retired) {
+                    continue;
+                }
+                month = held.find(period);
+                if (month == null) {
+                    month = seeded(account, period);
+                    held.add(month);
+                }
+                return month;
+            }
         }
-        return month;
     }
 
-    private Month seeded(Key key) {
-        QuotaAmount prior = seed.settled(key.account(), key.period());
-        return new Month(prior, epochNanos(QuotaAdmission.resetsAt(key.period())));
+    /** The month held for {@code (account, period)}, creating none; possibly retired. */
+    private Month held(String account, YearMonth period) {
+        Account held = accounts.get(account);
+        return held == null ? null : held.find(period);
+    }
+
+    private void sweepIfDue(long now) {
+        if (now - nextSweepNanos < 0 || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        nextSweepNanos = saturatedAdd(now, sweepIntervalNanos);
+        try {
+            sweeper.execute(() -> {
+                try {
+                    sweep();
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // A pool that refuses work only delays the sweep to the next interval.
+            sweeping.set(false);
+        }
+    }
+
+    /**
+     * Drops every month that may go (see the class comment), retiring it under its monitor, and every
+     * account left with no month, under the account's monitor (always taken before a month's).
+     */
+    private void sweep() {
+        // One reading for the whole pass: a month used since only looks younger to it.
+        long now = nowNanos();
+        for (Map.Entry<String, Account> entry : accounts.entrySet()) {
+            Account account = entry.getValue();
+            synchronized (account) {
+                if (account.retired) {
+                    continue;
+                }
+                Month[] months = account.months;
+                int kept = 0;
+                Month[] keep = new Month[months.length];
+                for (Month month : months) {
+                    synchronized (month) {
+                        if (!month.retired && mayDrop(month, now)) {
+                            month.retired = true;
+                        } else {
+                            keep[kept++] = month;
+                        }
+                    }
+                }
+                if (kept < months.length) {
+                    account.months = Arrays.copyOf(keep, kept);
+                }
+                if (kept == 0) {
+                    // A caller waiting on this monitor finds it retired and starts a new account.
+                    account.retired = true;
+                    accounts.remove(entry.getKey(), account);
+                }
+            }
+        }
+    }
+
+    private boolean mayDrop(Month month, long now) {
+        return month.outstanding == 0
+                && now - month.lastUsedNanos >= idleNanos
+                && (!keepWholeMonth || now - month.endNanos >= idleNanos);
+    }
+
+    /** Wall time in epoch nanoseconds, at millisecond precision (enough for idle expiry). */
+    private long nowNanos() {
+        return saturatedMultiply(clock.millis(), 1_000_000L);
+    }
+
+    /**
+     * The month a reservation was made in, if it may still be open there; {@code null} if the store
+     * holds no month for its key, in which case it is not open: a month with an open reservation is
+     * never dropped. A retired month has nothing open, but a reservation may be open in the month
+     * that replaced it, and the drop happened before this caller could take the retired one's
+     * monitor, so looking again finds that one (or none).
+     */
+    private Month openMonth(Reservation reservation) {
+        while (true) {
+            Month month = held(reservation.account(), reservation.period());
+            if (month == null) {
+                return null;
+            }
+            synchronized (month) {
+                if (!month.retired) {
+                    return month;
+                }
+            }
+        }
+    }
+
+    private Month seeded(String account, YearMonth period) {
+        QuotaAmount prior = seed.settled(account, period);
+        return new Month(period, prior, epochNanos(QuotaAdmission.resetsAt(period)), nowNanos());
     }
 
     private static long epochNanos(Instant instant) {
@@ -252,10 +348,30 @@ public final class InMemoryQuotaStore implements QuotaStore {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    private record Key(String account, YearMonth period) {
-        Key {
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(period, "period");
+    /**
+     * One account's months. The array is replaced, never changed, and only under this monitor, so
+     * finding a month is a volatile read and a scan of one or two entries with no lock.
+     */
+    private static final class Account {
+        private static final Month[] NONE = new Month[0];
+
+        volatile Month[] months = NONE;
+        /** Dropped with no month left: must not get one any more (a caller looks the account up again). */
+        boolean retired;
+
+        Month find(YearMonth period) {
+            for (Month month : months) {
+                if (month.period.equals(period)) {
+                    return month;
+                }
+            }
+            return null;
+        }
+
+        void add(Month month) {
+            Month[] grown = Arrays.copyOf(months, months.length + 1);
+            grown[months.length] = month;
+            months = grown;
         }
     }
 
@@ -264,19 +380,42 @@ public final class InMemoryQuotaStore implements QuotaStore {
      * of the next month's start) is computed once so that expiry needs no calendar arithmetic.
      */
     private static final class Month {
+        private static final int INITIAL_OPEN = 8;
+
+        final YearMonth period;
         final long endNanos;
         long settledCost;
         long settledTokens;
         long reservedCost;
         long reservedTokens;
         long outstanding;
-        /** Evicted with nothing open: must not be used any more (a caller looks the key up again). */
+        /** Epoch nanoseconds of the latest use; never moves back, whatever order callers read the clock in. */
+        long lastUsedNanos;
+        /** Dropped with nothing open: must not be used any more (a caller looks the key up again). */
         boolean retired;
+        /**
+         * The open reservations, so that ending one is idempotent without a store-wide map: an
+         * open-addressing table (linear probing, deletion by backward shift, no tombstones) of id
+         * (never 0) to the amount held, in three parallel arrays so that nothing is boxed.
+         */
+        private long[] openIds = new long[INITIAL_OPEN];
+        private long[] openCosts = new long[INITIAL_OPEN];
+        private long[] openTokens = new long[INITIAL_OPEN];
 
-        Month(QuotaAmount settled, long endNanos) {
+        Month(YearMonth period, QuotaAmount settled, long endNanos, long createdNanos) {
+            this.period = period;
             this.settledCost = settled.costNanos();
             this.settledTokens = settled.tokens();
             this.endNanos = endNanos;
+            this.lastUsedNanos = createdNanos;
+        }
+
+        /** Records a use at {@code now} and answers the latest use. */
+        long use(long now) {
+            if (now - lastUsedNanos > 0) {
+                lastUsedNanos = now;
+            }
+            return lastUsedNanos;
         }
 
         /** Null when {@code amount} fits under {@code limit} in both dimensions. */
@@ -298,27 +437,94 @@ public final class InMemoryQuotaStore implements QuotaStore {
             return null;
         }
 
-        void reserve(QuotaAmount amount) {
+        void reserve(long id, QuotaAmount amount) {
             reservedCost = Math.addExact(reservedCost, amount.costNanos());
             reservedTokens = Math.addExact(reservedTokens, amount.tokens());
+            // Load factor at most one half: grow before the insert that would pass it.
+            if (2 * (outstanding + 1) > openIds.length) {
+                resizeOpen(openIds.length * 2);
+            }
             outstanding++;
+            insert(id, amount.costNanos(), amount.tokens());
         }
 
-        void end(QuotaAmount reserved, QuotaAmount counted) {
+        /** Whether reservation {@code id} of {@code amount} is open here (its account and month are this one's). */
+        boolean isOpen(long id, QuotaAmount amount) {
+            int slot = find(id);
+            return slot >= 0 && openCosts[slot] == amount.costNanos() && openTokens[slot] == amount.tokens();
+        }
+
+        /** Ends open reservation {@code id} (checked with {@link #isOpen}), counting {@code counted}. */
+        void end(long id, QuotaAmount reserved, QuotaAmount counted) {
             settledCost = Math.addExact(settledCost, counted.costNanos());
             settledTokens = Math.addExact(settledTokens, counted.tokens());
             reservedCost -= reserved.costNanos();
             reservedTokens -= reserved.tokens();
             outstanding--;
+            delete(find(id));
+            if (outstanding == 0 && openIds.length > 8 * INITIAL_OPEN) {
+                // A burst should not keep a large table for the rest of the month.
+                resizeOpen(INITIAL_OPEN);
+            }
         }
 
-        /** On eviction: retire if nothing is open and answer true; else answer false (to be pinned). */
-        synchronized boolean retireUnlessOpen() {
-            if (outstanding > 0) {
-                return false;
+        private int home(long id) {
+            // Fibonacci hashing: ids are a store-wide sequence, so their low bits alone cluster.
+            return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & (openIds.length - 1);
+        }
+
+        private int find(long id) {
+            int mask = openIds.length - 1;
+            for (int slot = home(id); openIds[slot] != 0; slot = (slot + 1) & mask) {
+                if (openIds[slot] == id) {
+                    return slot;
+                }
             }
-            retired = true;
-            return true;
+            return -1;
+        }
+
+        private void insert(long id, long cost, long tokens) {
+            int mask = openIds.length - 1;
+            int slot = home(id);
+            while (openIds[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            openIds[slot] = id;
+            openCosts[slot] = cost;
+            openTokens[slot] = tokens;
+        }
+
+        /** Empties {@code slot} and moves back any later entry of its cluster that would be cut off from its home. */
+        private void delete(int slot) {
+            int mask = openIds.length - 1;
+            int gap = slot;
+            for (int next = (gap + 1) & mask; openIds[next] != 0; next = (next + 1) & mask) {
+                int home = home(openIds[next]);
+                // Move next into the gap unless its home lies cyclically in (gap, next].
+                if (((next - home) & mask) >= ((next - gap) & mask)) {
+                    openIds[gap] = openIds[next];
+                    openCosts[gap] = openCosts[next];
+                    openTokens[gap] = openTokens[next];
+                    gap = next;
+                }
+            }
+            openIds[gap] = 0;
+            openCosts[gap] = 0;
+            openTokens[gap] = 0;
+        }
+
+        private void resizeOpen(int capacity) {
+            long[] ids = openIds;
+            long[] costs = openCosts;
+            long[] tokens = openTokens;
+            openIds = new long[capacity];
+            openCosts = new long[capacity];
+            openTokens = new long[capacity];
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != 0) {
+                    insert(ids[i], costs[i], tokens[i]);
+                }
+            }
         }
     }
 }

@@ -17,11 +17,11 @@ public record QuotaLimit(long costNanos, long tokens) {
         }
     }
 
-    /** The limit a plan's {@link Quota} sets. */
+    /** The limit a plan's {@link Quota} sets. Called on every admission, so it boxes and captures nothing. */
     public static QuotaLimit of(Quota quota) {
-        return new QuotaLimit(
-                quota.costPerMonth().map(m -> m.nanos()).orElse(UNBOUNDED),
-                quota.tokensPerMonth().orElse(UNBOUNDED));
+        long cost = quota.costPerMonth().isPresent() ? quota.costPerMonth().get().nanos() : UNBOUNDED;
+        long tokens = quota.tokensPerMonth().isPresent() ? quota.tokensPerMonth().get() : UNBOUNDED;
+        return cost == UNBOUNDED && tokens == UNBOUNDED ? UNLIMITED : new QuotaLimit(cost, tokens);
     }
 
     public long of(QuotaDimension dimension) {

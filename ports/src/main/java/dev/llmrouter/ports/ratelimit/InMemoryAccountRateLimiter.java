@@ -1,31 +1,42 @@
 package dev.llmrouter.ports.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.ratelimit.RateDecision;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * {@link AccountRateLimiter} in process memory: one {@link RollingWindowLimiter} per account in a
- * Caffeine cache.
+ * {@link ConcurrentHashMap}, idle accounts swept out in the background.
  *
- * <p><b>Atomicity.</b> A call finds the account's limiter with Caffeine's read path ({@code get},
- * no write, no maintenance task) and then holds that limiter's monitor for the check-and-append, so
- * one account's calls are serialised and different accounts never contend. A limiter could be
- * evicted between the lookup and the lock; two limiters must never admit for one account, so the
- * eviction listener (run atomically with the removal) marks it retired under the same monitor, and
- * a caller that finds its limiter retired looks it up again.
+ * <p><b>Why not a cache library.</b> An access-expiring cache (Caffeine's {@code expireAfterAccess})
+ * reads its clock and records every read in a buffer so that it can keep its access order: on this
+ * path that cost several times the limiter itself. Here each account's last use is a plain field,
+ * written under the lock the call holds anyway, and an occasional sweep finds the idle ones.
  *
- * <p><b>Idle expiry is lossless.</b> An account's limiter is dropped after {@code idleExpiry} without
- * use, and the expiry may not be shorter than the one-minute window plus one granule (an admission
- * is stamped at most one granule late): after that much silence every admission has left the
- * window, so a dropped limiter and a fresh one answer the same.
+ * <p><b>Atomicity.</b> A call finds the account's limiter with a plain map read (computing it only
+ * for a new account) and then holds that limiter's monitor to read the clock, record the use and
+ * check-and-append, so one account's calls are serialised and different accounts never contend. Two
+ * limiters must never admit for one account: the sweep retires a limiter and removes it from the map
+ * under that same monitor, and a caller that finds its limiter retired looks it up again (finding
+ * the new one, as the removal happened before it could take the monitor).
+ *
+ * <p><b>Idle expiry is lossless.</b> An account's limiter is dropped only when it has not been used
+ * for {@code idleExpiry} <em>and</em> nothing counts in its window any more, so a dropped limiter
+ * and a fresh one answer the same. The expiry may not be shorter than the one-minute window plus one
+ * granule (an admission is stamped at most one granule late), so the second condition is normally
+ * implied by the first. A sweep runs at most once per half {@code idleExpiry}, started by a call
+ * that notices it is due and run on the common pool, so no caller pays for it; an idle account is
+ * thus dropped between {@code idleExpiry} and one and a half times it after its last use.
  *
  * <p><b>Unlimited plans cost nothing.</b> Limits of zero in both dimensions answer at once, with no
  * state.
@@ -37,10 +48,16 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
 
     private static final RateDecision UNLIMITED = new RateDecision.Allowed(RateLimitStatus.UNLIMITED);
 
-    private final Cache<String, Holder> limiters;
+    private final ConcurrentHashMap<String, Holder> limiters = new ConcurrentHashMap<>();
     private final LongSupplier nanoTicker;
     private final long granularityNanos;
+    private final long idleNanos;
+    private final long sweepIntervalNanos;
     private final Function<String, Holder> newHolder;
+    private final Executor sweeper = ForkJoinPool.commonPool();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    /** Ticker reading from which the next sweep is due; racy reads only delay or repeat a check. */
+    private volatile long nextSweepNanos;
 
     /** System nano clock, ten minutes idle expiry, {@link #DEFAULT_GRANULARITY}. */
     public InMemoryAccountRateLimiter() {
@@ -56,23 +73,17 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     public InMemoryAccountRateLimiter(LongSupplier nanoTicker, Duration idleExpiry, Duration granularity) {
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker");
         this.granularityNanos = granularity.toNanos();
+        this.idleNanos = idleExpiry.toNanos();
         // An admission is stamped up to one granule late, so it may count until window + granule.
-        if (idleExpiry.toNanos() < RollingWindowLimiter.WINDOW_NANOS + granularityNanos) {
+        if (idleNanos < RollingWindowLimiter.WINDOW_NANOS + granularityNanos) {
             throw new IllegalArgumentException(
                     "idle expiry must cover the one-minute window plus the granularity: " + idleExpiry);
         }
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
+        this.sweepIntervalNanos = idleNanos / 2;
         // One mapping function for the lifetime of the store: no capture allocated per call.
-        this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos));
-        this.limiters = Caffeine.newBuilder()
-                .ticker(nanoTicker::getAsLong)
-                .expireAfterAccess(idleExpiry)
-                .evictionListener((String account, Holder holder, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (holder != null) {
-                        holder.retire();
-                    }
-                })
-                .build();
+        this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos), nanoTicker.getAsLong());
+        this.nextSweepNanos = nanoTicker.getAsLong() + sweepIntervalNanos;
     }
 
     @Override
@@ -82,12 +93,25 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
             return UNLIMITED;
         }
         while (true) {
-            Holder holder = limiters.get(account, newHolder);
-            synchronized (holder) {
-                if (!holder.retired) {
-                    return holder.limiter.tryAcquire(limits, tokens, nanoTicker.getAsLong());
-                }
+            Holder holder = limiters.get(account);
+            if (holder == null) {
+                holder = limiters.computeIfAbsent(account, newHolder);
             }
+            RateDecision decision;
+            long now;
+            synchronized (holder) {
+                if (holder.retired) {
+                    continue;
+                }
+                // Read inside the lock, so that one account's calls see the clock in their order.
+                now = nanoTicker.getAsLong();
+                holder.lastUsedNanos = now;
+                decision = holder.limiter.tryAcquire(limits, tokens, now);
+            }
+            if (now - nextSweepNanos >= 0) {
+                startSweep(now);
+            }
+            return decision;
         }
     }
 
@@ -97,7 +121,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         if (!limits.limitsRequests() && !limits.limitsTokens()) {
             return RateLimitStatus.UNLIMITED;
         }
-        Holder holder = limiters.getIfPresent(account);
+        Holder holder = limiters.get(account);
         if (holder != null) {
             synchronized (holder) {
                 if (!holder.retired) {
@@ -105,27 +129,60 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                 }
             }
         }
-        // Absent or just evicted: evicted only after a silent minute, so nothing counts.
+        // Absent or just swept: swept only once nothing counted, so nothing counts.
         return new RollingWindowLimiter(granularityNanos).status(limits, nanoTicker.getAsLong());
     }
 
-    /** One account's limiter and whether it has left the cache (then it must not admit any more). */
-    private static final class Holder {
-        final RollingWindowLimiter limiter;
-        boolean retired;
-
-        Holder(RollingWindowLimiter limiter) {
-            this.limiter = limiter;
+    private void startSweep(long now) {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
         }
-
-        synchronized void retire() {
-            retired = true;
+        nextSweepNanos = now + sweepIntervalNanos;
+        try {
+            sweeper.execute(() -> {
+                try {
+                    sweep();
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // A pool that refuses work only delays the sweep to the next interval.
+            sweeping.set(false);
         }
     }
 
-    /** Number of accounts holding state, after pending expiry (tests). */
+    /** Drops every account unused for the idle expiry whose window is empty. */
+    private void sweep() {
+        for (Map.Entry<String, Holder> entry : limiters.entrySet()) {
+            Holder holder = entry.getValue();
+            synchronized (holder) {
+                long now = nanoTicker.getAsLong();
+                if (!holder.retired && now - holder.lastUsedNanos >= idleNanos && holder.limiter.isIdle(now)) {
+                    // Retire and remove under the monitor: a caller waiting on it then finds the
+                    // account absent and starts a fresh limiter, never a second live one.
+                    holder.retired = true;
+                    limiters.remove(entry.getKey(), holder);
+                }
+            }
+        }
+    }
+
+    /** One account's limiter, its last use, and whether it has left the map (then it must not admit). */
+    private static final class Holder {
+        final RollingWindowLimiter limiter;
+        long lastUsedNanos;
+        boolean retired;
+
+        Holder(RollingWindowLimiter limiter, long createdNanos) {
+            this.limiter = limiter;
+            this.lastUsedNanos = createdNanos;
+        }
+    }
+
+    /** Number of accounts holding state, after sweeping the idle ones now (tests). */
     long activeAccounts() {
-        limiters.cleanUp();
-        return limiters.estimatedSize();
+        sweep();
+        return limiters.size();
     }
 }

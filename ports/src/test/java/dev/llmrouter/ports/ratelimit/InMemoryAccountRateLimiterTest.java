@@ -114,6 +114,55 @@ class InMemoryAccountRateLimiterTest {
     }
 
     @Test
+    @DisplayName("sweeping an idle account while callers arrive never gives it two live limiters")
+    void sweepRacingCallersNeverOveradmits() throws Exception {
+        RateLimits limits = new RateLimits(100, 0);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            for (int round = 0; round < 100; round++) {
+                // given an account whose limiter is idle and due to be swept
+                limiter.tryAcquire("hot", limits, 1);
+                nanos.addAndGet(2 * 60 * SECOND);
+                CountDownLatch start = new CountDownLatch(1);
+                CountDownLatch done = new CountDownLatch(threads);
+                List<Future<Long>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        long admitted = 0;
+                        for (int i = 0; i < 50; i++) {
+                            admitted += limiter.tryAcquire("hot", limits, 1).isAllowed() ? 1 : 0;
+                        }
+                        done.countDown();
+                        return admitted;
+                    }));
+                }
+                // when callers at one instant race a sweep that runs again and again
+                Future<?> sweeping = pool.submit(() -> {
+                    start.await();
+                    while (done.getCount() > 0) {
+                        limiter.activeAccounts();
+                    }
+                    return null;
+                });
+                start.countDown();
+                long admitted = 0;
+                for (Future<Long> f : results) {
+                    admitted += f.get(30, TimeUnit.SECONDS);
+                }
+                sweeping.get(30, TimeUnit.SECONDS);
+
+                // then exactly the limit was admitted, by one limiter
+                assertThat(admitted).as("round %d", round).isEqualTo(100);
+                assertThat(limiter.status("hot", limits).requests().remaining()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("idle expiry shorter than the window plus one granule is refused (it could lose admissions)")
     void idleExpiryMustCoverTheWindow() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(
