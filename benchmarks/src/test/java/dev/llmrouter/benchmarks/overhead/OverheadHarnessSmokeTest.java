@@ -1,0 +1,38 @@
+package dev.llmrouter.benchmarks.overhead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The overhead harness works end to end: a few seconds at a low rate against the real gateway jar,
+ * as CI's smoke of the full run (which is for people and the README, not for CI).
+ */
+@DisplayName("Overhead harness smoke: the real gateway jar in front of the fake upstream")
+class OverheadHarnessSmokeTest {
+
+    private static final Path JAR = Path.of("../app-javalin/target/llm-router.jar");
+
+    @Test
+    void a_quick_run_serves_every_request_through_the_gateway_and_writes_its_report(@TempDir Path out) throws Exception {
+        assumeTrue(Files.exists(JAR), "the gateway jar is built by the package phase (./mvnw verify)");
+
+        OverheadHarness.Report report = OverheadHarness.run(OverheadHarness.Options.parse(
+                new String[] {"--quick", "--jar", JAR.toString(), "--out", out.toString()}));
+
+        assertThat(report.healthy()).as(report.markdown()).isTrue();
+        assertThat(report.pairs()).allSatisfy(p -> {
+            assertThat(p.direct().ok()).isEqualTo(p.direct().sent());
+            assertThat(p.gateway().ok()).isEqualTo(p.gateway().sent());
+        });
+        assertThat(report.streamGateway().ok()).isEqualTo(report.streamGateway().sent());
+        assertThat(report.hold().opened()).isPositive();
+        assertThat(out.resolve("overhead.json")).content().contains("\"rates\":[{\"rate\":100");
+        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |");
+    }
+}
