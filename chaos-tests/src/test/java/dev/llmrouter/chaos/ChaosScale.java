@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * How hard the suite pushes: {@code -Dchaos.scale=N} multiplies request counts and fault durations
- * (the soak profile sets 10). Client counts grow more gently, as the square root, so that a soak run
- * stays within a 2-core machine's means. Breaker timings do not scale: they are the configuration
+ * (the soak profile sets 10). Client counts grow more gently, as the square root and at most to 96, so
+ * that a soak run stays within a 2-core machine's means. Breaker timings do not scale: they are the configuration
  * under test.
  */
 final class ChaosScale {
@@ -24,9 +24,16 @@ final class ChaosScale {
         return base * factor();
     }
 
+    /**
+     * At most {@value #MAX_CLIENTS}: beyond that the callers' own threads, not the gateway, would be
+     * what a 2-core machine spends its time on, and each fake deployment serves at most 128 requests
+     * at once.
+     */
     static int clients(int base) {
-        return (int) Math.round(base * Math.sqrt(factor()));
+        return (int) Math.min(MAX_CLIENTS, Math.round(base * Math.sqrt(factor())));
     }
+
+    static final int MAX_CLIENTS = 96;
 
     static Duration duration(Duration base) {
         return base.multipliedBy(factor());

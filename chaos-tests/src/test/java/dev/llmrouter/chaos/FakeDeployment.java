@@ -64,7 +64,7 @@ final class FakeDeployment implements AutoCloseable {
         this.server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
-                .containerThreads(96)
+                .containerThreads(128)
                 .jettyAcceptors(2)
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(32)

@@ -97,7 +97,8 @@ class QuotaUnderLoadTest {
         // never overspent: the records' total and the quota store agree, and stay within the limit
         Money spent = Accounting.totalCost(records);
         assertThat(spent.exceeds(limit)).as("spent %s of %s", spent.toUsdString(), limit.toUsdString()).isFalse();
-        long upstreamSuccesses = fleet.successfulCalls();
+        long upstreamSuccesses = Accounting.receivedSuccesses(records, fleet);
+        long abandoned = fleet.successfulCalls() - upstreamSuccesses;
         long successRecords = Accounting.count(records, UsageOutcome.SUCCESS);
 
         // nothing left reserved, nothing charged beyond the records: once the faults are gone, what the team
@@ -116,7 +117,7 @@ class QuotaUnderLoadTest {
                 report.p99Millis(), report.fallbacks(Fleet.PRIMARY),
                 gateway.metrics().allBreakerTransitions().toString(),
                 successRecords + " SUCCESS = " + upstreamSuccesses + " upstream 200s = " + report.succeeded()
-                        + " callers' 200s",
+                        + " callers' 200s" + (abandoned == 0 ? "" : " (+ " + abandoned + " answered after the attempt timeout)"),
                 spent.toUsdString() + " / " + limit.toUsdString() + " USD under load; + " + teamRoom + " after = "
                         + controlRoom + " (control)",
                 refused.size() + " refused for quota, none reached a deployment"));
