@@ -44,7 +44,8 @@ import java.util.stream.Collectors;
  *
  * <p>{@code Retry-After} is whole seconds rounded up (at least 1); {@code retry-after-ms} carries the
  * exact delay for clients that read it. For a 429 it is the refusal's delay, else the reset of the
- * exhausted rate-limit dimension; for 503 the time until {@code Exhausted.retryAt}.
+ * exhausted rate-limit dimension; for 502 and 503 the time until {@code Exhausted.retryAt}, or 1 s when
+ * no deployment said when it would be back.
  */
 final class OutcomeMapping {
 
@@ -121,7 +122,11 @@ final class OutcomeMapping {
         };
         ApiError error = ApiError.of(status, "server_error", code, message, null);
         Optional<Duration> wait = exhausted.retryAt().map(at -> Duration.between(now, at));
-        return status == 504 && wait.isEmpty() ? error : retryAfter(error, wait);
+        if (status == 504 && wait.isEmpty()) {
+            return error;
+        }
+        // Deployments that failed without saying when they recover: the shortest honest wait (1 s).
+        return retryAfter(error, Optional.of(wait.orElse(Duration.ZERO)));
     }
 
     /**

@@ -141,8 +141,11 @@ class OutcomeStatusTest {
         Failure err500 = Failure.of(FailureKind.SERVER_ERROR, 500, "", "boom");
         Failure throttled = Failure.of(FailureKind.THROTTLED, 429, "429", "slow down");
         Failure timeout = Failure.transport(FailureKind.TIMEOUT, "no answer in 30s");
-        assertThat(chatEndingIn(exhausted(Outcomes.failed("gpt-4-eastus", err500),
-                Outcomes.failed("gpt-4-westeurope", timeout)), CHAT).statusCode()).isEqualTo(502);
+        HttpResponse<String> faults = chatEndingIn(exhausted(Outcomes.failed("gpt-4-eastus", err500),
+                Outcomes.failed("gpt-4-westeurope", timeout)), CHAT);
+        assertThat(faults.statusCode()).isEqualTo(502);
+        // no deployment said when it would be back: the shortest honest wait
+        assertThat(faults.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(chatEndingIn(exhausted(Outcomes.failed("gpt-4-eastus", throttled),
                 Outcomes.failed("gpt-4-westeurope", throttled)), CHAT).statusCode()).isEqualTo(503);
         assertThat(chatEndingIn(exhausted(Outcomes.failed("gpt-4-eastus", timeout),
