@@ -1,6 +1,7 @@
 package dev.llmrouter.benchmarks;
 
 import dev.llmrouter.domain.catalog.Tier;
+import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.plan.Plan;
@@ -143,7 +144,7 @@ public class AdmissionPathBenchmark {
             default -> throw new IllegalArgumentException("unknown ledger " + ledger);
         };
         router = Router.builder()
-                .fleet(BenchFleets.exampleFleet())
+                .fleet(Fixtures.exampleFleet())
                 .endpoint(new InstantEndpoint())
                 .rateLimiter(new InMemoryAccountRateLimiter())
                 .quotaStore(new InMemoryQuotaStore())

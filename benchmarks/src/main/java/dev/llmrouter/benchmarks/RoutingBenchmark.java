@@ -1,5 +1,6 @@
 package dev.llmrouter.benchmarks;
 
+import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
 import dev.llmrouter.domain.routing.RoutePlan;
@@ -50,13 +51,13 @@ public class RoutingBenchmark {
 
     @Setup
     public void setUp() {
-        policy = new RoutingPolicy(BenchFleets.exampleFleet());
-        tierRequest = RouteRequest.of(BenchFleets.enterprisePlan(), "premium");
-        downgrade = RouteRequest.of(BenchFleets.freePlan(), "premium");
-        residencyConstrained = RouteRequest.of(BenchFleets.enterprisePlan(), "premium")
+        policy = new RoutingPolicy(Fixtures.exampleFleet());
+        tierRequest = RouteRequest.of(Fixtures.enterprisePlan(), "premium");
+        downgrade = RouteRequest.of(Fixtures.freePlan(), "premium");
+        residencyConstrained = RouteRequest.of(Fixtures.enterprisePlan(), "premium")
                 .withResidency(Residency.within(Geography.EU))
                 .withPreferredRegion("swedencentral");
-        vision = RouteRequest.of(BenchFleets.enterprisePlan(), "economy").withVision(true);
+        vision = RouteRequest.of(Fixtures.enterprisePlan(), "economy").withVision(true);
         for (RouteRequest r : new RouteRequest[] {tierRequest, downgrade, residencyConstrained, vision}) {
             if (!(policy.route(r) instanceof RoutePlan.Routed)) {
                 throw new IllegalStateException("benchmark request is not routable: " + r);

@@ -4,16 +4,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.llmrouter.adapters.azure.AzureFixtures.call;
-import static dev.llmrouter.adapters.azure.AzureFixtures.deployment;
-import static dev.llmrouter.adapters.azure.AzureFixtures.keySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
 import dev.llmrouter.ports.chat.ChatRequest;
@@ -24,10 +19,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,28 +37,9 @@ class ErrorMappingTest {
     /** The fixed time the HTTP-date form of Retry-After is measured against. */
     static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
 
-    static WireMockServer wm;
-    static Deployment deployment;
-    static AzureOpenAiEndpoint endpoint;
-
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        deployment = deployment(wm);
-        endpoint = new AzureOpenAiEndpoint(List.of(keySettings(deployment)), AzureOpenAiEndpoint.defaultHttpClient(),
-                InstantSource.fixed(NOW), new TokenizerEstimator());
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final AzureWireMock azure = new AzureWireMock(settings -> new AzureOpenAiEndpoint(settings,
+            AzureOpenAiEndpoint.defaultHttpClient(), InstantSource.fixed(NOW), new TokenizerEstimator()));
 
     static final String THROTTLED = "{\"error\":{\"code\":\"429\",\"message\":\"Requests to the ChatCompletions_Create "
             + "Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current "
@@ -140,15 +114,15 @@ class ErrorMappingTest {
         if (c.header() != null) {
             answer.withHeader(c.header(), c.headerValue());
         }
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(answer));
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(answer));
         ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         // when
         EndpointException e = catchThrowableOfType(EndpointException.class, () -> {
             if (stream) {
-                endpoint.openStream(call(deployment, request.streaming(true))).close();
+                azure.endpoint().openStream(call(azure.deployment(), request.streaming(true))).close();
             } else {
-                endpoint.complete(call(deployment, request));
+                azure.endpoint().complete(call(azure.deployment(), request));
             }
         });
 
@@ -161,6 +135,6 @@ class ErrorMappingTest {
         assertThat(f.message()).isNotBlank().doesNotContain(AzureFixtures.KEY);
         assertThat(f.retryAfter()).isEqualTo(c.retryAfter());
         assertThat(f.body()).isEqualTo(c.body());
-        wm.verify(1, postRequestedFor(urlPathEqualTo(PATH))); // the SDK did not retry
+        azure.wm().verify(1, postRequestedFor(urlPathEqualTo(PATH))); // the SDK did not retry
     }
 }

@@ -9,20 +9,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.llmrouter.adapters.azure.AzureFixtures.CHAT_REPLY;
 import static dev.llmrouter.adapters.azure.AzureFixtures.KEY;
 import static dev.llmrouter.adapters.azure.AzureFixtures.call;
 import static dev.llmrouter.adapters.azure.AzureFixtures.delta;
-import static dev.llmrouter.adapters.azure.AzureFixtures.deployment;
 import static dev.llmrouter.adapters.azure.AzureFixtures.keySettings;
 import static dev.llmrouter.adapters.azure.AzureFixtures.sse;
 import static dev.llmrouter.adapters.azure.AzureFixtures.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatReply;
@@ -32,11 +28,9 @@ import dev.llmrouter.ports.chat.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirements 2.2 and 2.4: what each call sends, asserted on the deployment's side. The real SDK
@@ -47,27 +41,8 @@ import org.junit.jupiter.api.Test;
 class RequestShapeTest {
 
     static final String CHAT_PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
-    static WireMockServer wm;
-    static AzureOpenAiEndpoint endpoint;
-    static Deployment deployment;
-
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        deployment = deployment(wm);
-        endpoint = new AzureOpenAiEndpoint(List.of(keySettings(deployment)));
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final AzureWireMock azure = new AzureWireMock();
 
     static final String RICH_REQUEST = """
             {"messages":[{"role":"system","content":"You are terse."},
@@ -81,15 +56,15 @@ class RequestShapeTest {
     @Test
     void chat_completion_passes_every_field_through_and_caps_max_tokens() {
         // given
-        wm.stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(CHAT_REPLY)));
         ChatRequest request = ChatRequest.chat(RICH_REQUEST).withImageCount(2);
 
         // when
-        ChatReply reply = endpoint.complete(call(deployment, request, 512, java.time.Duration.ofSeconds(5)));
+        ChatReply reply = azure.endpoint().complete(call(azure.deployment(), request, 512, java.time.Duration.ofSeconds(5)));
 
         // then: the deployment saw the Azure path, version, key and the caller's JSON with the cap
-        wm.verify(postRequestedFor(urlPathEqualTo(CHAT_PATH))
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH))
                 .withQueryParam("api-version", equalTo("2024-10-21"))
                 .withHeader("api-key", equalTo(KEY))
                 .withHeader("x-ms-client-request-id", equalTo("req-1"))
@@ -109,13 +84,13 @@ class RequestShapeTest {
 
     @Test
     void a_caller_using_max_completion_tokens_gets_that_field_capped() {
-        wm.stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
+        azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
 
-        endpoint.complete(call(deployment,
+        azure.endpoint().complete(call(azure.deployment(),
                 ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":9000}"),
                 100, java.time.Duration.ofSeconds(5)));
 
-        wm.verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(
                 equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":100}")));
     }
 
@@ -124,13 +99,13 @@ class RequestShapeTest {
         String path = "/openai/deployments/gpt-4o-prod/completions";
         String answer = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\" world\",\"index\":0,"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
-        wm.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody(answer)));
+        azure.wm().stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody(answer)));
         ChatRequest request = new ChatRequest(ChatOperation.TEXT_COMPLETION,
                 "{\"prompt\":\"hello\",\"echo\":false,\"suffix\":null}".getBytes(StandardCharsets.UTF_8), false, false, 0, 0);
 
-        ChatReply reply = endpoint.complete(call(deployment, request, 16, java.time.Duration.ofSeconds(5)));
+        ChatReply reply = azure.endpoint().complete(call(azure.deployment(), request, 16, java.time.Duration.ofSeconds(5)));
 
-        wm.verify(postRequestedFor(urlPathEqualTo(path)).withQueryParam("api-version", equalTo("2024-10-21"))
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(path)).withQueryParam("api-version", equalTo("2024-10-21"))
                 .withHeader("api-key", equalTo(KEY))
                 .withRequestBody(equalToJson("{\"prompt\":\"hello\",\"echo\":false,\"suffix\":null,\"max_tokens\":16}")));
         assertThat(reply.usage()).isEqualTo(new TokenUsage(1, 1));
@@ -139,14 +114,14 @@ class RequestShapeTest {
     @Test
     void stream_asks_for_stream_and_usage_chunk_and_keeps_the_rest() {
         // given
-        wm.stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody(sse(delta("Hi"), usageChunk(10, 1), "[DONE]"))));
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"seed\":7,\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":false}}";
 
         // when
-        try (ChatStream stream = endpoint.openStream(call(deployment, ChatRequest.chat(body).streaming(false)))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), ChatRequest.chat(body).streaming(false)))) {
             Optional<StreamChunk> first = stream.next();
             assertThat(first).hasValueSatisfying(c -> assertThat(c.hasContent()).isTrue());
             assertThat(stream.next()).hasValueSatisfying(c -> assertThat(c.usageOnly()).isTrue());
@@ -156,7 +131,7 @@ class RequestShapeTest {
         }
 
         // then
-        wm.verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withQueryParam("api-version", equalTo("2024-10-21"))
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withQueryParam("api-version", equalTo("2024-10-21"))
                 .withHeader("api-key", equalTo(KEY))
                 .withRequestBody(equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"seed\":7,"
                         + "\"max_tokens\":256,\"stream\":true,\"stream_options\":{\"include_usage\":true}}")));
@@ -164,16 +139,16 @@ class RequestShapeTest {
 
     @Test
     void the_configured_api_version_is_sent_even_when_the_sdk_enum_lacks_it() {
-        wm.stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
-        var preview = new AzureOpenAiEndpoint(List.of(keySettings(deployment).withApiVersion("2025-04-01-preview")));
+        azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
+        var preview = new AzureOpenAiEndpoint(List.of(keySettings(azure.deployment()).withApiVersion("2025-04-01-preview")));
 
-        preview.complete(call(deployment, ChatRequest.chat("{\"messages\":[]}")));
+        preview.complete(call(azure.deployment(), ChatRequest.chat("{\"messages\":[]}")));
 
-        wm.verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withQueryParam("api-version", equalTo("2025-04-01-preview")));
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withQueryParam("api-version", equalTo("2025-04-01-preview")));
     }
 
     private static String sentBody() {
-        List<LoggedRequest> requests = wm.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
+        List<LoggedRequest> requests = azure.wm().findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
         assertThat(requests).hasSize(1);
         return requests.get(0).getBodyAsString();
     }

@@ -3,18 +3,15 @@ package dev.llmrouter.adapters.azure;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.llmrouter.adapters.azure.AzureFixtures.FILTER_RESULTS_CHUNK;
 import static dev.llmrouter.adapters.azure.AzureFixtures.call;
 import static dev.llmrouter.adapters.azure.AzureFixtures.delta;
-import static dev.llmrouter.adapters.azure.AzureFixtures.deployment;
 import static dev.llmrouter.adapters.azure.AzureFixtures.keySettings;
 import static dev.llmrouter.adapters.azure.AzureFixtures.sse;
 import static dev.llmrouter.adapters.azure.AzureFixtures.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.failure.FailureKind;
@@ -29,11 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirements 2.3 and 2.6: streams are handed on chunk by chunk as they arrive, usage comes from the
@@ -46,34 +41,15 @@ class StreamingTest {
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
     static final ChatRequest REQUEST = ChatRequest.chat(
             "{\"messages\":[{\"role\":\"user\",\"content\":\"Say hello world\"}]}").streaming(true);
-    static WireMockServer wm;
-    static Deployment deployment;
-    static AzureOpenAiEndpoint endpoint;
-
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        deployment = deployment(wm);
-        endpoint = new AzureOpenAiEndpoint(List.of(keySettings(deployment)));
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final AzureWireMock azure = new AzureWireMock();
 
     @Test
     void chunks_arrive_one_by_one_as_the_deployment_dribbles_them() {
         // given: six SSE events dribbled in 6 network chunks over 1.2 s
         int dribbleMs = 1_200;
         String body = sse(FILTER_RESULTS_CHUNK, delta("Hel"), delta("lo"), delta(" world"), usageChunk(12, 3), "[DONE]");
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withBody(body)
                 .withChunkedDribbleDelay(6, dribbleMs)));
 
@@ -81,7 +57,7 @@ class StreamingTest {
         List<Long> arrivals = new ArrayList<>();
         List<StreamChunk> chunks = new ArrayList<>();
         long opened;
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             opened = System.nanoTime();
             Optional<StreamChunk> c;
             while ((c = stream.next()).isPresent()) {
@@ -105,10 +81,10 @@ class StreamingTest {
     @Test
     void a_stream_ending_without_done_is_cut_and_reports_the_tokens_received() {
         // given
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withBody(sse(delta("Hello"), delta(" world")))));
 
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             // when
             assertThat(stream.next()).isPresent();
             assertThat(stream.next()).isPresent();
@@ -164,10 +140,10 @@ class StreamingTest {
     void comment_lines_crlf_and_split_events_are_read() {
         String body = ": keep-alive\r\n\r\n" + "data: " + delta("a") + "\r\n\r\n" + "event: message\ndata: " + delta("b")
                 + "\n\n" + "data: [DONE]";
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withBody(body).withChunkedDribbleDelay(7, 70)));
 
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             assertThat(stream.next()).hasValueSatisfying(c -> assertThat(c.data()).isEqualTo(delta("a").getBytes(StandardCharsets.UTF_8)));
             assertThat(stream.next()).hasValueSatisfying(c -> assertThat(c.data()).isEqualTo(delta("b").getBytes(StandardCharsets.UTF_8)));
             assertThat(stream.next()).isEmpty();
@@ -179,20 +155,20 @@ class StreamingTest {
     void tool_call_deltas_are_content() {
         String toolDelta = "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
                 + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}";
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody(sse(toolDelta, "[DONE]"))));
 
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             assertThat(stream.next()).hasValueSatisfying(c -> assertThat(c.hasContent()).isTrue());
         }
     }
 
     @Test
     void a_garbage_chunk_is_malformed_and_the_tokens_before_it_are_kept() {
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody(sse(delta("Hello")) + "data: {\"choices\":[{\"delta\n\n")));
 
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             assertThat(stream.next()).isPresent();
             EndpointException e = catchThrowableOfType(EndpointException.class, stream::next);
 
@@ -205,10 +181,10 @@ class StreamingTest {
     void an_error_event_after_the_200_fails_the_stream_with_its_code() {
         String error = "{\"error\":{\"code\":\"content_filter\",\"message\":\"The response was filtered\","
                 + "\"status\":400}}";
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody(sse(delta("Hello"), error))));
 
-        try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST))) {
             assertThat(stream.next()).isPresent();
             EndpointException e = catchThrowableOfType(EndpointException.class, stream::next);
 
@@ -221,12 +197,12 @@ class StreamingTest {
 
     @Test
     void a_stream_that_stalls_longer_than_the_timeout_times_out() {
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
                 .withBody(sse(delta("a"), delta("b"), "[DONE]")).withChunkedDribbleDelay(2, 3_000)));
 
         // WireMock holds even the headers for the first dribble interval: first byte or next chunk, it is late
         EndpointException e = catchThrowableOfType(EndpointException.class, () -> {
-            try (ChatStream stream = endpoint.openStream(call(deployment, REQUEST, 64, Duration.ofMillis(300)))) {
+            try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), REQUEST, 64, Duration.ofMillis(300)))) {
                 while (stream.next().isPresent()) {
                     // read until it stalls
                 }

@@ -4,15 +4,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.llmrouter.adapters.azure.AzureFixtures.CHAT_REPLY;
 import static dev.llmrouter.adapters.azure.AzureFixtures.call;
-import static dev.llmrouter.adapters.azure.AzureFixtures.deployment;
 import static dev.llmrouter.adapters.azure.AzureFixtures.keySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.failure.FailureKind;
@@ -21,11 +18,9 @@ import dev.llmrouter.ports.chat.EndpointException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,27 +33,8 @@ class TransportFaultTest {
 
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
     static final ChatRequest REQUEST = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    static WireMockServer wm;
-    static Deployment deployment;
-    static AzureOpenAiEndpoint endpoint;
-
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        deployment = deployment(wm);
-        endpoint = new AzureOpenAiEndpoint(List.of(keySettings(deployment)));
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final AzureWireMock azure = new AzureWireMock();
 
     @ParameterizedTest(name = "{0}, stream={1} -> {2}")
     @CsvSource({
@@ -72,20 +48,20 @@ class TransportFaultTest {
         "RANDOM_DATA_THEN_CLOSE, true, MALFORMED_RESPONSE",
     })
     void a_wiremock_fault_becomes_a_classified_failure(Fault fault, boolean stream, FailureKind expected) {
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withFault(fault)));
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withFault(fault)));
 
         EndpointException e = catchThrowableOfType(EndpointException.class, () -> attempt(stream, Duration.ofSeconds(5)));
 
         assertThat(e).as("an EndpointException").isNotNull();
         assertThat(e.failure().kind()).as("%s (cause %s)", e.failure(), e.getCause()).isEqualTo(expected);
         assertThat(e.failure().status()).isZero();
-        wm.verify(1, postRequestedFor(urlPathEqualTo(PATH)));
+        azure.wm().verify(1, postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @ParameterizedTest(name = "stream={0}")
     @CsvSource({"false", "true"})
     void an_answer_slower_than_the_attempt_timeout_is_a_timeout(boolean stream) {
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)
                 .withFixedDelay(3_000)));
 
         long start = System.nanoTime();
@@ -135,22 +111,22 @@ class TransportFaultTest {
 
     @Test
     void a_2xx_answer_that_is_not_json_is_malformed() {
-        wm.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody("<html>gateway</html>")));
+        azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody("<html>gateway</html>")));
 
-        EndpointException e = catchThrowableOfType(EndpointException.class, () -> endpoint.complete(call(deployment, REQUEST)));
+        EndpointException e = catchThrowableOfType(EndpointException.class, () -> azure.endpoint().complete(call(azure.deployment(), REQUEST)));
 
         assertThat(e.failure().kind()).isEqualTo(FailureKind.MALFORMED_RESPONSE);
     }
 
     private static void attempt(boolean stream, Duration timeout) {
         if (stream) {
-            try (var s = endpoint.openStream(call(deployment, REQUEST.streaming(true), 64, timeout))) {
+            try (var s = azure.endpoint().openStream(call(azure.deployment(), REQUEST.streaming(true), 64, timeout))) {
                 while (s.next().isPresent()) {
                     // drain: a fault may surface on the first read
                 }
             }
         } else {
-            endpoint.complete(call(deployment, REQUEST, 64, timeout));
+            azure.endpoint().complete(call(azure.deployment(), REQUEST, 64, timeout));
         }
     }
 }

@@ -31,9 +31,14 @@ public record BreakerSettings(
         Duration maxOpenDuration,
         int halfOpenProbes) {
 
-    /** 20-call window, 5 minimum calls, 50 %, no slow-call rule, open 30 s ×2 up to 5 min, 3 probes. */
-    public static final BreakerSettings DEFAULTS = new BreakerSettings(20, Optional.empty(), 5, 50, Optional.empty(),
-            Duration.ofSeconds(30), 2, Duration.ofMinutes(5), 3);
+    /**
+     * The domain's defaults, taken from {@link BreakerConfig} so the two cannot drift: 20-call window,
+     * 5 minimum calls, 50 %, no slow-call rule, open 30 s ×2 up to 5 min, 3 probes.
+     */
+    public static final BreakerSettings DEFAULTS = new BreakerSettings(BreakerConfig.DEFAULT_WINDOW_SIZE,
+            Optional.empty(), BreakerConfig.DEFAULT_MINIMUM_CALLS, BreakerConfig.DEFAULT_FAILURE_RATE_THRESHOLD,
+            Optional.empty(), BreakerConfig.DEFAULT_OPEN_DURATION, BreakerConfig.DEFAULT_OPEN_DURATION_MULTIPLIER,
+            BreakerConfig.DEFAULT_MAX_OPEN_DURATION, BreakerConfig.DEFAULT_HALF_OPEN_PROBES);
 
     public BreakerSettings {
         Objects.requireNonNull(windowDuration, "windowDuration");

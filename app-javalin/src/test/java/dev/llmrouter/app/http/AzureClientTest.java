@@ -35,11 +35,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirement 3.1–3.3 through the Azure OpenAI client ({@code azure-ai-openai}) pointed at the gateway:
@@ -51,12 +50,12 @@ import org.junit.jupiter.api.Test;
 class AzureClientTest {
 
     static final FakeRouter ROUTER = new FakeRouter();
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.withFakes(ROUTER, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
         client = clientWithKey(ENTERPRISE_KEY);
     }
 
@@ -65,18 +64,8 @@ class AzureClientTest {
             context.getHttpRequest().setHeader(HttpHeaderName.fromString("api-key"), key);
             return next.process();
         };
-        return new OpenAIClientBuilder().endpoint(gateway.base()).addPolicy(apiKey)
+        return new OpenAIClientBuilder().endpoint(gateway.get().base()).addPolicy(apiKey)
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ofMillis(1)))).buildClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        ROUTER.reset();
     }
 
     static JsonNode sentBody() {

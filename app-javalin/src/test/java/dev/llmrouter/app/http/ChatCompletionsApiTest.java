@@ -13,11 +13,9 @@ import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.router.ChatCommand;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirements 3.1 and 3.3: the chat and completion routes, in OpenAI and Azure shape, hand the router
@@ -29,22 +27,8 @@ class ChatCompletionsApiTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final FakeRouter ROUTER = new FakeRouter();
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.withFakes(ROUTER, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        ROUTER.reset();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);
 
     @Test
     void served_chat_returns_the_deployments_body_and_route_headers() {
@@ -55,7 +39,7 @@ class ChatCompletionsApiTest {
                 "seed":7,"x_custom":{"a":[1,2]}}""";
 
         // when
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", body,
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", body,
                 "Authorization", bearer(ENTERPRISE_KEY), "Content-Type", "application/json", "x-request-id", "req-42");
 
         // then the deployment's answer comes back as it was
@@ -98,7 +82,7 @@ class ChatCompletionsApiTest {
                 {"type":"image_url","image_url":{"url":"https://example.com/a.png"}},\
                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"high"}}]}]}""";
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", body, "api-key", ENTERPRISE_KEY,
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", body, "api-key", ENTERPRISE_KEY,
                 "x-router-operation", "summarize-ticket", "x-router-region", "westeurope",
                 "x-router-residency", "eu, uk,swedencentral", "x-router-fall-down", "false");
 
@@ -120,7 +104,7 @@ class ChatCompletionsApiTest {
 
     @Test
     void creator_from_header_and_operation_from_metadata_when_the_other_source_is_absent() {
-        gateway.post("/v1/chat/completions", """
+        gateway.get().post("/v1/chat/completions", """
                 {"messages":[{"role":"user","content":"Hi"}],"metadata":{"operation":"triage"}}""",
                 "Authorization", bearer(FREE_KEY), "x-router-creator", "svc-billing");
 
@@ -134,7 +118,7 @@ class ChatCompletionsApiTest {
 
     @Test
     void azure_route_takes_the_model_from_the_path_and_accepts_any_api_version() {
-        HttpResponse<String> response = gateway.post(
+        HttpResponse<String> response = gateway.get().post(
                 "/openai/deployments/economy/chat/completions?api-version=2024-10-21",
                 "{\"model\":\"ignored\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "api-key", ENTERPRISE_KEY);
 
@@ -146,9 +130,9 @@ class ChatCompletionsApiTest {
     void text_completions_in_both_shapes() throws Exception {
         ROUTER.completes(c -> Outcomes.served(Outcomes.TEXT_REPLY, Outcomes.route("gpt-35-turbo-instruct-eastus")));
 
-        HttpResponse<String> openAi = gateway.post("/v1/completions",
+        HttpResponse<String> openAi = gateway.get().post("/v1/completions",
                 "{\"model\":\"gpt-35-turbo-instruct\",\"prompt\":\"Hello\",\"max_tokens\":5}", "Authorization", bearer(FREE_KEY));
-        HttpResponse<String> azure = gateway.post("/openai/deployments/gpt-35-turbo-instruct/completions?api-version=2024-02-01",
+        HttpResponse<String> azure = gateway.get().post("/openai/deployments/gpt-35-turbo-instruct/completions?api-version=2024-02-01",
                 "{\"prompt\":[\"Hello\"]}", "api-key", FREE_KEY);
 
         assertThat(openAi.statusCode()).isEqualTo(200);
@@ -165,7 +149,7 @@ class ChatCompletionsApiTest {
         ROUTER.completes(c -> Outcomes.served(Outcomes.REPLY,
                 Outcomes.downgraded("gpt-35-turbo-eastus", Tier.PREMIUM, "plan free allows up to economy")));
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions",
                 "{\"model\":\"premium\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "Authorization", bearer(FREE_KEY));
 
         assertThat(response.headers().firstValue("x-router-tier")).hasValue("economy");
@@ -180,7 +164,7 @@ class ChatCompletionsApiTest {
                     served.cost(), served.attempts(), dev.llmrouter.ports.router.RateLimitStatus.UNLIMITED);
         });
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "Authorization", bearer(ENTERPRISE_KEY));
 
         assertThat(response.headers().map().keySet()).noneMatch(h -> h.startsWith("x-ratelimit"));

@@ -45,9 +45,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirement 3.1–3.4 through the official OpenAI Java client, changed only in base URL and key: chat,
@@ -58,29 +58,23 @@ import org.junit.jupiter.api.Test;
 class OpenAiClientTest {
 
     static final FakeRouter ROUTER = new FakeRouter();
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.withFakes(ROUTER, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
         client = clientWithKey(ENTERPRISE_KEY);
     }
 
     static OpenAIClient clientWithKey(String key) {
-        return OpenAIOkHttpClient.builder().baseUrl(gateway.base() + "/v1").apiKey(key).maxRetries(0)
+        return OpenAIOkHttpClient.builder().baseUrl(gateway.get().base() + "/v1").apiKey(key).maxRetries(0)
                 .timeout(Duration.ofSeconds(20)).build();
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        gateway.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        ROUTER.reset();
     }
 
     static JsonNode sentBody() {

@@ -16,11 +16,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirement 3.3: every way a request can end maps to its documented status, OpenAI error body and
@@ -30,28 +28,14 @@ import org.junit.jupiter.api.Test;
 class OutcomeStatusTest {
 
     static final FakeRouter ROUTER = new FakeRouter();
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);
     static final String CHAT = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
     static final String STREAM = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.withFakes(ROUTER, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        ROUTER.reset();
-    }
-
     HttpResponse<String> chatEndingIn(ChatOutcome outcome, String body) {
         ROUTER.answers(outcome);
-        return gateway.post("/v1/chat/completions", body, "Authorization", bearer(ENTERPRISE_KEY));
+        return gateway.get().post("/v1/chat/completions", body, "Authorization", bearer(ENTERPRISE_KEY));
     }
 
     static JsonNode error(HttpResponse<String> response) {

@@ -20,11 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requirements 3.1 and 1.6 at the HTTP edge: {@code stream: true} answers Server-Sent Events exactly as
@@ -35,27 +33,13 @@ import org.junit.jupiter.api.Test;
 class StreamingApiTest {
 
     static final FakeRouter ROUTER = new FakeRouter();
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);
     static final String CHAT = "{\"model\":\"premium\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.withFakes(ROUTER, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        ROUTER.reset();
-    }
 
     @Test
     void chunks_are_data_frames_ending_in_done() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
@@ -73,7 +57,7 @@ class StreamingApiTest {
 
     @Test
     void the_usage_chunk_only_when_asked_for() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions",
                 "{\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
                 "Authorization", bearer(ENTERPRISE_KEY));
 
@@ -92,7 +76,7 @@ class StreamingApiTest {
                     List.of(Outcomes.success("gpt-4o-eastus")), Outcomes.LIMITS);
         });
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
 
         assertThat(response.statusCode()).isEqualTo(200);
         String[] frames = response.body().split("\n\n");
@@ -110,7 +94,7 @@ class StreamingApiTest {
                 dev.llmrouter.ports.router.Refusal.Reason.UNKNOWN_MODEL, "The model 'gpt-9' does not exist"),
                 Outcomes.LIMITS));
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -127,7 +111,7 @@ class StreamingApiTest {
                     List.of(Outcomes.success("gpt-4o-eastus")), Outcomes.LIMITS);
         });
 
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
+        HttpResponse<String> response = gateway.get().post("/v1/chat/completions", CHAT, "Authorization", bearer(ENTERPRISE_KEY));
 
         assertThat(response.body()).isEqualTo("data: {\ndata:   \"choices\": []\ndata: }\n\ndata: [DONE]\n\n");
     }
@@ -160,7 +144,7 @@ class StreamingApiTest {
 
         // when the caller reads the first event and hangs up
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", gateway.port), 5_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", gateway.get().port), 5_000);
             socket.setSoTimeout(10_000);
             byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
@@ -179,7 +163,7 @@ class StreamingApiTest {
         // then the router is told to stop long before its million chunks
         assertThat(chunksWhenStopped.get(20, TimeUnit.SECONDS)).isBetween(0, 999_999);
         // and the gateway keeps serving
-        assertThat(gateway.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+        assertThat(gateway.get().post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
                 "Authorization", bearer(ENTERPRISE_KEY)).statusCode()).isEqualTo(200);
     }
 }

@@ -20,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The real gateway on a free port of 127.0.0.1, over fakes or real use cases, and a plain HTTP client. */
 final class TestGateway implements AutoCloseable {
@@ -50,6 +54,47 @@ final class TestGateway implements AutoCloseable {
             Fleet fleet, PrometheusMeterRegistry metrics, long maxBody, InstantSource clock) {
         return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet, metrics, maxBody),
                 clock);
+    }
+
+    /** One gateway over {@code router} and the fakes for a whole test class; see {@link PerClass}. */
+    static PerClass perClass(FakeRouter router) {
+        return new PerClass(router);
+    }
+
+    /**
+     * The gateway of {@link #withFakes} with the default body limit, shared by the tests of one class:
+     * started before them all, stopped after them all, its fake router cleared before each test so no
+     * test sees another's answers or recorded commands. Register it on a static field, after the router:
+     * {@code @RegisterExtension static final TestGateway.PerClass gateway = TestGateway.perClass(ROUTER);}
+     */
+    static final class PerClass implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+        private final FakeRouter router;
+        private TestGateway gateway;
+
+        private PerClass(FakeRouter router) {
+            this.router = router;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            gateway = withFakes(router, new Fakes.Usage(), GatewayContext.DEFAULT_MAX_BODY_BYTES);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            gateway.close();
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            router.reset();
+        }
+
+        /** The running gateway (between the class's first and last test). */
+        TestGateway get() {
+            return gateway;
+        }
     }
 
     String base() {

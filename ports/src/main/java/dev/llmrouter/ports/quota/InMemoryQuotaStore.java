@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.quota;
 
+import dev.llmrouter.ports.support.IdleSweeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -8,9 +9,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -48,7 +46,7 @@ import java.util.function.Function;
  * caller that looked either up just before and then finds it retired looks again, so no reservation
  * ever lands in a dropped month and a key never has two live months. A sweep runs at most once per
  * half {@code idle}, started by an operation that notices it is due and run on the common pool, so
- * no caller pays for it. Reads ({@link #usage}) do not create state.
+ * no caller pays for it (see {@link IdleSweeper}). Reads ({@link #usage}) do not create state.
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
@@ -59,11 +57,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
     private final QuotaSeed seed;
     private final long idleNanos;
     private final boolean keepWholeMonth;
-    private final long sweepIntervalNanos;
-    private final Executor sweeper = ForkJoinPool.commonPool();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-    /** Epoch nanoseconds from which the next sweep is due; racy reads only delay or repeat a check. */
-    private volatile long nextSweepNanos;
+    /** Starts {@link #sweep()} at most once per half {@code idle}, on epoch nanoseconds. */
+    private final IdleSweeper sweeper;
     /** One function for the store's lifetime (no per-call capture). */
     private static final Function<String, Account> NEW_ACCOUNT = account -> new Account();
 
@@ -85,8 +80,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
             throw new IllegalArgumentException("idle expiry must be positive: " + idleExpiry);
         }
         this.keepWholeMonth = seed == QuotaSeed.NONE;
-        this.sweepIntervalNanos = Math.max(1, idleNanos / 2);
-        this.nextSweepNanos = saturatedAdd(nowNanos(), sweepIntervalNanos);
+        this.sweeper = new IdleSweeper(this::sweep, Math.max(1, idleNanos / 2), nowNanos());
     }
 
     @Override
@@ -113,7 +107,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
                 }
                 month.reserve(id, amount);
             }
-            sweepIfDue(now);
+            sweeper.sweepIfDue(now);
             return new Reservation(account, period, id, amount);
         }
     }
@@ -169,7 +163,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
             now = month.use(clockNanos);
             month.end(reservation.id(), reservation.amount(), counted);
         }
-        sweepIfDue(now);
+        sweeper.sweepIfDue(now);
         return true;
     }
 
@@ -238,25 +232,6 @@ public final class InMemoryQuotaStore implements QuotaStore {
     private Month held(String account, YearMonth period) {
         Account held = accounts.get(account);
         return held == null ? null : held.find(period);
-    }
-
-    private void sweepIfDue(long now) {
-        if (now - nextSweepNanos < 0 || !sweeping.compareAndSet(false, true)) {
-            return;
-        }
-        nextSweepNanos = saturatedAdd(now, sweepIntervalNanos);
-        try {
-            sweeper.execute(() -> {
-                try {
-                    sweep();
-                } finally {
-                    sweeping.set(false);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            // A pool that refuses work only delays the sweep to the next interval.
-            sweeping.set(false);
-        }
     }
 
     /**

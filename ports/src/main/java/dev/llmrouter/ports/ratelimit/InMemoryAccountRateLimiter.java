@@ -4,13 +4,11 @@ import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.ratelimit.RateDecision;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
+import dev.llmrouter.ports.support.IdleSweeper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -35,8 +33,9 @@ import java.util.function.LongSupplier;
  * and a fresh one answer the same. The expiry may not be shorter than the one-minute window plus one
  * granule (an admission is stamped at most one granule late), so the second condition is normally
  * implied by the first. A sweep runs at most once per half {@code idleExpiry}, started by a call
- * that notices it is due and run on the common pool, so no caller pays for it; an idle account is
- * thus dropped between {@code idleExpiry} and one and a half times it after its last use.
+ * that notices it is due and run on the common pool, so no caller pays for it (see
+ * {@link IdleSweeper}); an idle account is thus dropped between {@code idleExpiry} and one and a half
+ * times it after its last use.
  *
  * <p><b>Unlimited plans cost nothing.</b> Limits of zero in both dimensions answer at once, with no
  * state.
@@ -52,12 +51,9 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     private final LongSupplier nanoTicker;
     private final long granularityNanos;
     private final long idleNanos;
-    private final long sweepIntervalNanos;
     private final Function<String, Holder> newHolder;
-    private final Executor sweeper = ForkJoinPool.commonPool();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-    /** Ticker reading from which the next sweep is due; racy reads only delay or repeat a check. */
-    private volatile long nextSweepNanos;
+    /** Starts {@link #sweep()} at most once per half the idle expiry, on the ticker's nanoseconds. */
+    private final IdleSweeper sweeper;
 
     /** System nano clock, ten minutes idle expiry, {@link #DEFAULT_GRANULARITY}. */
     public InMemoryAccountRateLimiter() {
@@ -80,10 +76,9 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                     "idle expiry must cover the one-minute window plus the granularity: " + idleExpiry);
         }
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
-        this.sweepIntervalNanos = idleNanos / 2;
         // One mapping function for the lifetime of the store: no capture allocated per call.
         this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos), nanoTicker.getAsLong());
-        this.nextSweepNanos = nanoTicker.getAsLong() + sweepIntervalNanos;
+        this.sweeper = new IdleSweeper(this::sweep, idleNanos / 2, nanoTicker.getAsLong());
     }
 
     @Override
@@ -108,9 +103,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                 holder.lastUsedNanos = now;
                 decision = holder.limiter.tryAcquire(limits, tokens, now);
             }
-            if (now - nextSweepNanos >= 0) {
-                startSweep(now);
-            }
+            sweeper.sweepIfDue(now);
             return decision;
         }
     }
@@ -131,25 +124,6 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         }
         // Absent or just swept: swept only once nothing counted, so nothing counts.
         return new RollingWindowLimiter(granularityNanos).status(limits, nanoTicker.getAsLong());
-    }
-
-    private void startSweep(long now) {
-        if (!sweeping.compareAndSet(false, true)) {
-            return;
-        }
-        nextSweepNanos = now + sweepIntervalNanos;
-        try {
-            sweeper.execute(() -> {
-                try {
-                    sweep();
-                } finally {
-                    sweeping.set(false);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            // A pool that refuses work only delays the sweep to the next interval.
-            sweeping.set(false);
-        }
     }
 
     /** Drops every account unused for the idle expiry whose window is empty. */
