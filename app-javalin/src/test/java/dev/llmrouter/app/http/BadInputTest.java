@@ -145,8 +145,9 @@ class BadInputTest {
                 + ENTERPRISE_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + (MAX_BODY + 1)
                 + "\r\nConnection: close\r\n\r\n", new byte[0], false), 413, null, "request_too_large"));
         cases.add(new Case("chunked body too large", () -> chunked(MAX_BODY + 10_000), 413, null, "request_too_large"));
-        cases.add(new Case("body too large over the client", () -> post(CHAT_PATH, "{\"messages\":[{\"role\":\"user\",\"content\":\""
-                + "x".repeat((int) MAX_BODY) + "\"}]}"), 413, null, "request_too_large"));
+        // A client that streams a too-large body with its Content-Length gets the 413 above before the
+        // body is read; over java.net.http the early answer races the client's own write (a broken
+        // pipe on its side), so that path is proven on raw sockets (declared and chunked) instead.
         cases.add(new Case("truncated body", () -> raw("POST " + CHAT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                 + ENTERPRISE_KEY + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\nConnection: close\r\n\r\n",
                 "{\"messages\":[".getBytes(StandardCharsets.UTF_8), true), 400, null, null));
