@@ -103,7 +103,12 @@ public final class OverheadHarness {
         try (FakeAzureUpstream upstream = FakeAzureUpstream.start(8)) {
             Path config = writeConfig(o.out());
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY);
-            List<String> jvm = List.of("-Xmx512m", "-XX:+UseG1GC");
+            List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC"));
+            // Extra gateway JVM options for profiling, e.g. -Doverhead.gatewayJvmArgs=-XX:StartFlightRecording=...
+            String extra = System.getProperty("overhead.gatewayJvmArgs", "").trim();
+            if (!extra.isEmpty()) {
+                jvm.addAll(Arrays.asList(extra.split("\\s+")));
+            }
             try (GatewayProcess gateway = GatewayProcess.start(o.java(), o.jar(), config, jvm, env, Duration.ofSeconds(60))) {
                 HttpClient client = OpenLoopLoad.newClient();
                 OpenLoopLoad load = new OpenLoopLoad(client);
@@ -245,7 +250,8 @@ public final class OverheadHarness {
                         p.gateway().errors()));
             }
             md.append(String.format(Locale.ROOT, "%nHighest rate sustained through the gateway with p99 < 10 ms and no errors: %s%n",
-                    sustainedRate > 0 ? sustainedRate + " req/s" : "not measured (quick run)"));
+                    sustainedRate > 0 ? sustainedRate + " req/s"
+                            : options.quick() ? "not measured (quick run)" : "none of the rates tried (from 1,000 req/s) met the bar"));
             md.append(String.format(Locale.ROOT,
                     "Streams, time to first chunk at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
                             + "overhead p50 %.2f ms.%n",
