@@ -59,8 +59,13 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    /** Platform threads serving requests on Java 17 (virtual threads on 21+ need no bound). */
-    static final int MAX_PLATFORM_THREADS = 200;
+    /**
+     * Platform threads serving requests on Java 17 (virtual threads on 21+ need no bound). A streamed
+     * answer holds its thread for the whole stream, so the bound is what caps concurrent streams:
+     * 1,000 open streams plus room for Jetty's selector and acceptor threads and short calls. An idle
+     * thread costs only its touched stack pages, and idle threads above the minimum expire after 60 s.
+     */
+    static final int MAX_PLATFORM_THREADS = 1_200;
     /**
      * Usage kept in memory per account, measured from its newest record: longer than a quota month,
      * the longest period usage is queried over.

@@ -46,6 +46,9 @@ public final class GatewayProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process process = pb.start();
+        // A harness stopped by a signal (e.g. under `timeout`) skips its try-with-resources: without
+        // this hook the gateway outlived it and kept a core busy under the next measurements.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "gateway-reaper"));
         GatewayProcess gateway = new GatewayProcess(process, port, log);
         gateway.awaitReady(readyTimeout);
         return gateway;
