@@ -1,5 +1,7 @@
 package dev.llmrouter.app;
 
+import dev.llmrouter.adapters.azure.TokenizerEstimator;
+import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.app.config.DeploymentSettings;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.RetrySettings;
@@ -7,15 +9,14 @@ import dev.llmrouter.app.http.GatewayContext;
 import dev.llmrouter.app.http.HttpApi;
 import dev.llmrouter.app.sim.Pacer;
 import dev.llmrouter.app.sim.SimulatedChatEndpoint;
+import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
-import dev.llmrouter.ports.router.RouteChatUseCase;
-import dev.llmrouter.adapters.azure.TokenizerEstimator;
-import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.ports.quota.InMemoryQuotaStore;
 import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.routing.Router;
 import dev.llmrouter.ports.usage.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -140,7 +142,8 @@ public final class Gateway implements AutoCloseable {
                 .fleet(config.fleet())
                 .endpoint(endpoint)
                 .clock(options.clock())
-                .estimator(new TokenizerEstimator())
+                .estimator(new TokenizerEstimator().preload(config.fleet().catalog().models().stream()
+                        .map(ModelSpec::encoding).collect(Collectors.toSet())))
                 .retry(retry(config.retry()))
                 .breakerConfig(config.breakerDefaults().toBreakerConfig())
                 .ledger(ledger)

@@ -42,6 +42,15 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
     static final int IMAGE_PER_TILE = 170;
     static final int IMAGE_MAX_TILES = 8;
 
+    /**
+     * Loads the rank tables of {@code encodings} now (each takes a noticeable moment), so that the first
+     * requests after start-up do not queue behind the loading.
+     */
+    public TokenizerEstimator preload(java.util.Collection<TokenEncoding> encodings) {
+        encodings.forEach(Tokenizers::of);
+        return this;
+    }
+
     @Override
     public PromptEstimate estimate(ChatRequest request, TokenEncoding encoding) {
         long bytes = request.body().length;

@@ -37,6 +37,14 @@ class TokenizerEstimatorTest {
             {"role":"user","content":"This late pivot means we don't have time to boil the ocean for the client deliverable."}]}""";
 
     @Test
+    void preloading_returns_the_same_estimator_with_its_counts_unchanged() {
+        TokenizerEstimator preloaded = estimator.preload(java.util.EnumSet.allOf(TokenEncoding.class));
+
+        assertThat(preloaded).isSameAs(estimator);
+        assertThat(Tokenizers.count(TokenEncoding.CL100K_BASE, "tiktoken is great!")).isEqualTo(6);
+    }
+
+    @Test
     void tiktoken_documented_text_counts() {
         // tiktoken's README: "hello world" is [15339, 1917] in cl100k_base
         assertThat(Tokenizers.count(TokenEncoding.CL100K_BASE, "hello world")).isEqualTo(2);
