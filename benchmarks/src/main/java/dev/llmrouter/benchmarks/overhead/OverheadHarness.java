@@ -26,15 +26,29 @@ import java.util.Map;
  * 10 ms, measures the time-to-first-chunk overhead of streams, and holds 1,000 concurrent slow streams
  * open to measure the gateway's heap and RSS.
  *
+ * <p>The load generator and the upstream share the machine's cores with the gateway, so both are
+ * lean java.nio code (one selector loop each, keep-alive connections, bytes encoded once): what
+ * they cost per request is a small fraction of the gateway's, and the direct path stays flat at the
+ * rates measured. No JDK HttpClient or HttpServer is on the measured path.
+ *
+ * <p>Order of the phases: warm-up; the stream phases (direct, then gateway); the held slow streams;
+ * the rates in ascending order (direct, then gateway, for each); the search for the sustained rate.
+ * Streams and the hold come before the rates because a rate the gateway cannot sustain leaves it
+ * busy for a while; and before every phase a {@link Settler} waits (bounded) until the gateway has
+ * drained what the phase before left queued and answers a short probe promptly. A phase that had to
+ * start on an unsettled gateway is named in the report.
+ *
  * <p>Run (from the repository root, after {@code ./mvnw -B -q -DskipTests package}):
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness --quick
  * </pre>
  * Options: {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
- * {@code --seconds 10}, {@code --jar app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM
- * the gateway runs on), {@code --out benchmarks/results}. Results go to {@code overhead.json} and
- * {@code overhead.md} in the output folder.
+ * {@code --seconds 10}, {@code --streams 1000} (how many slow streams to hold), {@code --jar
+ * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
+ * benchmarks/results}. Results go to {@code overhead.json} and {@code overhead.md} in the output
+ * folder. Extra JVM options for the gateway (e.g. a flight recording):
+ * {@code -Doverhead.gatewayJvmArgs="-XX:StartFlightRecording=filename=gw.jfr,settings=profile"}.
  */
 public final class OverheadHarness {
 
@@ -90,8 +104,16 @@ public final class OverheadHarness {
         }
     }
 
+    private static final long STARTED = System.nanoTime();
+
+    /** Progress on standard error, so a long run shows where it is (the report goes to standard output). */
+    static void progress(String what) {
+        System.err.printf(Locale.ROOT, "[overhead %6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, what);
+    }
+
     static Report run(Options o) throws Exception {
         Files.createDirectories(o.out());
+        progress("starting the upstream and the gateway");
         try (FakeAzureUpstream upstream = FakeAzureUpstream.start()) {
             Path config = writeConfig(o.out());
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY);
@@ -112,6 +134,7 @@ public final class OverheadHarness {
                 Map<String, String> gatewayHeaders = Map.of("authorization", "Bearer " + API_KEY, "content-type", "application/json");
                 Settler settler = new Settler(load, upstream, viaGateway, gatewayHeaders, o.quick());
 
+                progress("gateway ready; warming up");
                 // Warm both paths (JIT, connection pools) before anything is recorded.
                 Duration warm = Duration.ofSeconds(o.quick() ? 1 : 5);
                 load.run("warm", direct, directHeaders, CHAT, 200, warm, false);
@@ -131,16 +154,19 @@ public final class OverheadHarness {
                 // Streams and the held streams first: a rate the gateway cannot sustain leaves it
                 // busy (queued requests, a grown heap) for a while, and these must not measure that.
                 settler.settle("stream phases");
+                progress("streams");
                 int streamRate = o.quick() ? 20 : 200;
                 Result sDirect = load.run("direct-stream", direct, directHeaders, STREAM, streamRate, d, true);
                 Result sGateway = load.run("gateway-stream", viaGateway, gatewayHeaders, STREAM, streamRate, d, true);
                 settler.settle("slow streams");
+                progress("holding " + o.streams() + " slow streams");
                 StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, o.streams(), o.java());
 
                 // Rates in ascending order, each gateway run after the gateway has drained the one before.
                 List<Pair> pairs = new ArrayList<>();
                 for (int rate : o.rates().stream().sorted().toList()) {
                     settler.settle(rate + " req/s");
+                    progress(rate + " req/s");
                     Result a = load.run("direct", direct, directHeaders, CHAT, rate, d, false);
                     settler.settle(rate + " req/s (gateway)");
                     Result b = load.run("gateway", viaGateway, gatewayHeaders, CHAT, rate, d, false);
@@ -151,6 +177,7 @@ public final class OverheadHarness {
                 if (!o.quick()) {
                     for (int rate : List.of(1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000)) {
                         settler.settle("sustained " + rate + " req/s");
+                        progress("sustained rate: trying " + rate + " req/s");
                         Result r = load.run("gateway", viaGateway, gatewayHeaders, CHAT, rate, Duration.ofSeconds(5), false);
                         if (r.errors() > 0 || r.p(99) >= 10.0) {
                             break;
@@ -163,6 +190,7 @@ public final class OverheadHarness {
                         upstream.requests(), settler.unsettled());
                 Files.writeString(o.out().resolve("overhead.json"), report.json());
                 Files.writeString(o.out().resolve("overhead.md"), report.markdown());
+                progress("done; stopping the gateway");
                 return report;
             }
         }
@@ -175,12 +203,12 @@ public final class OverheadHarness {
      * gateway which did not settle is still run, and named in the report.
      */
     static final class Settler {
-        private static final long QUIET_MILLIS = 300;
         private final OpenLoopLoad load;
         private final FakeAzureUpstream upstream;
         private final URI gateway;
         private final Map<String, String> headers;
         private final Duration bound;
+        private final long quietMillis;
         private final List<String> unsettled = new ArrayList<>();
 
         Settler(OpenLoopLoad load, FakeAzureUpstream upstream, URI gateway, Map<String, String> headers, boolean quick) {
@@ -189,13 +217,14 @@ public final class OverheadHarness {
             this.gateway = gateway;
             this.headers = headers;
             this.bound = Duration.ofSeconds(quick ? 5 : 60);
+            this.quietMillis = quick ? 100 : 300;
         }
 
         void settle(String before) throws InterruptedException {
             long deadline = System.nanoTime() + bound.toNanos();
             while (System.nanoTime() < deadline) {
                 long seen = upstream.requests();
-                Thread.sleep(QUIET_MILLIS); // a harness pause between phases, not a test waiting on time
+                Thread.sleep(quietMillis); // a harness pause between phases, not a test waiting on time
                 if (upstream.requests() != seen) {
                     continue;
                 }
@@ -205,6 +234,7 @@ public final class OverheadHarness {
                 }
             }
             unsettled.add(before);
+            progress("the gateway had not settled before " + before);
         }
 
         List<String> unsettled() {
