@@ -199,8 +199,10 @@ public final class OverheadHarness {
     /**
      * Lets the gateway drain between phases: waits until the upstream has seen no request for a
      * moment (the gateway finished what an earlier phase left queued), then until a short probe
-     * through the gateway answers every request, each within 50 ms. Bounded: a phase that follows a
-     * gateway which did not settle is still run, and named in the report.
+     * through the gateway (10 requests at 50 req/s) answers every request, each within a second (an
+     * opened breaker has closed again; the bar is loose because the machine is shared and noisy, the
+     * phases measure latency). Bounded: a phase that follows a gateway which did not settle is still
+     * run, and named in the report.
      */
     static final class Settler {
         private final OpenLoopLoad load;
@@ -216,7 +218,7 @@ public final class OverheadHarness {
             this.upstream = upstream;
             this.gateway = gateway;
             this.headers = headers;
-            this.bound = Duration.ofSeconds(quick ? 5 : 60);
+            this.bound = Duration.ofSeconds(quick ? 5 : 30);
             this.quietMillis = quick ? 100 : 300;
         }
 
@@ -229,7 +231,7 @@ public final class OverheadHarness {
                     continue;
                 }
                 Result probe = load.run("probe", gateway, headers, CHAT, 50, Duration.ofMillis(200), false);
-                if (probe.errors() == 0 && probe.p(100) < 50.0) {
+                if (probe.errors() == 0 && probe.p(100) < 1_000.0) {
                     return;
                 }
             }
@@ -325,7 +327,7 @@ public final class OverheadHarness {
                     hold.opened(), hold.requested(), hold.reachedUpstream(), hold.heapBytes() / 1048576.0,
                     hold.rssBytes() / 1048576.0, hold.threads()));
             if (!unsettled.isEmpty()) {
-                md.append("The gateway had not drained (or did not answer a probe within 50 ms) before: ")
+                md.append("The gateway had not drained (or did not answer a probe within 1 s) before: ")
                         .append(String.join(", ", unsettled)).append(".\n");
             }
             return md.toString();
