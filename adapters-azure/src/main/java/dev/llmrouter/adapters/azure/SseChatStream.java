@@ -29,8 +29,9 @@ import java.util.function.LongSupplier;
  * than a reactive subscription handing buffers across threads.)
  *
  * <p>Timeouts and cancel: each blocking read is watched; if no byte arrives within the idle timeout
- * the watchdog closes the body, the read fails and the stream reports {@code TIMEOUT}. {@link #close()}
- * from any thread closes the body too, which aborts the exchange upstream.
+ * the watchdog cancels the call and closes the body, the read fails and the stream reports
+ * {@code TIMEOUT}. {@link #close()} from any thread before the end does the same, which aborts the
+ * exchange upstream.
  *
  * <p>Parsing follows the SSE rules the service uses: {@code data:} lines accumulate, a blank line
  * ends an event, comment lines ({@code :...}) and other fields are skipped, {@code [DONE]} ends the
@@ -47,6 +48,7 @@ final class SseChatStream implements ChatStream {
     private static final int DRAIN_LIMIT = 64 * 1024;
 
     private final HttpResponse response;
+    private final InFlightCall call;
     private final InputStream body;
     private final Duration idleTimeout;
     private final FailureClassifier classifier;
@@ -58,17 +60,19 @@ final class SseChatStream implements ChatStream {
 
     private final SseParser parser = new SseParser();
     private final StringBuilder content = new StringBuilder();
-    private boolean upstreamComplete;
-    private boolean done;
+    // volatile: close() may come from another thread and must know whether the exchange is over
+    private volatile boolean upstreamComplete;
+    private volatile boolean done;
     private EndpointException failure;
     private TokenUsage reported;
     private long estimatedPrompt = -1;
     private int countedLength = -1;
     private long countedTokens;
 
-    SseChatStream(HttpResponse response, Duration idleTimeout, FailureClassifier classifier, TokenEncoding encoding,
-            LongSupplier promptTokens) {
+    SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
+            TokenEncoding encoding, LongSupplier promptTokens) {
         this.response = response;
+        this.call = call;
         this.body = response.getBodyAsBinaryData().toStream();
         this.idleTimeout = idleTimeout;
         this.classifier = classifier;
@@ -121,7 +125,11 @@ final class SseChatStream implements ChatStream {
                 failure = new EndpointException(classifier.ofThrowable(e), e);
             }
         }
-        release();
+        if (upstreamComplete) {
+            release(); // the body ended: the exchange is over, nothing to cancel
+        } else {
+            abort();
+        }
         throw failure;
     }
 
@@ -132,7 +140,7 @@ final class SseChatStream implements ChatStream {
         }
         ScheduledFuture<?> alarm = Watchdog.schedule(() -> {
             timedOut = true;
-            release();
+            abort();
         }, idleTimeout);
         try {
             return body.read(buffer);
@@ -229,8 +237,22 @@ final class SseChatStream implements ChatStream {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            release();
+            if (done || upstreamComplete) {
+                release();
+            } else {
+                abort(); // mid-stream: stop the deployment's generation, do not read the rest
+            }
         }
+    }
+
+    /**
+     * Ends an unfinished exchange: cancels the call (OkHttp closes its socket, which also fails a
+     * read blocked on another thread; a blocking socket read does not stop otherwise) and releases
+     * the body. Safe from any thread, idempotent.
+     */
+    private void abort() {
+        call.cancel();
+        release();
     }
 
     /** Closes the body: aborts the exchange if it is still running. Safe from any thread, idempotent. */

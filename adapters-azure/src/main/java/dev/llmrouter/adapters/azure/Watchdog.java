@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Enforces attempt timeouts on blocking calls: one daemon thread for the whole adapter that, when a
- * call overruns, cuts it short (closes a stream's body, or interrupts the thread blocked in a plain
- * call, which makes the JDK client abort the exchange).
+ * call overruns, cuts it short (cancels the OkHttp call, which closes its socket; closes a stream's
+ * body; and interrupts the thread blocked in the call, which is what stops the JDK client).
  */
 final class Watchdog {
 
@@ -32,9 +32,10 @@ final class Watchdog {
     }
 
     /**
-     * A deadline for the calling thread's blocking call: interrupts it if it is still inside the call
-     * when the time is up. Closing it guarantees that no interrupt of ours is left pending on the
-     * thread afterwards (the states make the interrupt and its clearing happen in order).
+     * A deadline for the calling thread's blocking call: cancels the call and interrupts the thread
+     * if it is still inside the call when the time is up. Closing it guarantees that no interrupt of
+     * ours is left pending on the thread afterwards (the states make the interrupt and its clearing
+     * happen in order).
      */
     static final class Deadline implements AutoCloseable {
         private static final int RUNNING = 0;
@@ -45,10 +46,11 @@ final class Watchdog {
         private final AtomicInteger state = new AtomicInteger(RUNNING);
         private final ScheduledFuture<?> alarm;
 
-        Deadline(Duration timeout) {
+        Deadline(Duration timeout, InFlightCall call) {
             Thread caller = Thread.currentThread();
             alarm = schedule(() -> {
                 if (state.compareAndSet(RUNNING, FIRING)) {
+                    call.cancel();
                     caller.interrupt();
                     state.set(FIRED);
                 }
