@@ -110,7 +110,12 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
      * </ul>
      */
     public static HttpClient defaultHttpClient() {
-        okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient.Builder()
+        return okHttpClient(new okhttp3.OkHttpClient.Builder());
+    }
+
+    /** {@link #defaultHttpClient()} over an OkHttp builder the caller prepared (tests: a trust store). */
+    static HttpClient okHttpClient(okhttp3.OkHttpClient.Builder base) {
+        okhttp3.OkHttpClient okHttp = base
                 .retryOnConnectionFailure(false)
                 .protocols(List.of(okhttp3.Protocol.HTTP_1_1))
                 .connectionPool(new okhttp3.ConnectionPool(256, 5, java.util.concurrent.TimeUnit.MINUTES))

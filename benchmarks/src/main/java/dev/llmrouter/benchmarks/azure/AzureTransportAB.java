@@ -1,11 +1,8 @@
 package dev.llmrouter.benchmarks.azure;
 
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.HttpRequest;
-import com.azure.core.http.HttpResponse;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
-import com.azure.core.util.Context;
 import dev.llmrouter.adapters.azure.AzureDeploymentSettings;
 import dev.llmrouter.adapters.azure.AzureOpenAiEndpoint;
 import dev.llmrouter.adapters.azure.TokenizerEstimator;
@@ -36,7 +33,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
-import reactor.core.publisher.Mono;
 
 /**
  * Same-run A/B of the HTTP transports under the Azure adapter: latency (p50/p99) and client CPU time
@@ -52,24 +48,24 @@ import reactor.core.publisher.Mono;
  *
  * <p>Run: {@code ./mvnw -q -o -pl benchmarks -am package -DskipTests && java -cp
  * benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.azure.AzureTransportAB [--rounds 10]
- * [--block 500] [--options jdk,jdk-inline,okhttp,...]}
+ * [--block 500] [--options direct,jdk,jdk-inline,okhttp,default]}
  */
 public final class AzureTransportAB {
 
     /** The options measured, by name. */
     static Map<String, Supplier<HttpClient>> transports() {
         Map<String, Supplier<HttpClient>> t = new LinkedHashMap<>();
-        // (a) what the adapter used before: azure-core's JDK transport, its shared executor
+        // (a) the adapter's transport before: azure-core's JDK client, completing on azure-core's shared
+        // executor, with its per-request response timer (builder default)
         t.put("jdk", () -> new JdkHttpClientBuilder().build());
-        // (b) the JDK client completing on its selector thread (no executor hop)
+        // (b) the JDK client completing on its selector thread (no executor hop). azure-core's JDK
+        // builder cannot turn the per-request timer off (a zero timeout would expire at once).
         t.put("jdk-inline", () -> new JdkHttpClientBuilder().executor(Runnable::run).build());
-        // (b') as (b), without the per-request response timer (the adapter's own deadline bounds the call)
-        t.put("jdk-inline-notimer", () -> new NoResponseTimer(new JdkHttpClientBuilder().executor(Runnable::run).build()));
-        // (c) azure-core's OkHttp transport as it comes
+        // (c) azure-core's OkHttp transport as it comes: OkHttp's connection-failure retries, a
+        // response timer per call on azure-core's shared executor, Okio read/write timeouts per I/O
         t.put("okhttp", () -> new OkHttpAsyncHttpClientBuilder().build());
-        // (c') OkHttp without the response timer scheduled per call on azure-core's shared executor
-        t.put("okhttp-notimer", () -> new NoResponseTimer(new OkHttpAsyncHttpClientBuilder().build()));
-        // the adapter's default, whatever it is
+        // the adapter's default (AzureOpenAiEndpoint.defaultHttpClient): OkHttp, HTTP/1.1, no
+        // retries, no transport timers (the adapter's deadline cancels the call), 256 idle connections
         t.put("default", AzureOpenAiEndpoint::defaultHttpClient);
         return t;
     }
@@ -168,6 +164,15 @@ public final class AzureTransportAB {
             threads.merge(t.getName().replaceAll("\\d+", "#"), 1L, Long::sum);
         }
         System.out.println("live threads by name: " + threads);
+        java.lang.management.ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpuByThread = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = tmx.getThreadCpuTime(t.getId());
+            if (ns > 0) {
+                cpuByThread.merge(t.getName().replaceAll("\\d+", "#"), ns / 1_000_000, Long::sum);
+            }
+        }
+        System.out.println("CPU ms by live thread (whole run, warm-up included; GC and JIT threads not listed): " + cpuByThread);
     }
 
     static final class Option {
@@ -202,39 +207,6 @@ public final class AzureTransportAB {
 
         double cpuPerCall() {
             return cpuNanos / 1_000.0 / calls;
-        }
-    }
-
-    /**
-     * Passes every call on without azure-core's per-call response timeout (the context entry the
-     * adapter sets), to measure what that timer costs in each transport.
-     */
-    static final class NoResponseTimer implements HttpClient {
-        private final HttpClient delegate;
-
-        NoResponseTimer(HttpClient delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Mono<HttpResponse> send(HttpRequest request) {
-            return delegate.send(request);
-        }
-
-        @Override
-        public Mono<HttpResponse> send(HttpRequest request, Context context) {
-            return delegate.send(request, strip(context));
-        }
-
-        @Override
-        public HttpResponse sendSync(HttpRequest request, Context context) {
-            return delegate.sendSync(request, strip(context));
-        }
-
-        private static Context strip(Context context) {
-            Map<Object, Object> values = new java.util.HashMap<>(context.getValues());
-            values.remove("azure-response-timeout");
-            return values.isEmpty() ? Context.NONE : Context.of(values);
         }
     }
 
