@@ -28,8 +28,8 @@ import java.util.function.LongSupplier;
  * end of the stream. (A blocking read on the caller's thread measured about 0.3 ms less per stream
  * than a reactive subscription handing buffers across threads.)
  *
- * <p>Timeouts and cancel: each blocking read is watched; if no byte arrives within the idle timeout
- * the watchdog cancels the call and closes the body, the read fails and the stream reports
+ * <p>Timeouts and cancel: each blocking read is watched (one alarm per stream, see
+ * {@link #watchedRead()}); if no byte arrives within the idle timeout the watchdog cancels the call and closes the body, the read fails and the stream reports
  * {@code TIMEOUT}. {@link #close()} from any thread before the end does the same, which aborts the
  * exchange upstream.
  *
@@ -56,6 +56,14 @@ final class SseChatStream implements ChatStream {
     private final LongSupplier promptTokens;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean timedOut;
+    private final long idleNanos;
+    /** When the pending read started ({@link System#nanoTime()}), 0 while no read is pending. */
+    private volatile long readingSince;
+    /** An idle alarm is scheduled (or about to be). */
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> alarm;
+    /** The body was released: no alarm may act any more. */
+    private volatile boolean finished;
     private final byte[] buffer = new byte[8192];
 
     private final SseParser parser = new SseParser();
@@ -75,6 +83,7 @@ final class SseChatStream implements ChatStream {
         this.call = call;
         this.body = response.getBodyAsBinaryData().toStream();
         this.idleTimeout = idleTimeout;
+        this.idleNanos = idleTimeout.toNanos();
         this.classifier = classifier;
         this.encoding = encoding;
         this.promptTokens = promptTokens;
@@ -133,19 +142,59 @@ final class SseChatStream implements ChatStream {
         throw failure;
     }
 
-    /** A blocking read that the watchdog cuts short after the idle timeout. */
+    /**
+     * A blocking read that the idle alarm cuts short once it has waited the idle timeout.
+     *
+     * <p>One alarm watches all the reads of the stream instead of one alarm per read: a read only
+     * notes when it started (a volatile write); the alarm, when it fires, times the stream out if
+     * the pending read has waited the whole idle timeout, and otherwise sets itself again for the
+     * rest of that read's time. With no read pending it disarms, and the next read arms it again
+     * (so an abandoned stream leaves nothing scheduled). Scheduling and cancelling an alarm per read
+     * took the watchdog's queue lock and woke its thread several times per stream.
+     */
     private int watchedRead() throws IOException {
         if (closed.get()) {
             throw new IOException("stream closed");
         }
-        ScheduledFuture<?> alarm = Watchdog.schedule(() -> {
-            timedOut = true;
-            abort();
-        }, idleTimeout);
+        long start = System.nanoTime();
+        readingSince = start == 0 ? 1 : start; // 0 means "no read pending"
+        if (armed.compareAndSet(false, true)) {
+            arm(idleNanos);
+        }
         try {
             return body.read(buffer);
         } finally {
-            alarm.cancel(false);
+            readingSince = 0;
+        }
+    }
+
+    private void arm(long nanos) {
+        alarm = Watchdog.schedule(this::checkIdle, Duration.ofNanos(nanos));
+        if (finished) {
+            alarm.cancel(false); // release() may have run before the alarm was stored
+        }
+    }
+
+    /** The idle alarm (watchdog thread). */
+    private void checkIdle() {
+        if (finished) {
+            return;
+        }
+        long since = readingSince;
+        if (since == 0) {
+            armed.set(false);
+            // a read that started just now may have seen the alarm still armed: arm it for that read
+            since = readingSince;
+            if (since == 0 || !armed.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        long waited = System.nanoTime() - since;
+        if (waited >= idleNanos) {
+            timedOut = true;
+            abort();
+        } else {
+            arm(idleNanos - waited);
         }
     }
 
@@ -257,6 +306,11 @@ final class SseChatStream implements ChatStream {
 
     /** Closes the body: aborts the exchange if it is still running. Safe from any thread, idempotent. */
     private void release() {
+        finished = true;
+        ScheduledFuture<?> a = alarm;
+        if (a != null) {
+            a.cancel(false);
+        }
         try {
             body.close();
         } catch (IOException | RuntimeException ignored) {
