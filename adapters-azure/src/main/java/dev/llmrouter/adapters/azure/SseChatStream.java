@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -61,7 +60,7 @@ final class SseChatStream implements ChatStream {
     private volatile long readingSince;
     /** An idle alarm is scheduled (or about to be). */
     private final AtomicBoolean armed = new AtomicBoolean();
-    private volatile ScheduledFuture<?> alarm;
+    private volatile Watchdog.Alarm alarm;
     /** The body was released: no alarm may act any more. */
     private volatile boolean finished;
     private final byte[] buffer = new byte[8192];
@@ -171,7 +170,7 @@ final class SseChatStream implements ChatStream {
     private void arm(long nanos) {
         alarm = Watchdog.schedule(this::checkIdle, Duration.ofNanos(nanos));
         if (finished) {
-            alarm.cancel(false); // release() may have run before the alarm was stored
+            alarm.cancel(); // release() may have run before the alarm was stored
         }
     }
 
@@ -307,9 +306,9 @@ final class SseChatStream implements ChatStream {
     /** Closes the body: aborts the exchange if it is still running. Safe from any thread, idempotent. */
     private void release() {
         finished = true;
-        ScheduledFuture<?> a = alarm;
+        Watchdog.Alarm a = alarm;
         if (a != null) {
-            a.cancel(false);
+            a.cancel();
         }
         try {
             body.close();
