@@ -36,31 +36,10 @@ public final class Main {
 
     private Main() {}
 
-    /**
-     * azure-core's setting of its HTTP transports' read timeout (a system property or an environment
-     * variable of this name). Its JDK transport enforces it by handing every response-body read to
-     * azure-core's shared executor, 10 threads per core (20 on two cores), and waiting for the result;
-     * a stream waiting for its deployment's next bytes parks one of those threads. With 20 streams
-     * waiting, every other call's reads, and the JDK client's own tasks (same executor), queued behind
-     * them until a read timed out: of 1,000 concurrent slow streams only about 100 opened. The adapter
-     * bounds every read itself (its watchdog: a stream's idle timeout, a plain call's deadline), so the
-     * jar turns azure-core's read timeout off unless told otherwise: reads then block the request's own
-     * thread, with no hand-off.
-     */
-    static final String AZURE_READ_TIMEOUT = "AZURE_REQUEST_READ_TIMEOUT";
-
     public static void main(String[] args) {
-        transportDefaults(System::getenv, System.getProperties());
         int status = run(args, System::getenv, System.in, System.out, System.err);
         if (status != 0) {
             System.exit(status);
-        }
-    }
-
-    /** Sets {@link #AZURE_READ_TIMEOUT} to 0 (none) when neither the environment nor a system property sets it. */
-    static void transportDefaults(Function<String, String> env, java.util.Properties system) {
-        if (system.getProperty(AZURE_READ_TIMEOUT) == null && env.apply(AZURE_READ_TIMEOUT) == null) {
-            system.setProperty(AZURE_READ_TIMEOUT, "0");
         }
     }
 

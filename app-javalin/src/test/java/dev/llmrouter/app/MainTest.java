@@ -41,22 +41,6 @@ class MainTest {
     }
 
     @Test
-    void the_jar_turns_off_azure_cores_read_timeout_unless_the_environment_or_a_property_sets_it() {
-        java.util.Properties unset = new java.util.Properties();
-        Main.transportDefaults(Map.<String, String>of()::get, unset);
-        assertThat(unset.getProperty(Main.AZURE_READ_TIMEOUT)).isEqualTo("0");
-
-        java.util.Properties fromEnv = new java.util.Properties();
-        Main.transportDefaults(Map.of(Main.AZURE_READ_TIMEOUT, "30000")::get, fromEnv);
-        assertThat(fromEnv.getProperty(Main.AZURE_READ_TIMEOUT)).isNull();
-
-        java.util.Properties given = new java.util.Properties();
-        given.setProperty(Main.AZURE_READ_TIMEOUT, "45000");
-        Main.transportDefaults(Map.<String, String>of()::get, given);
-        assertThat(given.getProperty(Main.AZURE_READ_TIMEOUT)).isEqualTo("45000");
-    }
-
-    @Test
     void hash_key_without_a_key_is_a_usage_error() {
         assertThat(run("", Map.of(), "hash-key")).isEqualTo(2);
         assertThat(err()).contains("hash-key needs a non-empty key");
