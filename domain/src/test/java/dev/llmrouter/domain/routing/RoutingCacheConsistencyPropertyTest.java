@@ -7,7 +7,10 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.llmrouter.domain.catalog.ModelSpec;
+import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.plan.Plan;
+import dev.llmrouter.domain.region.Geography;
+import dev.llmrouter.domain.region.Residency;
 import dev.llmrouter.domain.routing.RoutingGen.GenFleet;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +51,7 @@ class RoutingCacheConsistencyPropertyTest {
                         plans.generate(rs),
                         names.generate(rs),
                         constrained ? RoutingGen.preferredRegions().generate(rs) : null,
-                        constrained ? RoutingGen.residencies().generate(rs) : dev.llmrouter.domain.region.Residency.ANY,
+                        constrained ? RoutingGen.residencies().generate(rs) : Residency.ANY,
                         coin.generate(rs) && coin.generate(rs),
                         prompt.generate(rs),
                         coin.generate(rs)));
@@ -74,5 +77,27 @@ class RoutingCacheConsistencyPropertyTest {
                 }
             }
         });
+    }
+
+    @Test
+    @DisplayName("Requirement 1.3: past the remembered shapes' bound, routes are still computed right")
+    void beyondTheBoundRoutesAreStillRight() {
+        // given: more constrained shapes (caller-chosen region names) than the policy keeps
+        Fleet fleet = Fixtures.exampleFleet();
+        RoutingPolicy longLived = new RoutingPolicy(fleet);
+        Plan plan = Fixtures.enterprisePlan();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < ChainCache.MAX_CONSTRAINED + 200; i++) {
+                String preferred = i % 3 == 0 ? "swedencentral" : "region-" + i;
+                RouteRequest request = RouteRequest.of(plan, "premium").withPreferredRegion(preferred)
+                        .withResidency(Residency.within(Geography.EU));
+
+                // when
+                RoutePlan remembered = longLived.route(request);
+
+                // then
+                assertThat(remembered).as("request %d", i).isEqualTo(new RoutingPolicy(fleet).route(request));
+            }
+        }
     }
 }
