@@ -9,6 +9,24 @@ public enum Tier {
     STANDARD,
     ECONOMY;
 
+    /*
+     * Ids and optionals are made once: parse, id and lower run on every routing decision, and a
+     * lower-cased name or an Optional per call was most of what a cached route still allocated.
+     */
+    private static final Tier[] VALUES = values();
+    private static final Optional<Tier>[] PRESENT = present();
+
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    @SuppressWarnings("unchecked")
+    private static Optional<Tier>[] present() {
+        Optional<Tier>[] present = new Optional[VALUES.length];
+        for (Tier t : VALUES) {
+            present[t.ordinal()] = Optional.of(t);
+        }
+        return present;
+    }
+
     /** True when this tier is more capable than {@code other}. */
     public boolean isAbove(Tier other) {
         return ordinal() < other.ordinal();
@@ -16,7 +34,7 @@ public enum Tier {
 
     /** The next tier down, if any. */
     public Optional<Tier> lower() {
-        return ordinal() + 1 < values().length ? Optional.of(values()[ordinal() + 1]) : Optional.empty();
+        return ordinal() + 1 < VALUES.length ? PRESENT[ordinal() + 1] : Optional.empty();
     }
 
     /** The lower of two tiers. */
@@ -24,8 +42,14 @@ public enum Tier {
         return a.isAbove(b) ? b : a;
     }
 
+    /** The lower-case name, e.g. {@code premium}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
+    }
+
+    /** This tier, present: the same instance every time. */
+    public Optional<Tier> asOptional() {
+        return PRESENT[ordinal()];
     }
 
     /** Parses {@code premium}, {@code standard} or {@code economy}, case-insensitively. */
@@ -33,9 +57,10 @@ public enum Tier {
         if (value == null) {
             return Optional.empty();
         }
-        for (Tier t : values()) {
-            if (t.name().equalsIgnoreCase(value.trim())) {
-                return Optional.of(t);
+        String trimmed = value.trim();
+        for (Tier t : VALUES) {
+            if (t.name().equalsIgnoreCase(trimmed)) {
+                return PRESENT[t.ordinal()];
             }
         }
         return Optional.empty();

@@ -27,10 +27,21 @@ public record Pricing(TokenPrice input, TokenPrice output) {
     }
 
     public Money costOf(TokenUsage usage) {
-        return input.costOf(usage.inputTokens()).plus(output.costOf(usage.outputTokens()));
+        return costOf(usage.inputTokens(), usage.outputTokens());
     }
 
+    /**
+     * As {@link #costOf(TokenUsage)}, computed on the nano-dollar longs so that a cost is one
+     * {@link Money}, not one per part and one for their sum: this runs several times per request.
+     * Same checks and errors: negative counts are refused, overflow throws {@link ArithmeticException}.
+     */
     public Money costOf(long inputTokens, long outputTokens) {
-        return costOf(new TokenUsage(inputTokens, outputTokens));
+        if (inputTokens < 0 || outputTokens < 0) {
+            throw new IllegalArgumentException(
+                    "token counts cannot be negative: in=" + inputTokens + " out=" + outputTokens);
+        }
+        return Money.ofNanos(Math.addExact(
+                Math.multiplyExact(inputTokens, input.nanosPerToken()),
+                Math.multiplyExact(outputTokens, output.nanosPerToken())));
     }
 }

@@ -68,6 +68,42 @@ public sealed interface RateDecision permits RateDecision.Allowed, RateDecision.
             return built;
         }
 
+        /*
+         * The status's numbers one by one, without building it: an adapter that copies them into its
+         * own type (the router's x-ratelimit-* position) then allocates nothing more here. Each equals
+         * the matching part of status(): 0 for an unlimited dimension's remaining and reset.
+         */
+
+        /** {@code status().requests().limit()}. */
+        public long requestsLimit() {
+            return limits == null ? status.requests().limit() : limits.requestsPerMinute();
+        }
+
+        /** {@code status().requests().remaining()}. */
+        public long requestsRemaining() {
+            return limits == null ? status.requests().remaining() : limits.requestsPerMinute() == 0 ? 0 : requestsRemaining;
+        }
+
+        /** {@code status().requests().reset()}, in nanoseconds. */
+        public long requestsResetNanos() {
+            return limits == null ? status.requests().reset().toNanos() : limits.requestsPerMinute() == 0 ? 0 : requestsResetNanos;
+        }
+
+        /** {@code status().tokens().limit()}. */
+        public long tokensLimit() {
+            return limits == null ? status.tokens().limit() : limits.tokensPerMinute();
+        }
+
+        /** {@code status().tokens().remaining()}. */
+        public long tokensRemaining() {
+            return limits == null ? status.tokens().remaining() : limits.tokensPerMinute() == 0 ? 0 : tokensRemaining;
+        }
+
+        /** {@code status().tokens().reset()}, in nanoseconds. */
+        public long tokensResetNanos() {
+            return limits == null ? status.tokens().reset().toNanos() : limits.tokensPerMinute() == 0 ? 0 : tokensResetNanos;
+        }
+
         private static WindowStatus window(long limit, long remaining, long resetNanos) {
             return limit == 0 ? WindowStatus.UNLIMITED : new WindowStatus(limit, remaining, Duration.ofNanos(resetNanos));
         }

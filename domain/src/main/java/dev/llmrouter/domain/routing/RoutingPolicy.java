@@ -34,13 +34,21 @@ import java.util.Optional;
  *       the estimated prompt is skipped.
  * </ol>
  * An empty chain is a {@link Rejected} value with a reason the caller can read.
+ *
+ * <p>The decision runs before every call, so the policy remembers what does not change between
+ * requests of the same shape: the chains it built ({@link ChainCache}, keyed on exactly the inputs
+ * the rules read) and the downgrade reasons ({@link DowngradeReasons}). A decision for a shape seen
+ * before allocates only its {@link Routed}. Thread-safe.
  */
 public final class RoutingPolicy {
 
     private final Fleet fleet;
+    private final ChainCache chains;
+    private final DowngradeReasons downgrades = new DowngradeReasons();
 
     public RoutingPolicy(Fleet fleet) {
         this.fleet = fleet;
+        this.chains = new ChainCache(fleet);
     }
 
     public Fleet fleet() {
@@ -63,13 +71,14 @@ public final class RoutingPolicy {
                     return new Rejected(Reason.UNKNOWN_MODEL,
                             "'" + requested + "' is neither a tier (premium, standard, economy) nor a model of the catalog");
                 }
-                requestedTier = Optional.of(named.tier());
+                requestedTier = named.tier().asOptional();
             }
         }
 
         Tier effective = plan.effectiveTier(requestedTier.orElse(null));
-        Optional<String> downgrade = requestedTier.filter(t -> t.isAbove(effective))
-                .map(t -> "plan '" + plan.id() + "' allows at most " + effective.id() + "; requested " + t.id());
+        Optional<String> downgrade = requestedTier.isPresent() && requestedTier.get().isAbove(effective)
+                ? downgrades.reason(plan.id(), requestedTier.get(), effective)
+                : Optional.empty();
         if (downgrade.isPresent()) {
             named = null; // a named model above the plan is replaced by the effective tier's model
         }
@@ -77,14 +86,36 @@ public final class RoutingPolicy {
             return new Rejected(Reason.NO_ELIGIBLE_DEPLOYMENT, "the catalog has no model for tier " + effective.id());
         }
         ModelSpec model = named != null ? named : fleet.catalog().tierModel(effective);
+        boolean fallDown = plan.fallDown() && request.allowFallDown();
 
-        Filters filters = new Filters(request, fleet);
+        // The chain is a pure function of the fleet and the inputs the cache is keyed on: a hit is the
+        // same list the rules below would build. Empty chains are not cached, so a rejection always
+        // runs the filters that explain it.
+        List<Candidate> chain = chains.get(model, effective, named != null, fallDown, request);
+        if (chain == null) {
+            Filters filters = new Filters(request, fleet);
+            List<Candidate> built = buildChain(model, effective, named != null, fallDown, filters);
+            if (built.isEmpty()) {
+                return filters.rejection(model);
+            }
+            chain = List.copyOf(built);
+            chains.put(model, effective, named != null, fallDown, request, chain);
+        }
+        // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
+        return new Routed(requestedTier, effective, chain.get(0).model(), downgrade, chain);
+    }
+
+    /**
+     * The rules' chain: the chosen model's deployments, the tier's other models (tier requests only),
+     * then each lower tier's models when fall-down is on; filtered and ordered as the class comment says.
+     */
+    private List<Candidate> buildChain(ModelSpec model, Tier effective, boolean named, boolean fallDown, Filters filters) {
         List<Candidate> chain = new ArrayList<>();
         addModel(chain, model, effective, false, filters);
-        if (named == null) {
+        if (!named) {
             addOtherModelsOfTier(chain, model, effective, false, filters);
         }
-        if (plan.fallDown() && request.allowFallDown()) {
+        if (fallDown) {
             for (Optional<Tier> t = effective.lower(); t.isPresent(); t = t.get().lower()) {
                 Tier lower = t.get();
                 if (!fleet.catalog().hasTier(lower)) {
@@ -95,12 +126,7 @@ public final class RoutingPolicy {
                 addOtherModelsOfTier(chain, lowerModel, lower, true, filters);
             }
         }
-
-        if (chain.isEmpty()) {
-            return filters.rejection(model);
-        }
-        // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
-        return new Routed(requestedTier, effective, chain.get(0).model(), downgrade, chain);
+        return chain;
     }
 
     private void addOtherModelsOfTier(List<Candidate> chain, ModelSpec first, Tier tier, boolean fallDown, Filters f) {

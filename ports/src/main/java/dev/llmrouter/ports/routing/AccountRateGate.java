@@ -5,6 +5,7 @@ import dev.llmrouter.domain.ratelimit.WindowStatus;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.RateLimitStatus;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,10 +25,13 @@ public final class AccountRateGate implements RateGate {
     @Override
     public Verdict admit(Caller caller, long tokens, long nowNanos) {
         RateDecision decision = limiter.tryAcquire(caller.accountId(), caller.plan().rateLimits(), tokens);
-        RateLimitStatus status = status(decision.status());
-        if (decision instanceof RateDecision.Allowed) {
-            return new Verdict.Allowed(status);
+        if (decision instanceof RateDecision.Allowed allowed) {
+            // The admission path: copy the numbers, without the domain status built in between.
+            return new Verdict.Allowed(new RateLimitStatus(
+                    allowed.requestsLimit(), allowed.requestsRemaining(), Duration.ofNanos(allowed.requestsResetNanos()),
+                    allowed.tokensLimit(), allowed.tokensRemaining(), Duration.ofNanos(allowed.tokensResetNanos())));
         }
+        RateLimitStatus status = status(decision.status());
         if (decision instanceof RateDecision.Limited limited) {
             return new Verdict.Limited("rate limit of plan '" + caller.plan().id() + "' reached ("
                     + limited.limitedBy().name().toLowerCase(java.util.Locale.ROOT) + " per minute); retry after "

@@ -107,7 +107,7 @@ public final class FallbackExecutor {
      */
     public <T> ExecutionResult<T> execute(
             List<Candidate> candidates, long deadlineNanos, HopGate gate, CandidateCall<T> call, boolean recordSuccess) {
-        List<Tried> tried = new ArrayList<>(candidates.size());
+        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);
@@ -115,26 +115,25 @@ public final class FallbackExecutor {
                 continue;
             }
             if (pastDeadline(deadlineNanos)) {
-                tried.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
                 continue;
             }
             if (!gate.mayCall(candidate)) {
-                tried.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
+                run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
                 continue;
             }
             Outcome refused = acquire(candidate);
             if (refused != null) {
-                tried.add(skip(candidate, refused));
+                run.add(skip(candidate, refused));
                 continue;
             }
-            CandidateRun<T> run = new CandidateRun<>(candidate, deadlineNanos, call, recordSuccess, tried);
-            Optional<Failure> failed = run.execute();
+            Optional<Failure> failed = run.execute(candidate);
             if (run.interrupted) {
                 break; // the request's thread is being stopped: no further calls
             }
             if (failed.isEmpty()) {
                 if (run.succeeded) {
-                    return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, tried);
+                    return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried());
                 }
                 continue; // skipped on a retry (deadline, breaker): move on
             }
@@ -147,13 +146,13 @@ public final class FallbackExecutor {
                     contextFloor = Math.max(contextFloor, window);
                     continue;
                 }
-                return new ExecutionResult.FailedFinally<>(candidate, failure, tried);
+                return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
             }
             if (failure.kind().isFinal()) {
-                return new ExecutionResult.FailedFinally<>(candidate, failure, tried);
+                return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
             }
         }
-        return new ExecutionResult.Exhausted<>(tried, earliestBack(candidates));
+        return new ExecutionResult.Exhausted<>(run.tried(), earliestBack(candidates));
     }
 
     /** Reports a granted call that succeeded (streams report when they end). */
@@ -268,24 +267,59 @@ public final class FallbackExecutor {
         }
     }
 
-    /** The calls to one candidate: the first (already permitted) and its same-deployment retries. */
-    private final class CandidateRun<T> {
-        private final Candidate candidate;
+    /**
+     * One request's run down the chain: the path so far, and the calls to the current candidate (the
+     * first, already permitted, and its same-deployment retries). One object per request, reused from
+     * candidate to candidate; the path is a single field until a second step is added, since nearly
+     * every request ends at its first candidate.
+     */
+    private final class ChainRun<T> {
         private final long deadlineNanos;
         private final CandidateCall<T> call;
         private final boolean recordSuccess;
-        private final List<Tried> tried;
+        /** The path: its only step, or null once {@code more} holds every step. */
+        private Tried onlyStep;
+        private List<Tried> more;
+        private Candidate candidate;
         T value;
         boolean succeeded;
         boolean interrupted;
         Duration took = Duration.ZERO;
 
-        CandidateRun(Candidate candidate, long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, List<Tried> tried) {
-            this.candidate = candidate;
+        ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess) {
             this.deadlineNanos = deadlineNanos;
             this.call = call;
             this.recordSuccess = recordSuccess;
-            this.tried = tried;
+        }
+
+        void add(Tried step) {
+            if (more != null) {
+                more.add(step);
+            } else if (onlyStep == null) {
+                onlyStep = step;
+            } else {
+                more = new ArrayList<>(4);
+                more.add(onlyStep);
+                more.add(step);
+                onlyStep = null;
+            }
+        }
+
+        /** The path so far, unmodifiable. */
+        List<Tried> tried() {
+            if (more != null) {
+                return List.copyOf(more);
+            }
+            return onlyStep == null ? List.of() : List.of(onlyStep);
+        }
+
+        /** Runs the calls to {@code next}; see {@link #execute()}. */
+        Optional<Failure> execute(Candidate next) {
+            candidate = next;
+            value = null;
+            succeeded = false;
+            took = Duration.ZERO;
+            return execute();
         }
 
         /**
@@ -350,22 +384,24 @@ public final class FallbackExecutor {
             if (index > 0) {
                 // A retry: the deadline and the breaker (which this failure may have opened) still rule.
                 if (pastDeadline(deadlineNanos)) {
-                    tried.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                    add(skip(candidate, Outcome.SKIPPED_DEADLINE));
                     throw new SkippedRetry();
                 }
                 Outcome refused = acquire(candidate);
                 if (refused != null) {
-                    tried.add(skip(candidate, refused));
+                    add(skip(candidate, refused));
                     throw new SkippedRetry();
                 }
             }
             long start = ticker.getAsLong();
             long left = Math.max(1, deadlineNanos - start);
-            Duration timeout = Duration.ofNanos(Math.min(settings.attemptTimeout().toNanos(), left));
+            // The configured timeout itself unless the deadline cuts it short: no Duration per call.
+            Duration attemptTimeout = settings.attemptTimeout();
+            Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             try {
                 T result = call.call(candidate, timeout);
                 took = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
-                tried.add(new Tried(candidate, new Attempt(candidate.deployment().id(),
+                add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
                     recordSuccess(candidate, took);
@@ -374,7 +410,7 @@ public final class FallbackExecutor {
             } catch (RuntimeException e) {
                 Failure failure = e instanceof EndpointException ee ? ee.failure() : unexpected(e);
                 Duration d = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
-                tried.add(new Tried(candidate, new Attempt(candidate.deployment().id(),
+                add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.FAILED, Optional.of(failure), d)));
                 recordFailure(candidate, failure, d);
                 throw e instanceof EndpointException ee ? ee : new EndpointException(failure, e);

@@ -165,8 +165,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refused;
         }
         Flight f = (Flight) admitted;
-        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f,
-                (c, timeout) -> endpoint.complete(f.call(c, timeout)), true);
+        ExecutionResult<ChatReply> result = executor.execute(f.routed.candidates(), f.deadline, f, f, true);
         report(f, result.tried());
         if (result instanceof ExecutionResult.Succeeded<ChatReply> ok) {
             TokenUsage usage = ok.value().usage();
@@ -194,7 +193,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
         Flight f = (Flight) admitted;
         ExecutionResult<Started> result = executor.execute(f.routed.candidates(), f.deadline, f,
-                (c, timeout) -> open(f.call(c, timeout)), false);
+                (c, timeout) -> open(f.chatCall(c, timeout)), false);
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             report(f, result.tried());
             return failed(f, result);
@@ -348,15 +347,23 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
     private Started open(ChatCall call) {
         ChatStream stream = endpoint.openStream(call);
-        List<StreamChunk> head = new ArrayList<>();
+        // Nearly every stream's first chunk has content: a one-chunk head needs no growable list.
+        List<StreamChunk> head = null;
         try {
             while (true) {
                 Optional<StreamChunk> next = stream.next();
                 if (next.isEmpty()) {
-                    return new Started(stream, head, true, ticker.getAsLong());
+                    return new Started(stream, head == null ? List.of() : head, true, ticker.getAsLong());
                 }
-                head.add(next.get());
-                if (next.get().hasContent()) {
+                StreamChunk chunk = next.get();
+                if (head == null && chunk.hasContent()) {
+                    return new Started(stream, List.of(chunk), false, ticker.getAsLong());
+                }
+                if (head == null) {
+                    head = new ArrayList<>();
+                }
+                head.add(chunk);
+                if (chunk.hasContent()) {
                     return new Started(stream, head, false, ticker.getAsLong());
                 }
             }
@@ -400,17 +407,20 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             usage = safeUsage(stream, f, c);
             close(stream);
         }
-        Duration took = ok.took().plusNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
+        long endNanos = ticker.getAsLong();
         Money cost = c.model().pricing().costOf(usage);
-        List<Tried> tried = new ArrayList<>(ok.tried());
+        List<Tried> tried = ok.tried(); // unmodifiable; copied only to replace the last step of a broken stream
         // The breaker judges the deployment by how fast it started answering, not by how long the
         // caller chose to read: a long stream is not a slow call.
         Duration untilFirstContent = ok.took();
         if (broken != null) {
             executor.recordFailure(c, broken, untilFirstContent);
-            Tried last = tried.remove(tried.size() - 1);
-            tried.add(new Tried(c, new Attempt(last.attempt().deployment(), last.attempt().region(),
+            Duration took = ok.took().plusNanos(Math.max(0, endNanos - started.firstContentNanos()));
+            List<Tried> replaced = new ArrayList<>(tried);
+            Tried last = replaced.remove(replaced.size() - 1);
+            replaced.add(new Tried(c, new Attempt(last.attempt().deployment(), last.attempt().region(),
                     Attempt.Outcome.FAILED, Optional.of(broken), took)));
+            tried = replaced;
         } else if (callerGone) {
             executor.recordNeutral(c, untilFirstContent);
         } else {
@@ -484,8 +494,11 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
     // ---- per-request state -----------------------------------------------------------------------
 
-    /** One admitted request as it goes down its chain. Confined to the request's thread. */
-    private final class Flight implements FallbackExecutor.HopGate {
+    /**
+     * One admitted request as it goes down its chain. Confined to the request's thread. It is also the
+     * request's hop gate and its non-streaming call, so that neither is an object of its own.
+     */
+    private final class Flight implements FallbackExecutor.HopGate, FallbackExecutor.CandidateCall<ChatReply> {
         final ChatCommand command;
         final String requestId;
         final long startNanos;
@@ -552,8 +565,14 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return false;
         }
 
-        ChatCall call(Candidate candidate, Duration timeout) {
+        ChatCall chatCall(Candidate candidate, Duration timeout) {
             return new ChatCall(candidate, command.request(), outputCap(candidate.model()), timeout, requestId);
+        }
+
+        /** The non-streaming call to one candidate. */
+        @Override
+        public ChatReply call(Candidate candidate, Duration timeout) {
+            return endpoint.complete(chatCall(candidate, timeout));
         }
 
         RouteInfo route(Candidate c) {
