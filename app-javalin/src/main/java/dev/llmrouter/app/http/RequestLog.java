@@ -72,7 +72,7 @@ final class RequestLog {
             return;
         }
         long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-        StringBuilder line = new StringBuilder(320)
+        StringBuilder line = new StringBuilder(512)
                 .append('[').append(Thread.currentThread().getName()).append("] INFO ").append(LOG.getName()).append(" - ")
                 .append("request id=").append(requestId)
                 .append(" method=").append(method)
