@@ -7,7 +7,6 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
-import com.azure.core.http.policy.AddHeadersFromContextPolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
@@ -29,6 +28,11 @@ import java.util.List;
  * retries (Requirement 2.7). A pipeline the adapter builds cannot retry: only {@code RetryPolicy}
  * re-sends, and it is absent. (A zero-retry {@code RetryPolicy} would also send once, but it logs
  * "Retry attempts have been exhausted" at INFO on every call, which cost measurable latency.)
+ *
+ * <p>The pipeline holds only what the router needs, each policy run on every call: a user agent
+ * naming the router, a client request id (the caller's, set per call, or a fresh one), the
+ * configured {@code api-version}, and authentication. (No headers-from-context policy: the adapter
+ * sets its headers on the request itself.)
  */
 final class DeploymentClient {
 
@@ -43,7 +47,6 @@ final class DeploymentClient {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("llm-router"));
         policies.add(new RequestIdPolicy());
-        policies.add(new AddHeadersFromContextPolicy());
         policies.add(new ApiVersionPolicy(settings.apiVersion()));
         policies.add(authPolicy(settings.auth()));
         this.pipeline = new HttpPipelineBuilder()

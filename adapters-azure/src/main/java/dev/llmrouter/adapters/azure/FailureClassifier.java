@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Maps everything that can go wrong in one call into the shared {@link Failure} taxonomy
@@ -32,14 +34,17 @@ import java.util.function.Predicate;
  * ({@code content_filter}, {@code context_length_exceeded}); otherwise the status decides. The body
  * is kept as it was, content-filter results included.
  *
- * <p>Transport faults: the SDK and its HTTP client surface them as {@code UncheckedIOException},
- * Reactor or Netty exceptions, often wrapped; the whole cause chain is searched, most specific
- * class first (timeout, connect, malformed framing, reset).
+ * <p>Transport faults: the SDK and its HTTP client (OkHttp by default; the JDK client or Netty when
+ * given) surface them as {@code UncheckedIOException}, Reactor or Netty exceptions, often wrapped;
+ * the whole cause chain is searched, most specific class first (timeout, connect, body cut short,
+ * malformed framing, reset).
  */
 final class FailureClassifier {
 
     static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
     static final HttpHeaderName X_MS_RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
+
+    private static final Pattern PARTIAL_LINE = Pattern.compile("not found: limit=(\\d+)");
 
     private final InstantSource clock;
 
@@ -154,6 +159,9 @@ final class FailureClassifier {
         if ((hit = find(chain, FailureClassifier::isConnect)).isPresent()) {
             return Failure.transport(FailureKind.CONNECT_FAILED, describe(hit.get()));
         }
+        if ((hit = find(chain, FailureClassifier::isCutBody)).isPresent()) {
+            return Failure.transport(FailureKind.CONNECTION_RESET, describe(hit.get()));
+        }
         if ((hit = find(chain, FailureClassifier::isMalformed)).isPresent()) {
             return Failure.transport(FailureKind.MALFORMED_RESPONSE, describe(hit.get()));
         }
@@ -179,11 +187,30 @@ final class FailureClassifier {
                 || t instanceof NoRouteToHostException || t instanceof javax.net.ssl.SSLException;
     }
 
+    /**
+     * A body that ended before its length or last chunk: the connection closed mid-answer. OkHttp
+     * reports it as a {@code ProtocolException} ("unexpected end of stream"), the JDK client as a plain
+     * {@code IOException}; both are a cut connection, not a malformed answer.
+     */
+    private static boolean isCutBody(Throwable t) {
+        return t instanceof java.net.ProtocolException && t.getMessage() != null
+                && t.getMessage().startsWith("unexpected end of stream");
+    }
+
     private static boolean isMalformed(Throwable t) {
         String n = t.getClass().getName();
         if (t instanceof MalformedStreamException || t instanceof java.net.ProtocolException
                 || n.endsWith("DecoderException") || n.endsWith("TooLongFrameException")) {
             return true;
+        }
+        if (t instanceof java.io.EOFException && t.getMessage() != null) {
+            // OkHttp (Okio) when the connection closed before a complete status or header line:
+            // "\n not found: limit=N content=...". N > 0: bytes came that are no HTTP answer
+            // (malformed); N = 0: nothing came, which is a closed connection (left to isReset).
+            Matcher m = PARTIAL_LINE.matcher(t.getMessage());
+            if (m.find()) {
+                return !m.group(1).equals("0");
+            }
         }
         // The JDK client reports HTTP framing errors as plain IOExceptions; only the message tells.
         String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -28,9 +27,10 @@ import java.util.function.LongSupplier;
  * end of the stream. (A blocking read on the caller's thread measured about 0.3 ms less per stream
  * than a reactive subscription handing buffers across threads.)
  *
- * <p>Timeouts and cancel: each blocking read is watched; if no byte arrives within the idle timeout
- * the watchdog closes the body, the read fails and the stream reports {@code TIMEOUT}. {@link #close()}
- * from any thread closes the body too, which aborts the exchange upstream.
+ * <p>Timeouts and cancel: each blocking read is watched (one alarm per stream, see
+ * {@link #watchedRead()}); if no byte arrives within the idle timeout the watchdog cancels the call and closes the body, the read fails and the stream reports
+ * {@code TIMEOUT}. {@link #close()} from any thread before the end does the same, which aborts the
+ * exchange upstream.
  *
  * <p>Parsing follows the SSE rules the service uses: {@code data:} lines accumulate, a blank line
  * ends an event, comment lines ({@code :...}) and other fields are skipped, {@code [DONE]} ends the
@@ -47,6 +47,7 @@ final class SseChatStream implements ChatStream {
     private static final int DRAIN_LIMIT = 64 * 1024;
 
     private final HttpResponse response;
+    private final InFlightCall call;
     private final InputStream body;
     private final Duration idleTimeout;
     private final FailureClassifier classifier;
@@ -54,23 +55,34 @@ final class SseChatStream implements ChatStream {
     private final LongSupplier promptTokens;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean timedOut;
+    private final long idleNanos;
+    /** When the pending read started ({@link System#nanoTime()}), 0 while no read is pending. */
+    private volatile long readingSince;
+    /** An idle alarm is scheduled (or about to be). */
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile Watchdog.Alarm alarm;
+    /** The body was released: no alarm may act any more. */
+    private volatile boolean finished;
     private final byte[] buffer = new byte[8192];
 
     private final SseParser parser = new SseParser();
     private final StringBuilder content = new StringBuilder();
-    private boolean upstreamComplete;
-    private boolean done;
+    // volatile: close() may come from another thread and must know whether the exchange is over
+    private volatile boolean upstreamComplete;
+    private volatile boolean done;
     private EndpointException failure;
     private TokenUsage reported;
     private long estimatedPrompt = -1;
     private int countedLength = -1;
     private long countedTokens;
 
-    SseChatStream(HttpResponse response, Duration idleTimeout, FailureClassifier classifier, TokenEncoding encoding,
-            LongSupplier promptTokens) {
+    SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
+            TokenEncoding encoding, LongSupplier promptTokens) {
         this.response = response;
+        this.call = call;
         this.body = response.getBodyAsBinaryData().toStream();
         this.idleTimeout = idleTimeout;
+        this.idleNanos = idleTimeout.toNanos();
         this.classifier = classifier;
         this.encoding = encoding;
         this.promptTokens = promptTokens;
@@ -121,23 +133,67 @@ final class SseChatStream implements ChatStream {
                 failure = new EndpointException(classifier.ofThrowable(e), e);
             }
         }
-        release();
+        if (upstreamComplete) {
+            release(); // the body ended: the exchange is over, nothing to cancel
+        } else {
+            abort();
+        }
         throw failure;
     }
 
-    /** A blocking read that the watchdog cuts short after the idle timeout. */
+    /**
+     * A blocking read that the idle alarm cuts short once it has waited the idle timeout.
+     *
+     * <p>One alarm watches all the reads of the stream instead of one alarm per read: a read only
+     * notes when it started (a volatile write); the alarm, when it fires, times the stream out if
+     * the pending read has waited the whole idle timeout, and otherwise sets itself again for the
+     * rest of that read's time. With no read pending it disarms, and the next read arms it again
+     * (so an abandoned stream leaves nothing scheduled). Scheduling and cancelling an alarm per read
+     * took the watchdog's queue lock and woke its thread several times per stream.
+     */
     private int watchedRead() throws IOException {
         if (closed.get()) {
             throw new IOException("stream closed");
         }
-        ScheduledFuture<?> alarm = Watchdog.schedule(() -> {
-            timedOut = true;
-            release();
-        }, idleTimeout);
+        long start = System.nanoTime();
+        readingSince = start == 0 ? 1 : start; // 0 means "no read pending"
+        if (armed.compareAndSet(false, true)) {
+            arm(idleNanos);
+        }
         try {
             return body.read(buffer);
         } finally {
-            alarm.cancel(false);
+            readingSince = 0;
+        }
+    }
+
+    private void arm(long nanos) {
+        alarm = Watchdog.schedule(this::checkIdle, Duration.ofNanos(nanos));
+        if (finished) {
+            alarm.cancel(); // release() may have run before the alarm was stored
+        }
+    }
+
+    /** The idle alarm (watchdog thread). */
+    private void checkIdle() {
+        if (finished) {
+            return;
+        }
+        long since = readingSince;
+        if (since == 0) {
+            armed.set(false);
+            // a read that started just now may have seen the alarm still armed: arm it for that read
+            since = readingSince;
+            if (since == 0 || !armed.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        long waited = System.nanoTime() - since;
+        if (waited >= idleNanos) {
+            timedOut = true;
+            abort();
+        } else {
+            arm(idleNanos - waited);
         }
     }
 
@@ -229,12 +285,31 @@ final class SseChatStream implements ChatStream {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            release();
+            if (done || upstreamComplete) {
+                release();
+            } else {
+                abort(); // mid-stream: stop the deployment's generation, do not read the rest
+            }
         }
+    }
+
+    /**
+     * Ends an unfinished exchange: cancels the call (OkHttp closes its socket, which also fails a
+     * read blocked on another thread; a blocking socket read does not stop otherwise) and releases
+     * the body. Safe from any thread, idempotent.
+     */
+    private void abort() {
+        call.cancel();
+        release();
     }
 
     /** Closes the body: aborts the exchange if it is still running. Safe from any thread, idempotent. */
     private void release() {
+        finished = true;
+        Watchdog.Alarm a = alarm;
+        if (a != null) {
+            a.cancel();
+        }
         try {
             body.close();
         } catch (IOException | RuntimeException ignored) {

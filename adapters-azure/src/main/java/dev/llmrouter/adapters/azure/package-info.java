@@ -16,8 +16,10 @@
  *       jtokkit.
  * </ul>
  *
- * <p>Everything else is package-private. Logging note: azure-core's JDK transport logs a warning for
- * every request because {@code Content-Length} is a header the JDK sets itself; applications set the
- * logger {@code com.azure.core.http.jdk.httpclient.JdkHttpClient} to {@code ERROR}.
+ * <p>Everything else is package-private. Transport: OkHttp under azure-core by default
+ * ({@link dev.llmrouter.adapters.azure.AzureOpenAiEndpoint#defaultHttpClient()}). Logging note, for an
+ * application that passes azure-core's JDK transport instead: it logs a warning for every request
+ * because {@code Content-Length} is a header the JDK sets itself; set the logger
+ * {@code com.azure.core.http.jdk.httpclient.JdkHttpClient} to {@code ERROR}.
  */
 package dev.llmrouter.adapters.azure;

@@ -103,6 +103,40 @@ class AuthenticationTest {
     }
 
     @Test
+    void entra_id_over_https_on_the_default_okhttp_transport() throws Exception {
+        // given: the default transport (OkHttp), trusting WireMock's self-signed certificate
+        https.resetAll();
+        https.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
+        https.stubFor(post(urlPathEqualTo(PATH))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"stream\":true"))
+                .willReturn(aResponse().withStatus(200).withBody(sse(delta("hi"), "[DONE]"))));
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        TrustAll trustAll = new TrustAll();
+        ssl.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+        RecordingCredential credential = new RecordingCredential();
+        Deployment d = AzureFixtures.deployment("entra", "https://localhost:" + https.httpsPort(), "gpt-4o-prod");
+        AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(
+                List.of(new AzureDeploymentSettings(d, null, new AzureAuth.Credential(credential))),
+                AzureOpenAiEndpoint.okHttpClient(new okhttp3.OkHttpClient.Builder()
+                        .sslSocketFactory(ssl.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true)),
+                InstantSource.system(), new TokenizerEstimator());
+        ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        // when
+        endpoint.complete(call(d, request));
+        try (ChatStream stream = endpoint.openStream(call(d, request.streaming(true)))) {
+            assertThat(stream.next()).isPresent();
+        }
+
+        // then
+        https.verify(2, postRequestedFor(urlPathEqualTo(PATH))
+                .withHeader("Authorization", equalTo("Bearer entra-token-123"))
+                .withHeader("api-key", absent())
+                .withQueryParam("api-version", equalTo("2024-10-21")));
+        https.resetAll(); // the other Entra test counts the requests on this shared server
+    }
+
+    @Test
     void a_key_is_never_configured_for_plain_http_off_this_machine() {
         Deployment remote = AzureFixtures.deployment("remote", "http://contoso-eus.openai.azure.com", "gpt-4o");
         Deployment privateIp = AzureFixtures.deployment("lan", "http://10.0.0.7:8080", "gpt-4o");

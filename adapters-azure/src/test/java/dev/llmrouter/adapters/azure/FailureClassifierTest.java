@@ -69,6 +69,30 @@ class FailureClassifierTest {
     }
 
     @Test
+    void okhttp_transport_faults_keep_the_kinds_of_the_jdk_client() {
+        // nothing came back before the connection closed (empty response): reset
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new IOException("unexpected end of stream on http://127.0.0.1:1/...",
+                new java.io.EOFException("\\n not found: limit=0 content=…")))).kind())
+                .isEqualTo(FailureKind.CONNECTION_RESET);
+        // bytes came that are no status line, then the connection closed (random data): malformed
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new IOException("unexpected end of stream on http://127.0.0.1:1/...",
+                new java.io.EOFException("\\n not found: limit=26 content=6c6f72656d…")))).kind())
+                .isEqualTo(FailureKind.MALFORMED_RESPONSE);
+        // a status line or chunk header that is not HTTP: malformed
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new java.net.ProtocolException("Unexpected status line: lorem"))).kind())
+                .isEqualTo(FailureKind.MALFORMED_RESPONSE);
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new java.net.ProtocolException(
+                "Expected leading [0-9a-fA-F] character but was 0x7a"))).kind())
+                .isEqualTo(FailureKind.MALFORMED_RESPONSE);
+        // a body cut before its length or last chunk: reset, as the JDK client reports it
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new java.net.ProtocolException("unexpected end of stream"))).kind())
+                .isEqualTo(FailureKind.CONNECTION_RESET);
+        // a cancelled call (the adapter's deadline or close cancels it) without a deadline: reset
+        assertThat(classifier.ofThrowable(new UncheckedIOException(new IOException("Canceled"))).kind())
+                .isEqualTo(FailureKind.CONNECTION_RESET);
+    }
+
+    @Test
     void an_error_body_that_is_not_json_keeps_status_and_text() {
         var f = classifier.ofResponse(502, new HttpHeaders(), "<html>Bad Gateway</html>".getBytes(StandardCharsets.UTF_8));
 

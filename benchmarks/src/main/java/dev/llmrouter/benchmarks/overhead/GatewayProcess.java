@@ -100,6 +100,20 @@ public final class GatewayProcess implements AutoCloseable {
         return -1;
     }
 
+    /** Threads of the gateway process, from {@code /proc}; -1 where unavailable. */
+    public int threads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Heap in use after a full collection (the live set), through {@code jcmd}; -1 where unavailable. */
     public long liveHeapBytes(String jcmd) {
         try {

@@ -4,9 +4,6 @@ import dev.llmrouter.benchmarks.overhead.OpenLoopLoad.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's end-to-end overhead: what it adds to every call.
@@ -34,15 +26,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 10 ms, measures the time-to-first-chunk overhead of streams, and holds 1,000 concurrent slow streams
  * open to measure the gateway's heap and RSS.
  *
+ * <p>The load generator and the upstream share the machine's cores with the gateway, so both are
+ * lean java.nio code (one selector loop each, keep-alive connections, bytes encoded once): what
+ * they cost per request is a small fraction of the gateway's, and the direct path stays flat at the
+ * rates measured. No JDK HttpClient or HttpServer is on the measured path.
+ *
+ * <p>Order of the phases: warm-up; the stream phases (direct, then gateway); the held slow streams;
+ * the rates in ascending order (direct, then gateway, for each); the search for the sustained rate.
+ * Streams and the hold come before the rates because a rate the gateway cannot sustain leaves it
+ * busy for a while; and before every phase a {@link Settler} waits (bounded) until the gateway has
+ * drained what the phase before left queued and answers a short probe promptly. A phase that had to
+ * start on an unsettled gateway is named in the report.
+ *
  * <p>Run (from the repository root, after {@code ./mvnw -B -q -DskipTests package}):
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness --quick
  * </pre>
  * Options: {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
- * {@code --seconds 10}, {@code --jar app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM
- * the gateway runs on), {@code --out benchmarks/results}. Results go to {@code overhead.json} and
- * {@code overhead.md} in the output folder.
+ * {@code --seconds 10}, {@code --streams 1000} (how many slow streams to hold), {@code --jar
+ * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
+ * benchmarks/results}. Results go to {@code overhead.json} and {@code overhead.md} in the output
+ * folder. Extra JVM options for the gateway (e.g. a flight recording):
+ * {@code -Doverhead.gatewayJvmArgs="-XX:StartFlightRecording=filename=gw.jfr,settings=profile"}.
  */
 public final class OverheadHarness {
 
@@ -91,13 +97,6 @@ public final class OverheadHarness {
     record Pair(int rate, Result direct, Result gateway) {}
 
     public static void main(String[] args) throws Exception {
-        // The JDK client keeps idle connections 20 minutes by default. Open-loop load opens one per
-        // request in flight, so after a rate the gateway could not keep up with, thousands of idle
-        // connections (each with its Jetty buffers) stayed open into the next phases and filled the
-        // gateway's heap. Close them once idle for a few seconds.
-        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
-            System.setProperty("jdk.httpclient.keepalive.timeout", "3");
-        }
         Report report = run(Options.parse(args));
         System.out.println(report.markdown());
         if (!report.healthy()) {
@@ -105,9 +104,17 @@ public final class OverheadHarness {
         }
     }
 
+    private static final long STARTED = System.nanoTime();
+
+    /** Progress on standard error, so a long run shows where it is (the report goes to standard output). */
+    static void progress(String what) {
+        System.err.printf(Locale.ROOT, "[overhead %6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, what);
+    }
+
     static Report run(Options o) throws Exception {
         Files.createDirectories(o.out());
-        try (FakeAzureUpstream upstream = FakeAzureUpstream.start(8)) {
+        progress("starting the upstream and the gateway");
+        try (FakeAzureUpstream upstream = FakeAzureUpstream.start()) {
             Path config = writeConfig(o.out());
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY);
             List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC"));
@@ -116,14 +123,18 @@ public final class OverheadHarness {
             if (!extra.isEmpty()) {
                 jvm.addAll(Arrays.asList(extra.split("\\s+")));
             }
-            try (GatewayProcess gateway = GatewayProcess.start(o.java(), o.jar(), config, jvm, env, Duration.ofSeconds(60))) {
-                HttpClient client = OpenLoopLoad.newClient();
-                OpenLoopLoad load = new OpenLoopLoad(client);
+            // Room for every held stream plus the probes; a run past the cap queues in the client,
+            // still timed from each request's due time.
+            int maxConnections = Math.max(OpenLoopLoad.DEFAULT_MAX_CONNECTIONS, o.streams() + 200);
+            try (GatewayProcess gateway = GatewayProcess.start(o.java(), o.jar(), config, jvm, env, Duration.ofSeconds(60));
+                    OpenLoopLoad load = new OpenLoopLoad(maxConnections, OpenLoopLoad.DEFAULT_DRAIN)) {
                 URI direct = URI.create(upstream.baseUrl() + "/openai/deployments/bench/chat/completions?api-version=2024-10-21");
                 URI viaGateway = URI.create(gateway.baseUrl() + "/v1/chat/completions");
                 Map<String, String> directHeaders = Map.of("api-key", UPSTREAM_KEY, "content-type", "application/json");
                 Map<String, String> gatewayHeaders = Map.of("authorization", "Bearer " + API_KEY, "content-type", "application/json");
+                Settler settler = new Settler(load, upstream, viaGateway, gatewayHeaders, o.quick());
 
+                progress("gateway ready; warming up");
                 // Warm both paths (JIT, connection pools) before anything is recorded.
                 Duration warm = Duration.ofSeconds(o.quick() ? 1 : 5);
                 load.run("warm", direct, directHeaders, CHAT, 200, warm, false);
@@ -138,11 +149,26 @@ public final class OverheadHarness {
                         load.run("warm", viaGateway, gatewayHeaders, STREAM, 100, Duration.ofSeconds(2), true);
                     }
                 }
-
                 Duration d = Duration.ofSeconds(o.seconds());
+
+                // Streams and the held streams first: a rate the gateway cannot sustain leaves it
+                // busy (queued requests, a grown heap) for a while, and these must not measure that.
+                settler.settle("stream phases");
+                progress("streams");
+                int streamRate = o.quick() ? 20 : 200;
+                Result sDirect = load.run("direct-stream", direct, directHeaders, STREAM, streamRate, d, true);
+                Result sGateway = load.run("gateway-stream", viaGateway, gatewayHeaders, STREAM, streamRate, d, true);
+                settler.settle("slow streams");
+                progress("holding " + o.streams() + " slow streams");
+                StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, o.streams(), o.java());
+
+                // Rates in ascending order, each gateway run after the gateway has drained the one before.
                 List<Pair> pairs = new ArrayList<>();
-                for (int rate : o.rates()) {
+                for (int rate : o.rates().stream().sorted().toList()) {
+                    settler.settle(rate + " req/s");
+                    progress(rate + " req/s");
                     Result a = load.run("direct", direct, directHeaders, CHAT, rate, d, false);
+                    settler.settle(rate + " req/s (gateway)");
                     Result b = load.run("gateway", viaGateway, gatewayHeaders, CHAT, rate, d, false);
                     pairs.add(new Pair(rate, a, b));
                 }
@@ -150,6 +176,8 @@ public final class OverheadHarness {
                 int sustained = 0;
                 if (!o.quick()) {
                     for (int rate : List.of(1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000)) {
+                        settler.settle("sustained " + rate + " req/s");
+                        progress("sustained rate: trying " + rate + " req/s");
                         Result r = load.run("gateway", viaGateway, gatewayHeaders, CHAT, rate, Duration.ofSeconds(5), false);
                         if (r.errors() > 0 || r.p(99) >= 10.0) {
                             break;
@@ -158,74 +186,93 @@ public final class OverheadHarness {
                     }
                 }
 
-                int streamRate = o.quick() ? 20 : 200;
-                Result sDirect = load.run("direct-stream", direct, directHeaders, STREAM, streamRate, d, true);
-                Result sGateway = load.run("gateway-stream", viaGateway, gatewayHeaders, STREAM, streamRate, d, true);
-
-                StreamHold hold = holdStreams(client, upstream, gateway, viaGateway, gatewayHeaders, o.streams(), o.java());
                 Report report = new Report(Instant.now(), machine(), o, pairs, sustained, sDirect, sGateway, hold,
-                        upstream.requests());
+                        upstream.requests(), settler.unsettled());
                 Files.writeString(o.out().resolve("overhead.json"), report.json());
                 Files.writeString(o.out().resolve("overhead.md"), report.markdown());
+                progress("done; stopping the gateway");
                 return report;
             }
         }
     }
 
-    /** Holds {@code count} streams open through the gateway, upstream answering slowly, and measures memory. */
-    record StreamHold(int requested, int opened, long heapBytes, long rssBytes) {}
+    /**
+     * Lets the gateway drain between phases: waits until the upstream has seen no request for a
+     * moment (the gateway finished what an earlier phase left queued), then until a short probe
+     * through the gateway (10 requests at 50 req/s) answers every request, each within a second (an
+     * opened breaker has closed again; the bar is loose because the machine is shared and noisy, the
+     * phases measure latency). Bounded: a phase that follows a gateway which did not settle is still
+     * run, and named in the report.
+     */
+    static final class Settler {
+        private final OpenLoopLoad load;
+        private final FakeAzureUpstream upstream;
+        private final URI gateway;
+        private final Map<String, String> headers;
+        private final Duration bound;
+        private final long quietMillis;
+        private final List<String> unsettled = new ArrayList<>();
 
-    static StreamHold holdStreams(HttpClient client, FakeAzureUpstream upstream, GatewayProcess gateway, URI uri,
-            Map<String, String> headers, int count, String java) throws Exception {
-        upstream.slowStreams(12_000);
-        AtomicInteger opened = new AtomicInteger();
-        List<CompletableFuture<Void>> open = new ArrayList<>();
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(STREAM));
-        headers.forEach(b::header);
-        HttpRequest request = b.build();
-        List<HttpResponse<InputStream>> responses = Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < count; i++) {
-            open.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenAccept(r -> {
-                responses.add(r);
-                try {
-                    // read up to the first data frame: the stream is open end to end
-                    InputStream in = r.body();
-                    int c;
-                    StringBuilder line = new StringBuilder();
-                    while ((c = in.read()) != -1) {
-                        if (c == '\n') {
-                            if (line.toString().startsWith("data:")) {
-                                opened.incrementAndGet();
-                                return;
-                            }
-                            line.setLength(0);
-                        } else {
-                            line.append((char) c);
-                        }
-                    }
-                } catch (IOException e) {
-                    // counted as not opened
+        Settler(OpenLoopLoad load, FakeAzureUpstream upstream, URI gateway, Map<String, String> headers, boolean quick) {
+            this.load = load;
+            this.upstream = upstream;
+            this.gateway = gateway;
+            this.headers = headers;
+            this.bound = Duration.ofSeconds(quick ? 5 : 30);
+            this.quietMillis = quick ? 100 : 300;
+        }
+
+        void settle(String before) throws InterruptedException {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (System.nanoTime() < deadline) {
+                long seen = upstream.requests();
+                Thread.sleep(quietMillis); // a harness pause between phases, not a test waiting on time
+                if (upstream.requests() != seen) {
+                    continue;
                 }
-            }));
-        }
-        try {
-            CompletableFuture.allOf(open.toArray(CompletableFuture[]::new)).get(11, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            // whatever opened in time is counted
-        }
-        String jcmd = Path.of(java).resolveSibling("jcmd").toString();
-        long heap = gateway.liveHeapBytes(jcmd);
-        long rss = gateway.rssBytes();
-        upstream.slowStreams(0);
-        for (HttpResponse<InputStream> r : responses) {
-            try {
-                r.body().close();
-            } catch (IOException ignored) {
-                // closing abandons the stream, which is the point
+                Result probe = load.run("probe", gateway, headers, CHAT, 50, Duration.ofMillis(200), false);
+                if (probe.errors() == 0 && probe.p(100) < 1_000.0) {
+                    return;
+                }
             }
+            unsettled.add(before);
+            progress("the gateway had not settled before " + before);
         }
-        return new StreamHold(count, opened.get(), heap, rss);
+
+        List<String> unsettled() {
+            return List.copyOf(unsettled);
+        }
+    }
+
+    /**
+     * Held streams: how many of the requested opened end to end (their first data frame reached the
+     * client), how many reached the upstream, and the gateway's live heap, RSS and thread count while
+     * they were all held.
+     */
+    record StreamHold(int requested, int opened, long reachedUpstream, long heapBytes, long rssBytes, int threads) {}
+
+    /**
+     * Holds {@code count} streams open through the gateway, the upstream sending the first chunk at
+     * once and the rest only after 12 s, and measures the gateway's memory meanwhile. The streams are
+     * opened by the same lean client as the load, 1,000 per second (one connection each), and are
+     * held unread; then the client closes them and the upstream finishes the ones still waiting, so
+     * the gateway's threads are free again for the next phase.
+     */
+    static StreamHold holdStreams(OpenLoopLoad load, FakeAzureUpstream upstream, GatewayProcess gateway, URI uri,
+            Map<String, String> headers, int count, String java) {
+        upstream.slowStreams(12_000);
+        long before = upstream.requests();
+        try (OpenLoopLoad.Held held = load.openStreams(uri, headers, STREAM, count, Math.max(100, Math.min(count, 1_000)),
+                Duration.ofSeconds(11))) {
+            long reached = upstream.requests() - before;
+            int threads = gateway.threads();
+            String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+            long heap = gateway.liveHeapBytes(jcmd);
+            long rss = gateway.rssBytes();
+            return new StreamHold(count, held.opened(), reached, heap, rss, threads);
+        } finally {
+            upstream.slowStreams(0);
+        }
     }
 
     static Path writeConfig(Path dir) throws IOException {
@@ -246,7 +293,7 @@ public final class OverheadHarness {
 
     /** The results, as JSON and as a Markdown table. */
     record Report(Instant at, String machine, Options options, List<Pair> pairs, int sustainedRate, Result streamDirect,
-            Result streamGateway, StreamHold hold, long upstreamRequests) {
+            Result streamGateway, StreamHold hold, long upstreamRequests, List<String> unsettled) {
 
         boolean healthy() {
             return pairs.stream().allMatch(p -> p.gateway().errors() == 0 && p.gateway().ok() > 0)
@@ -275,8 +322,14 @@ public final class OverheadHarness {
                     streamGateway.rate(), streamDirect.p(50), streamDirect.p(99), streamGateway.p(50), streamGateway.p(99),
                     streamGateway.p(50) - streamDirect.p(50)));
             md.append(String.format(Locale.ROOT,
-                    "Concurrent slow streams: %d of %d open end to end; gateway live heap %.1f MB, RSS %.1f MB.%n",
-                    hold.opened(), hold.requested(), hold.heapBytes() / 1048576.0, hold.rssBytes() / 1048576.0));
+                    "Concurrent slow streams: %d of %d open end to end (%d reached the upstream); gateway live heap %.1f MB, "
+                            + "RSS %.1f MB, %d threads.%n",
+                    hold.opened(), hold.requested(), hold.reachedUpstream(), hold.heapBytes() / 1048576.0,
+                    hold.rssBytes() / 1048576.0, hold.threads()));
+            if (!unsettled.isEmpty()) {
+                md.append("The gateway had not drained (or did not answer a probe within 1 s) before: ")
+                        .append(String.join(", ", unsettled)).append(".\n");
+            }
             return md.toString();
         }
 
@@ -294,15 +347,19 @@ public final class OverheadHarness {
             return String.format(Locale.ROOT,
                     "{\"measuredAt\":\"%s\",\"machine\":\"%s\",\"rates\":[%s],\"sustainedRateP99Under10ms\":%d,"
                             + "\"streamDirect\":%s,\"streamGateway\":%s,\"streamsHeld\":{\"requested\":%d,\"opened\":%d,"
-                            + "\"liveHeapBytes\":%d,\"rssBytes\":%d},\"upstreamRequests\":%d}%n",
+                            + "\"reachedUpstream\":%d,\"liveHeapBytes\":%d,\"rssBytes\":%d,\"threads\":%d},"
+                            + "\"upstreamRequests\":%d,\"unsettledBefore\":[%s]}%n",
                     at, machine, String.join(",", rows), sustainedRate, json(streamDirect), json(streamGateway),
-                    hold.requested(), hold.opened(), hold.heapBytes(), hold.rssBytes(), upstreamRequests);
+                    hold.requested(), hold.opened(), hold.reachedUpstream(), hold.heapBytes(), hold.rssBytes(), hold.threads(),
+                    upstreamRequests, String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()));
         }
 
         private static String json(Result r) {
             return String.format(Locale.ROOT,
-                    "{\"sent\":%d,\"ok\":%d,\"errors\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f,\"achievedRate\":%.1f}",
-                    r.sent(), r.ok(), r.errors(), r.p(50), r.p(99), r.p(99.9), r.achievedRate());
+                    "{\"sent\":%d,\"ok\":%d,\"errors\":%d,\"unanswered\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f,"
+                            + "\"achievedRate\":%.1f,\"firstError\":\"%s\"}",
+                    r.sent(), r.ok(), r.errors(), r.unanswered(), r.p(50), r.p(99), r.p(99.9), r.achievedRate(),
+                    r.firstError().replace("\\", "\\\\").replace("\"", "\\\""));
         }
     }
 }
