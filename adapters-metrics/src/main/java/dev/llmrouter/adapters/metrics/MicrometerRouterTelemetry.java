@@ -8,6 +8,7 @@ import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -105,6 +106,7 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
 
     public MicrometerRouterTelemetry(MeterRegistry registry) {
@@ -130,23 +132,34 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     public void attempt(String model, ChatOperation operation, Attempt attempt) {
         guarded("attempt", () -> {
             boolean failed = attempt.outcome() == Attempt.Outcome.FAILED;
-            String errorType = failed ? attempt.failure().map(f -> lower(f.kind().name())).orElse("_OTHER") : null;
-            Tags attemptTags = Tags.of(
-                    "deployment", attempt.deployment().value(),
-                    "region", attempt.region(),
-                    "outcome", lower(attempt.outcome().name()));
-            if (failed) {
-                attemptTags = attemptTags.and("error.type", errorType);
+            // The error type's source: the failure kind, or OTHER_ERROR when a failure came without one.
+            Object error = failed ? attempt.failure().<Object>map(f -> f.kind()).orElse(OTHER_ERROR) : null;
+            MeterKey attemptKey = new MeterKey(ATTEMPTS, attempt.deployment().value(), attempt.region(), attempt.outcome(), error);
+            Counter attempts = (Counter) meters.get(attemptKey);
+            if (attempts == null) {
+                Tags attemptTags = Tags.of(
+                        "deployment", attempt.deployment().value(),
+                        "region", attempt.region(),
+                        "outcome", lower(attempt.outcome().name()));
+                if (failed) {
+                    attemptTags = attemptTags.and("error.type", errorType(error));
+                }
+                attempts = cache(attemptKey, Counter.builder(ATTEMPTS).description("Attempts at (and skips of) deployments")
+                        .tags(attemptTags).register(registry));
             }
-            Counter.builder(ATTEMPTS).description("Attempts at (and skips of) deployments")
-                    .tags(attemptTags).register(registry).increment();
+            attempts.increment();
 
             if (attempt.reachedDeployment()) {
-                Tags genAi = genAiTags(operation, model);
-                genAi = failed ? genAi.and("error.type", errorType) : genAi.and("gen_ai.response.model", model);
-                Timer.builder(OPERATION_DURATION).description("GenAI operation duration")
-                        .serviceLevelObjectives(DURATION_BUCKETS)
-                        .tags(genAi).register(registry).record(attempt.duration());
+                MeterKey durationKey = new MeterKey(OPERATION_DURATION, operation, model, error, null);
+                Timer duration = (Timer) meters.get(durationKey);
+                if (duration == null) {
+                    Tags genAi = genAiTags(operation, model);
+                    genAi = failed ? genAi.and("error.type", errorType(error)) : genAi.and("gen_ai.response.model", model);
+                    duration = cache(durationKey, Timer.builder(OPERATION_DURATION).description("GenAI operation duration")
+                            .serviceLevelObjectives(DURATION_BUCKETS)
+                            .tags(genAi).register(registry));
+                }
+                duration.record(attempt.duration());
             }
         });
     }
@@ -160,28 +173,61 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     public void requestCompleted(UsageRecord record, int fallbacks, ChatOperation operation) {
         guarded("requestCompleted", () -> {
             String tier = record.tier().id();
-            String outcome = lower(record.outcome().name());
-            Tags tierOutcome = Tags.of("tier", tier, "outcome", outcome);
+            Enum<?> outcome = record.outcome();
 
-            Counter.builder(REQUESTS).description("Requests that reached a deployment")
-                    .tags(tierOutcome).register(registry).increment();
-            Timer.builder(REQUEST_DURATION).description("Admission to the end of the answer, fallbacks included")
-                    .tags(tierOutcome).register(registry).record(record.latency());
-            record.timeToFirstToken().ifPresent(ttft -> Timer.builder(TIME_TO_FIRST_TOKEN)
-                    .description("Admission to the first content chunk of a stream")
-                    .tags("tier", tier).register(registry).record(ttft));
+            MeterKey requestsKey = new MeterKey(REQUESTS, tier, outcome, null, null);
+            Counter requests = (Counter) meters.get(requestsKey);
+            if (requests == null) {
+                requests = cache(requestsKey, Counter.builder(REQUESTS).description("Requests that reached a deployment")
+                        .tags(tierOutcome(tier, outcome)).register(registry));
+            }
+            requests.increment();
 
-            Tags genAi = genAiTags(operation, record.model()).and("gen_ai.response.model", record.model());
-            tokens(genAi, "input", record.tokens().inputTokens());
-            tokens(genAi, "output", record.tokens().outputTokens());
+            MeterKey durationKey = new MeterKey(REQUEST_DURATION, tier, outcome, null, null);
+            Timer duration = (Timer) meters.get(durationKey);
+            if (duration == null) {
+                duration = cache(durationKey, Timer.builder(REQUEST_DURATION)
+                        .description("Admission to the end of the answer, fallbacks included")
+                        .tags(tierOutcome(tier, outcome)).register(registry));
+            }
+            duration.record(record.latency());
 
-            Counter.builder(COST).baseUnit("usd").description("Cost of the tokens served, in US dollars")
-                    .tags("tier", tier, "model", record.model(), "deployment", record.deployment())
-                    .register(registry).increment(record.cost().toUsd().doubleValue());
+            if (record.timeToFirstToken().isPresent()) {
+                MeterKey ttftKey = new MeterKey(TIME_TO_FIRST_TOKEN, tier, null, null, null);
+                Timer ttft = (Timer) meters.get(ttftKey);
+                if (ttft == null) {
+                    ttft = cache(ttftKey, Timer.builder(TIME_TO_FIRST_TOKEN)
+                            .description("Admission to the first content chunk of a stream")
+                            .tags("tier", tier).register(registry));
+                }
+                ttft.record(record.timeToFirstToken().get());
+            }
 
-            Counter.builder(FALLBACKS).description("Deployments given up on before the one that answered")
-                    .tags("tier", tier).register(registry).increment(Math.max(0, fallbacks));
+            tokens(operation, record.model(), "input", record.tokens().inputTokens());
+            tokens(operation, record.model(), "output", record.tokens().outputTokens());
+
+            MeterKey costKey = new MeterKey(COST, tier, record.model(), record.deployment(), null);
+            Counter cost = (Counter) meters.get(costKey);
+            if (cost == null) {
+                cost = cache(costKey, Counter.builder(COST).baseUnit("usd").description("Cost of the tokens served, in US dollars")
+                        .tags("tier", tier, "model", record.model(), "deployment", record.deployment())
+                        .register(registry));
+            }
+            cost.increment(record.cost().toUsd().doubleValue());
+
+            MeterKey fallbacksKey = new MeterKey(FALLBACKS, tier, null, null, null);
+            Counter fallbacksCounter = (Counter) meters.get(fallbacksKey);
+            if (fallbacksCounter == null) {
+                fallbacksCounter = cache(fallbacksKey, Counter.builder(FALLBACKS)
+                        .description("Deployments given up on before the one that answered")
+                        .tags("tier", tier).register(registry));
+            }
+            fallbacksCounter.increment(Math.max(0, fallbacks));
         });
+    }
+
+    private static Tags tierOutcome(String tier, Enum<?> outcome) {
+        return Tags.of("tier", tier, "outcome", lower(outcome.name()));
     }
 
     @Override
@@ -205,10 +251,38 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
         });
     }
 
-    private void tokens(Tags genAi, String type, long count) {
-        DistributionSummary.builder(TOKEN_USAGE).description("Number of input and output tokens used ({token})")
-                .serviceLevelObjectives(TOKEN_BUCKETS)
-                .tags(genAi.and("gen_ai.token.type", type)).register(registry).record(count);
+    private void tokens(ChatOperation operation, String model, String type, long count) {
+        MeterKey key = new MeterKey(TOKEN_USAGE, operation, model, type, null);
+        DistributionSummary tokens = (DistributionSummary) meters.get(key);
+        if (tokens == null) {
+            tokens = cache(key, DistributionSummary.builder(TOKEN_USAGE).description("Number of input and output tokens used ({token})")
+                    .serviceLevelObjectives(TOKEN_BUCKETS)
+                    .tags(genAiTags(operation, model).and("gen_ai.response.model", model).and("gen_ai.token.type", type))
+                    .register(registry));
+        }
+        tokens.record(count);
+    }
+
+    /**
+     * The meters of the per-request calls, by name and the values their tags are made from.
+     *
+     * <p>Why: building a meter's {@code Tags} (sorted, de-duplicated) and its id, then finding it in the
+     * registry, on every call was eight look-ups per request, a few per cent of the gateway's CPU (JFR).
+     * A registry answers the same meter for the same name and tags, so the first answer is kept; a
+     * registration that throws caches nothing (and is tried again next time). Every key part is bounded
+     * by configuration or an enum (see Cardinality), so the map is as small as the registry.
+     */
+    private record MeterKey(String name, Object a, Object b, Object c, Object d) {}
+
+    private static final Object OTHER_ERROR = "_OTHER";
+
+    private <M extends Meter> M cache(MeterKey key, M meter) {
+        meters.putIfAbsent(key, meter);
+        return meter;
+    }
+
+    private static String errorType(Object error) {
+        return error instanceof Enum<?> kind ? lower(kind.name()) : OTHER_ERROR.toString();
     }
 
     private static Tags genAiTags(ChatOperation operation, String model) {

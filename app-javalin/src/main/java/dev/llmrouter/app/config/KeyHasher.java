@@ -25,6 +25,11 @@ public final class KeyHasher {
     public static final String PREFIX = "sha256:";
     private static final Pattern STORED = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * Every digest is a clone of this one: {@link MessageDigest#getInstance} searches the security
+     * providers on each call, which cost more than hashing a key. The prototype itself is never updated.
+     */
+    private static final MessageDigest PROTOTYPE = newSha256();
 
     private KeyHasher() {}
 
@@ -48,8 +53,18 @@ public final class KeyHasher {
 
     /** The SHA-256 of the key's UTF-8 bytes. */
     public static byte[] digest(String key) {
+        MessageDigest sha256;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            sha256 = (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            sha256 = newSha256();
+        }
+        return sha256.digest(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

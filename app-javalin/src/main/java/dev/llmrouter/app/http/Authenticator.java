@@ -1,7 +1,6 @@
 package dev.llmrouter.app.http;
 
 import io.javalin.http.Context;
-import java.util.Locale;
 
 /**
  * Finds the caller's account from its gateway key: {@code Authorization: Bearer KEY} (OpenAI clients)
@@ -43,7 +42,7 @@ final class Authenticator {
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
             String a = authorization.trim();
-            if (a.length() > 7 && a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            if (a.length() > 7 && a.regionMatches(true, 0, "bearer ", 0, 7)) {
                 String key = a.substring(7).trim();
                 if (!key.isEmpty()) {
                     return key;

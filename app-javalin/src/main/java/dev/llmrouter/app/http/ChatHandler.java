@@ -22,13 +22,16 @@ final class ChatHandler {
     private final ChatRequestParser parser;
     private final Fleet fleet;
     private final InstantSource clock;
+    private final long maxBodyBytes;
 
-    ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock) {
+    ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock,
+            long maxBodyBytes) {
         this.router = router;
         this.auth = auth;
         this.parser = parser;
         this.fleet = fleet;
         this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     void openAi(Context ctx, ChatOperation operation) {
@@ -42,7 +45,7 @@ final class ChatHandler {
     private void handle(Context ctx, ChatOperation operation, String pathModel) {
         Account account = auth.require(ctx);
         ContentTypes.requireJson(ctx);
-        ChatRequestParser.Parsed parsed = parser.parse(operation, ctx.bodyAsBytes(), pathModel);
+        ChatRequestParser.Parsed parsed = parser.parse(operation, Bodies.read(ctx, maxBodyBytes), pathModel);
         RouterHeaders headers = RouterHeaders.read(ctx, fleet);
         RequestLog log = RequestLog.of(ctx);
         Caller caller = new Caller(account.id(), account.plan(),
@@ -88,10 +91,8 @@ final class ChatHandler {
     }
 
     private static void answer(Context ctx, OutcomeMapping.Answer answer) {
-        ctx.status(answer.status());
         answer.headers().forEach(ctx::header);
-        ctx.contentType("application/json");
-        ctx.result(answer.body());
+        Bodies.writeJson(ctx, answer.status(), answer.body());
     }
 
     private static void record(RequestLog log, ChatOutcome outcome) {

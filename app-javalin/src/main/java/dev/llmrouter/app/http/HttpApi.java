@@ -60,13 +60,17 @@ public final class HttpApi {
         Objects.requireNonNull(clock, "clock");
         Authenticator auth = new Authenticator(context.accounts());
         ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(Json.reader(context.maxBodyBytes())),
-                context.fleet(), clock);
+                context.fleet(), clock, context.maxBodyBytes());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
         OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics());
         long maxBody = context.maxBodyBytes();
+        AccessLogWriter accessLog = new AccessLogWriter();
         return Javalin.create(config -> {
             configure(config, maxBody);
+            // Lines still queued are printed before the server counts as stopped (also on JVM shutdown).
+            config.events.serverStopped(accessLog::close);
+            config.events.serverStartFailed(accessLog::close);
             RoutesConfig r = config.routes;
             r.before(ctx -> before(ctx, maxBody));
             r.post("/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
@@ -80,7 +84,7 @@ public final class HttpApi {
             r.get("/health/live", ops::live);
             r.get("/health/ready", ops::ready);
             r.get("/metrics", ops::metrics);
-            r.after(HttpApi::after);
+            r.after(ctx -> after(ctx, accessLog));
             r.exception(ApiError.ApiException.class, (e, ctx) -> respond(ctx, e.error()));
             r.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx, maxBody)));
             r.exception(Exception.class, HttpApi::unexpected);
@@ -95,6 +99,10 @@ public final class HttpApi {
         config.http.compressionStrategy = CompressionStrategy.NONE;
         config.http.prefer405over404 = true;
         config.http.generateEtags = false;
+        // Javalin copies every ctx.result(...) through a buffer of this size, allocated per response; left
+        // unset it is Jetty's 32 KB output buffer. Chat answers bypass the copy (Bodies.writeJson); the
+        // other answers are small JSON (or a metrics page) that a few 8 KB copies move as well.
+        config.http.responseBufferSize = 8 * 1024;
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
         config.router.javaLangErrorHandler((res, error) -> {
             RequestLog.LOG.error("fatal error while serving a request", error);
@@ -126,8 +134,8 @@ public final class HttpApi {
         }
     }
 
-    private static void after(Context ctx) {
-        RequestLog.of(ctx).write(ctx.method().toString(), ctx.path(), ctx.statusCode());
+    private static void after(Context ctx, AccessLogWriter accessLog) {
+        RequestLog.of(ctx).write(accessLog, ctx.method().toString(), ctx.path(), ctx.statusCode());
     }
 
     private static ApiError fromJavalin(HttpResponseException e, Context ctx, long maxBody) {

@@ -61,13 +61,34 @@ final class RequestLog {
         this.cost = cost;
     }
 
-    void write(String method, String path, int status) {
-        long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-        if (LOG.isInfoEnabled()) {
-            LOG.info("request id={} method={} path={} account={} tier={} model={} deployment={} region={} status={} "
-                            + "latency_ms={} tokens_in={} tokens_out={} cost_usd={} attempts={} outcome={}",
-                    requestId, method, RouterHeaders.printable(path), account, tier, model, deployment, region, status,
-                    latencyMs, tokensIn, tokensOut, cost.toUsdString(), attempts, outcome);
+    /**
+     * Queues the line on {@code out}: the same text slf4j-simple printed for
+     * {@code LOG.info("request id={} method={} ...")}, built here without the logger's formatter and
+     * written off this thread ({@link AccessLogWriter}). The logger's level still decides: at WARN or
+     * above nothing is written.
+     */
+    void write(AccessLogWriter out, String method, String path, int status) {
+        if (!LOG.isInfoEnabled()) {
+            return;
         }
+        long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+        StringBuilder line = new StringBuilder(512)
+                .append('[').append(Thread.currentThread().getName()).append("] INFO ").append(LOG.getName()).append(" - ")
+                .append("request id=").append(requestId)
+                .append(" method=").append(method)
+                .append(" path=").append(RouterHeaders.printable(path))
+                .append(" account=").append(account)
+                .append(" tier=").append(tier)
+                .append(" model=").append(model)
+                .append(" deployment=").append(deployment)
+                .append(" region=").append(region)
+                .append(" status=").append(status)
+                .append(" latency_ms=").append(latencyMs)
+                .append(" tokens_in=").append(tokensIn)
+                .append(" tokens_out=").append(tokensOut)
+                .append(" cost_usd=").append(cost.toUsdString())
+                .append(" attempts=").append(attempts)
+                .append(" outcome=").append(outcome);
+        out.write(line.toString());
     }
 }
