@@ -46,7 +46,9 @@ import java.util.Map;
  * Options: {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
  * {@code --seconds 10}, {@code --streams 1000} (how many slow streams to hold), {@code --jar
  * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
- * benchmarks/results}. Results go to {@code overhead.json} and {@code overhead.md} in the output
+ * benchmarks/results}, {@code --gateway-jvm "-Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
+ * replacing these defaults), {@code --light-streams} (a token stream phase and hold of 10 streams, for
+ * runs that study the rates). Results go to {@code overhead.json} and {@code overhead.md} in the output
  * folder. Extra JVM options for the gateway (e.g. a flight recording):
  * {@code -Doverhead.gatewayJvmArgs="-XX:StartFlightRecording=filename=gw.jfr,settings=profile"}.
  */
@@ -62,7 +64,8 @@ public final class OverheadHarness {
             .getBytes(StandardCharsets.UTF_8);
 
     /** Options of one run. */
-    record Options(boolean quick, List<Integer> rates, int seconds, Path jar, String java, Path out, int streams) {
+    record Options(boolean quick, List<Integer> rates, int seconds, Path jar, String java, Path out, int streams,
+            List<String> gatewayJvm, boolean lightStreams) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -72,6 +75,8 @@ public final class OverheadHarness {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Path out = Path.of("benchmarks/results");
             int streams = 1_000;
+            List<String> gatewayJvm = DEFAULT_GATEWAY_JVM;
+            boolean lightStreams = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -81,6 +86,8 @@ public final class OverheadHarness {
                     case "--java" -> java = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
                     case "--streams" -> streams = Integer.parseInt(args[++i]);
+                    case "--gateway-jvm" -> gatewayJvm = Arrays.asList(args[++i].trim().split("\\s+"));
+                    case "--light-streams" -> lightStreams = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -89,9 +96,12 @@ public final class OverheadHarness {
                 seconds = 2;
                 streams = 50;
             }
-            return new Options(quick, rates, seconds, jar, java, out, streams);
+            return new Options(quick, rates, seconds, jar, java, out, streams, gatewayJvm, lightStreams);
         }
     }
+
+    /** The gateway's JVM options unless {@code --gateway-jvm} names others (extra ones: {@code -Doverhead.gatewayJvmArgs}). */
+    static final List<String> DEFAULT_GATEWAY_JVM = List.of("-Xmx512m", "-XX:+UseG1GC");
 
     /** One rate, both paths. */
     record Pair(int rate, Result direct, Result gateway) {}
@@ -117,7 +127,7 @@ public final class OverheadHarness {
         try (FakeAzureUpstream upstream = FakeAzureUpstream.start()) {
             Path config = writeConfig(o.out());
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY);
-            List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC"));
+            List<String> jvm = new ArrayList<>(o.gatewayJvm());
             // Extra gateway JVM options for profiling, e.g. -Doverhead.gatewayJvmArgs=-XX:StartFlightRecording=...
             String extra = System.getProperty("overhead.gatewayJvmArgs", "").trim();
             if (!extra.isEmpty()) {
@@ -155,12 +165,16 @@ public final class OverheadHarness {
                 // busy (queued requests, a grown heap) for a while, and these must not measure that.
                 settler.settle("stream phases");
                 progress("streams");
-                int streamRate = o.quick() ? 20 : 200;
-                Result sDirect = load.run("direct-stream", direct, directHeaders, STREAM, streamRate, d, true);
-                Result sGateway = load.run("gateway-stream", viaGateway, gatewayHeaders, STREAM, streamRate, d, true);
+                // --light-streams: a token stream phase and hold, for runs that study the rates only.
+                boolean light = o.quick() || o.lightStreams();
+                int streamRate = light ? 20 : 200;
+                Duration sd = o.lightStreams() ? Duration.ofSeconds(1) : d;
+                int held = o.lightStreams() ? 10 : o.streams();
+                Result sDirect = load.run("direct-stream", direct, directHeaders, STREAM, streamRate, sd, true);
+                Result sGateway = load.run("gateway-stream", viaGateway, gatewayHeaders, STREAM, streamRate, sd, true);
                 settler.settle("slow streams");
-                progress("holding " + o.streams() + " slow streams");
-                StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, o.streams(), o.java());
+                progress("holding " + held + " slow streams");
+                StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, held, o.java());
 
                 // Rates in ascending order, each gateway run after the gateway has drained the one before.
                 List<Pair> pairs = new ArrayList<>();
