@@ -40,9 +40,11 @@ import org.HdrHistogram.Histogram;
  * benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.azure.AzureAdapterOverhead [iterations]}
  *
  * <p>Measured on the 2-core development machine (shared, load average about 10), 5,000 calls each
- * after warm-up: the adapter added 165–225 µs at the median to a plain call (plain p50 about 400 µs)
- * and 130–200 µs to a 5-chunk stream read to its end (plain p50 about 290 µs). Tails are dominated by
- * the shared machine (p99 of both paths several milliseconds).
+ * after warm-up, with the adapter on the JDK HttpClient transport it used before OkHttp: the adapter
+ * added 165–225 µs at the median to a plain call (plain p50 about 400 µs) and 130–200 µs to a 5-chunk
+ * stream read to its end. WireMock's own cost dominates here; for the transport comparison (the
+ * current OkHttp transport answers sooner than a plain {@code java.net.http} POST) see
+ * {@link AzureTransportAB} and {@code benchmarks/results/azure-transport.md}.
  */
 public final class AzureAdapterOverhead {
 
