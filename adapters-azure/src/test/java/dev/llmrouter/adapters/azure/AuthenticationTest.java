@@ -76,16 +76,32 @@ class AuthenticationTest {
 
     @Test
     void entra_id_sends_a_bearer_token_for_the_cognitive_services_scope() throws Exception {
+        assertEntraTokenSent(trustingClient());
+    }
+
+    @Test
+    void entra_id_over_https_on_the_default_okhttp_transport() throws Exception {
+        // the default transport (OkHttp), trusting WireMock's self-signed certificate
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        TrustAll trustAll = new TrustAll();
+        ssl.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+        assertEntraTokenSent(AzureOpenAiEndpoint.okHttpClient(new okhttp3.OkHttpClient.Builder()
+                .sslSocketFactory(ssl.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true)));
+    }
+
+    /** A plain call and a stream over https with an Entra ID credential carry its token and no key. */
+    private static void assertEntraTokenSent(com.azure.core.http.HttpClient transport) {
         // given
+        https.resetAll();
         https.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
-        https.stubFor(post(urlPathEqualTo("/openai/deployments/gpt-4o-prod/chat/completions"))
+        https.stubFor(post(urlPathEqualTo(PATH))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"stream\":true"))
                 .willReturn(aResponse().withStatus(200).withBody(sse(delta("hi"), "[DONE]"))));
         RecordingCredential credential = new RecordingCredential();
         Deployment d = AzureFixtures.deployment("entra", "https://localhost:" + https.httpsPort(), "gpt-4o-prod");
         AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(
                 List.of(new AzureDeploymentSettings(d, null, new AzureAuth.Credential(credential))),
-                trustingClient(), InstantSource.system(), new TokenizerEstimator());
+                transport, InstantSource.system(), new TokenizerEstimator());
         ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         // when
@@ -100,40 +116,6 @@ class AuthenticationTest {
                 .withHeader("api-key", absent())
                 .withQueryParam("api-version", equalTo("2024-10-21")));
         assertThat(credential.scopes).isNotEmpty().containsOnly("https://cognitiveservices.azure.com/.default");
-    }
-
-    @Test
-    void entra_id_over_https_on_the_default_okhttp_transport() throws Exception {
-        // given: the default transport (OkHttp), trusting WireMock's self-signed certificate
-        https.resetAll();
-        https.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
-        https.stubFor(post(urlPathEqualTo(PATH))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"stream\":true"))
-                .willReturn(aResponse().withStatus(200).withBody(sse(delta("hi"), "[DONE]"))));
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        TrustAll trustAll = new TrustAll();
-        ssl.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-        RecordingCredential credential = new RecordingCredential();
-        Deployment d = AzureFixtures.deployment("entra", "https://localhost:" + https.httpsPort(), "gpt-4o-prod");
-        AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(
-                List.of(new AzureDeploymentSettings(d, null, new AzureAuth.Credential(credential))),
-                AzureOpenAiEndpoint.okHttpClient(new okhttp3.OkHttpClient.Builder()
-                        .sslSocketFactory(ssl.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true)),
-                InstantSource.system(), new TokenizerEstimator());
-        ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-
-        // when
-        endpoint.complete(call(d, request));
-        try (ChatStream stream = endpoint.openStream(call(d, request.streaming(true)))) {
-            assertThat(stream.next()).isPresent();
-        }
-
-        // then
-        https.verify(2, postRequestedFor(urlPathEqualTo(PATH))
-                .withHeader("Authorization", equalTo("Bearer entra-token-123"))
-                .withHeader("api-key", absent())
-                .withQueryParam("api-version", equalTo("2024-10-21")));
-        https.resetAll(); // the other Entra test counts the requests on this shared server
     }
 
     @Test
