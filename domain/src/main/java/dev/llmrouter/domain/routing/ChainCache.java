@@ -4,10 +4,13 @@ import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.region.Residency;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -28,9 +31,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Requests without residency and without a preferred region (nearly all) index a table of
  * {@code models × tiers × 2 × 2 × 2 × buckets} slots fixed at construction, so a lookup is arithmetic
  * and one array read. Constrained requests go to a map keyed by the index, the residency and the
- * region name. Callers choose those freely (any region name, any residency set), so the map stops
- * taking entries at {@link #MAX_CONSTRAINED}; further shapes are built every time, as without a
- * cache. A catalog so large that the table would pass {@link #MAX_TABLE} slots uses the map for
+ * region name. Every preferred region the fleet does not have shares one key (it ranks no deployment
+ * first, so all such names order a chain alike), so callers cannot fill the map with made-up names; residency sets are still the
+ * caller's, so the map stops taking entries at {@link #MAX_CONSTRAINED} (held exactly under races);
+ * further shapes are built every time, as without a cache. A catalog so large that the table would pass {@link #MAX_TABLE} slots uses the map for
  * everything.
  *
  * <p>Thread-safe. Stored lists are immutable ({@link List#copyOf}) and hold records, so a racing
@@ -52,11 +56,19 @@ final class ChainCache {
     private final long[] windows;
     private final AtomicReferenceArray<List<Candidate>> unconstrained;
     private final ConcurrentHashMap<Key, List<Candidate>> constrained = new ConcurrentHashMap<>();
+    /** Entries in {@link #constrained}, or slots reserved for one about to be added: holds the bound under races. */
+    private final AtomicInteger constrainedCount = new AtomicInteger();
+    /** The key of every preferred region the fleet does not have (not a region name: see {@link #knownRegion}). */
+    private static final Object UNKNOWN_REGION = new Object();
+    /** The fleet's region names: a preferred region outside them ranks no deployment first. */
+    private final Set<String> regionNames = new HashSet<>();
 
-    private record Key(long index, Residency residency, String preferredRegion) {}
+    /** {@code preferredRegion}: null, a fleet region's name, or {@link #UNKNOWN_REGION}. */
+    private record Key(long index, Residency residency, Object preferredRegion) {}
 
     ChainCache(Fleet fleet) {
         this.models = fleet.catalog().models().toArray(new ModelSpec[0]);
+        fleet.regions().forEach(r -> regionNames.add(r.name()));
         TreeSet<Long> distinct = new TreeSet<>();
         for (int i = 0; i < models.length; i++) {
             modelIndex.put(models[i].id(), i);
@@ -73,10 +85,11 @@ final class ChainCache {
         if (index < 0) {
             return null;
         }
-        if (unconstrained != null && unconstrained(request)) {
+        Object region = knownRegion(request);
+        if (unconstrained != null && unconstrained(request, region)) {
             return unconstrained.get((int) index);
         }
-        return constrained.get(new Key(index, request.residency(), request.preferredRegion()));
+        return constrained.get(new Key(index, request.residency(), region));
     }
 
     /** Remembers a non-empty chain built for this shape (within the bound). */
@@ -86,15 +99,36 @@ final class ChainCache {
         if (index < 0 || chain.isEmpty()) {
             return;
         }
-        if (unconstrained != null && unconstrained(request)) {
+        Object region = knownRegion(request);
+        if (unconstrained != null && unconstrained(request, region)) {
             unconstrained.set((int) index, chain);
-        } else if (constrained.size() < MAX_CONSTRAINED) {
-            constrained.putIfAbsent(new Key(index, request.residency(), request.preferredRegion()), chain);
+        } else if (constrainedCount.incrementAndGet() <= MAX_CONSTRAINED) {
+            if (constrained.putIfAbsent(new Key(index, request.residency(), region), chain) != null) {
+                constrainedCount.decrementAndGet();
+            }
+        } else {
+            constrainedCount.decrementAndGet();
         }
     }
 
-    private static boolean unconstrained(RouteRequest request) {
-        return request.preferredRegion() == null && request.residency().isUnconstrained();
+    /** How many constrained shapes are remembered (tests: the bound). */
+    int constrainedShapes() {
+        return constrained.size();
+    }
+
+    /**
+     * The preferred region as it affects the chain: null when there is none; {@link #UNKNOWN_REGION}
+     * for every name the fleet has no region of (no deployment matches such a name and it has no
+     * geography, so all of them order a chain alike: by role only); otherwise the name. Callers name
+     * regions freely; only the fleet's own names and this one marker become keys.
+     */
+    private Object knownRegion(RouteRequest request) {
+        String name = request.preferredRegion();
+        return name == null ? null : regionNames.contains(name) ? name : UNKNOWN_REGION;
+    }
+
+    private static boolean unconstrained(RouteRequest request, Object region) {
+        return region == null && request.residency().isUnconstrained();
     }
 
     /** The shape's slot without residency and region; -1 for a model that is not this catalog's own. */

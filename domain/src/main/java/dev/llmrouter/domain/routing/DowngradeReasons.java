@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The downgrade reason of a plan, requested tier and effective tier, made once: the text depends on
  * nothing else, and building it (and its {@link Optional}) on every downgraded request was the
- * largest allocation of a routing decision after the chain itself. Plans are few and long-lived;
- * past {@link #MAX_PLANS} plan ids the text is built each time rather than kept.
+ * largest allocation of a routing decision after the chain itself. Plans are few, long-lived and
+ * come from configuration; past {@link #MAX_PLANS} plan ids (plus at most one per thread racing at
+ * the bound: the size check and the insert are two steps) the text is built each time rather than kept.
  */
 final class DowngradeReasons {
 

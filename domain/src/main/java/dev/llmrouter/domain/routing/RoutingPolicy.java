@@ -55,6 +55,11 @@ public final class RoutingPolicy {
         return fleet;
     }
 
+    /** The remembered chains (tests: what is kept). */
+    ChainCache chains() {
+        return chains;
+    }
+
     public RoutePlan route(RouteRequest request) {
         Plan plan = request.plan();
         String requested = request.requested() == null ? "" : request.requested().trim();

@@ -9,7 +9,6 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.plan.Plan;
-import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
 import dev.llmrouter.domain.routing.RoutingGen.GenFleet;
 import java.util.ArrayList;
@@ -82,15 +81,16 @@ class RoutingCacheConsistencyPropertyTest {
     @Test
     @DisplayName("Requirement 1.3: past the remembered shapes' bound, routes are still computed right")
     void beyondTheBoundRoutesAreStillRight() {
-        // given: more constrained shapes (caller-chosen region names) than the policy keeps
+        // given: more constrained shapes (caller-chosen residency sets) than the policy keeps
         Fleet fleet = Fixtures.exampleFleet();
         RoutingPolicy longLived = new RoutingPolicy(fleet);
         Plan plan = Fixtures.enterprisePlan();
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < ChainCache.MAX_CONSTRAINED + 200; i++) {
-                String preferred = i % 3 == 0 ? "swedencentral" : "region-" + i;
-                RouteRequest request = RouteRequest.of(plan, "premium").withPreferredRegion(preferred)
-                        .withResidency(Residency.within(Geography.EU));
+                // caller-chosen residency sets: each a shape of its own
+                Residency residency = Residency.inRegions("swedencentral", "region-" + i);
+                RouteRequest request = RouteRequest.of(plan, "premium").withPreferredRegion("swedencentral")
+                        .withResidency(residency);
 
                 // when
                 RoutePlan remembered = longLived.route(request);
@@ -99,5 +99,26 @@ class RoutingCacheConsistencyPropertyTest {
                 assertThat(remembered).as("request %d", i).isEqualTo(new RoutingPolicy(fleet).route(request));
             }
         }
+        assertThat(longLived.chains().constrainedShapes()).isEqualTo(ChainCache.MAX_CONSTRAINED);
+    }
+
+    @Test
+    @DisplayName("Requirement 1.3: made-up preferred regions share one remembered shape, so callers cannot fill the cache")
+    void madeUpRegionsDoNotFillTheCache() {
+        // given
+        Fleet fleet = Fixtures.exampleFleet();
+        RoutingPolicy policy = new RoutingPolicy(fleet);
+        Plan plan = Fixtures.enterprisePlan();
+
+        // when: 2,000 requests, each naming a region the fleet does not have
+        for (int i = 0; i < 2_000; i++) {
+            RouteRequest request = RouteRequest.of(plan, "premium").withPreferredRegion("made-up-" + i);
+            assertThat(policy.route(request)).isEqualTo(new RoutingPolicy(fleet).route(request));
+        }
+
+        // then: one shape remembered for all of them, and a real region still gets its own
+        assertThat(policy.chains().constrainedShapes()).isEqualTo(1);
+        policy.route(RouteRequest.of(plan, "premium").withPreferredRegion("swedencentral"));
+        assertThat(policy.chains().constrainedShapes()).isEqualTo(2);
     }
 }
