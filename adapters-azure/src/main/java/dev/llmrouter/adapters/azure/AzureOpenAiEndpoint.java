@@ -199,8 +199,10 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         // Sent on this thread; returns at the status line and headers, with the body still streaming
         // from the socket. Connecting and the wait for the headers are bounded by the attempt timeout.
         InFlightCall inFlight = InFlightCall.open();
-        try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout(), inFlight)) {
-            try {
+        Watchdog.Deadline deadline;
+        try {
+            deadline = new Watchdog.Deadline(call.timeout(), inFlight);
+            try (deadline) {
                 response = c.pipeline.sendSync(request, Context.NONE);
             } catch (Throwable t) {
                 if (deadline.expired()) {
@@ -212,13 +214,22 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         } finally {
             inFlight.detach();
         }
+        // The alarm may fire after the headers came but before the deadline was closed (closing waits
+        // for a firing alarm, so this reading is final): it has cancelled the call, so the socket and
+        // the body are gone. That is a timeout, not a broken stream: say so instead of handing out a
+        // stream whose first read fails as a reset.
+        if (deadline.expired() && response != null) {
+            response.close();
+            throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
+                    "no answer within " + call.timeout().toMillis() + " ms"));
+        }
         if (response == null) {
             throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "no answer"));
         }
         if (response.getStatusCode() != 200) {
             byte[] error;
-            try (response; Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout(), inFlight)) {
-                error = deadline.expired() ? new byte[0] : response.getBodyAsBinaryData().toBytes();
+            try (response; Watchdog.Deadline errorRead = new Watchdog.Deadline(call.timeout(), inFlight)) {
+                error = errorRead.expired() ? new byte[0] : response.getBodyAsBinaryData().toBytes();
             } catch (Throwable t) {
                 // The status still says what happened; keep it even if the body could not be read.
                 error = new byte[0];

@@ -56,12 +56,19 @@ final class InFlightCall {
         }
     }
 
-    /** Cancels the call (now, or as soon as it is bound). Safe from any thread, idempotent. */
-    void cancel() {
+    /**
+     * Cancels the call (now, or as soon as it is bound). Safe from any thread, idempotent.
+     *
+     * @return true when an OkHttp call was bound: its cancel fails a blocked read by itself, and the
+     *     reading thread then releases the body (an OkHttp body must not be closed from another thread)
+     */
+    boolean cancel() {
         cancelled = true;
         Call c = call;
         if (c != null) {
             c.cancel();
+            return true;
         }
+        return false;
     }
 }

@@ -191,7 +191,12 @@ final class SseChatStream implements ChatStream {
         long waited = System.nanoTime() - since;
         if (waited >= idleNanos) {
             timedOut = true;
-            abort();
+            // OkHttp: cancelling closes the socket, the blocked read fails, and the reading thread
+            // releases the body itself (Okio buffers are not thread-safe: closing the body here could
+            // race that read). Another transport (nothing bound): closing the body stops its read.
+            if (!call.cancel()) {
+                release();
+            }
         } else {
             arm(idleNanos - waited);
         }
