@@ -262,6 +262,11 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     /** Usage as the deployment reported it; estimated locally when it reported none. */
     private TokenUsage replyUsage(ChatCall call, byte[] body) {
+        TokenUsage scanned = Json.scanUsage(body);
+        if (scanned != null) {
+            return scanned;
+        }
+        // No usage, or an answer the scan leaves to the full parse (which also words the errors).
         Map<String, Object> root;
         try {
             root = Json.object(Json.parse(body));
