@@ -66,4 +66,98 @@ final class Json {
         long completion = Math.max(0, number(usage.get("completion_tokens")));
         return Optional.of(new TokenUsage(prompt, completion));
     }
+
+    /**
+     * The reported usage of a 2xx answer, read by streaming over the document without building it.
+     *
+     * <p>Why: the answer is parsed only for its {@code usage}; a tree of maps and strings of the whole
+     * answer (the generated text included) measured as one of the gateway's largest allocations per
+     * call. The scan still reads the whole document, so a malformed one is never accepted.
+     *
+     * @return the usage, or {@code null} when this scan cannot decide as {@link #parse} plus
+     *         {@link #usage} would (malformed or empty document, no {@code usage} object, a count that
+     *         is not a plain integer): the caller then takes the full path, which gives the same
+     *         answer or the same error as before
+     */
+    static TokenUsage scanUsage(byte[] json) {
+        try (JsonReader reader = JsonProviders.createReader(json)) {
+            if (reader.nextToken() != com.azure.json.JsonToken.START_OBJECT) {
+                return null;
+            }
+            boolean any = false;
+            TokenUsage usage = null;
+            while (reader.nextToken() == com.azure.json.JsonToken.FIELD_NAME) {
+                any = true;
+                String name = reader.getFieldName();
+                com.azure.json.JsonToken value = reader.nextToken();
+                if ("usage".equals(name)) {
+                    // Duplicate keys: the last one wins, as in the parsed map.
+                    usage = value == com.azure.json.JsonToken.START_OBJECT ? scanCounts(reader) : null;
+                    if (value == com.azure.json.JsonToken.START_OBJECT && usage == null) {
+                        return null;
+                    }
+                } else {
+                    reader.skipChildren();
+                }
+            }
+            if (reader.currentToken() != com.azure.json.JsonToken.END_OBJECT) {
+                return null;
+            }
+            com.azure.json.JsonToken after = reader.nextToken();
+            if (after != null && after != com.azure.json.JsonToken.END_DOCUMENT) {
+                return null;
+            }
+            return any ? usage : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads a usage object the reader is at the start of; {@code null} if a count is not a plain integer. */
+    private static TokenUsage scanCounts(JsonReader reader) throws IOException {
+        long prompt = 0;
+        long completion = 0;
+        while (reader.nextToken() == com.azure.json.JsonToken.FIELD_NAME) {
+            String name = reader.getFieldName();
+            com.azure.json.JsonToken value = reader.nextToken();
+            boolean promptField = "prompt_tokens".equals(name);
+            if (promptField || "completion_tokens".equals(name)) {
+                long n;
+                if (value == com.azure.json.JsonToken.NULL) {
+                    n = 0;
+                } else if (value == com.azure.json.JsonToken.NUMBER && isPlainInteger(reader.getText())) {
+                    n = reader.getLong();
+                } else {
+                    return null;
+                }
+                if (promptField) {
+                    prompt = n;
+                } else {
+                    completion = n;
+                }
+            } else {
+                reader.skipChildren();
+            }
+        }
+        if (reader.currentToken() != com.azure.json.JsonToken.END_OBJECT) {
+            return null;
+        }
+        return new TokenUsage(Math.max(0, prompt), Math.max(0, completion));
+    }
+
+    /** An optional minus and 1 to 18 digits: always a long, read the same by every path. */
+    private static boolean isPlainInteger(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        int digits = text.length() - start;
+        if (digits < 1 || digits > 18) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

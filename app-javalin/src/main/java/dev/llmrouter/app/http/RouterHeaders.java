@@ -103,11 +103,25 @@ record RouterHeaders(String creator, String operation, String preferredRegion, R
 
     /** A caller's value as it may appear in a message: short and visible ASCII only. */
     static String printable(String s) {
+        if (s.length() <= 64 && allPrintable(s)) {
+            // The common case (every access-log line's path): the text itself, no copy.
+            return s;
+        }
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 64; i++) {
             char c = s.charAt(i);
             b.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return b.toString();
+    }
+
+    private static boolean allPrintable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }
