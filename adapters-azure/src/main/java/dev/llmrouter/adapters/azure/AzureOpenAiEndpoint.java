@@ -8,6 +8,8 @@ import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
+import com.azure.core.http.rest.RequestOptions;
+import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import dev.llmrouter.domain.catalog.TokenEncoding;
@@ -142,30 +144,25 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
     public ChatReply complete(ChatCall call) {
         DeploymentClient c = client(call);
         byte[] body = body(call, false);
-        // Sent straight through the deployment's pipeline to its pre-built URL, as streams are: the
-        // SDK's protocol methods would build the URL from a template on every call (URL parsing and
-        // string building) and the api-version policy would then parse and rebuild it again, which
-        // measured as the adapter's largest own allocation per call. The pipeline (user agent,
-        // request id, api-version, authentication, no retry) and the headers are the same.
-        HttpRequest request = new HttpRequest(HttpMethod.POST,
-                call.request().operation() == ChatOperation.TEXT_COMPLETION ? c.completionsUrl : c.chatUrl);
-        request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
-        request.setHeader(HttpHeaderName.ACCEPT, "application/json");
+        RequestOptions options = new RequestOptions().setContext(READ_WHOLE_BODY);
         if (!call.requestId().isEmpty()) {
-            request.setHeader(CLIENT_REQUEST_ID, call.requestId());
+            options.setHeader(CLIENT_REQUEST_ID, call.requestId());
         }
-        request.setBody(BinaryData.fromBytes(body));
+        String name = c.settings.deployment().azureDeploymentName();
         RawAnswer answer;
         // The deadline covers the whole call, body included (a body that stalls after the headers is
         // cut at the timeout); it is the only timer of the call (the transport gets none of its own).
         InFlightCall inFlight = InFlightCall.open();
         try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout(), inFlight)) {
-            // The transport sends and reads the whole body on this thread (READ_WHOLE_BODY).
-            try (HttpResponse r = c.pipeline.sendSync(request, READ_WHOLE_BODY)) {
-                BinaryData value = r == null ? null : r.getBodyAsBinaryData();
-                byte[] bytes = value == null ? null : value.toBytes();
-                answer = r == null ? null : new RawAnswer(r.getStatusCode(), r.getHeaders(),
-                        bytes == null ? new byte[0] : bytes);
+            try {
+                // The SDK's synchronous protocol methods: the transport sends and reads on this thread.
+                Response<BinaryData> r = call.request().operation() == ChatOperation.TEXT_COMPLETION
+                        ? c.client.getCompletionsWithResponse(name, BinaryData.fromBytes(body), options)
+                        : c.client.getChatCompletionsWithResponse(name, BinaryData.fromBytes(body), options);
+                answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
+                        r.getValue() == null ? new byte[0] : r.getValue().toBytes());
+            } catch (HttpResponseException e) {
+                throw new EndpointException(errorAnswer(e), e);
             } catch (Throwable t) {
                 if (deadline.expired()) {
                     throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
@@ -180,8 +177,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         if (answer == null) {
             throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "no answer"));
         }
-        // The SDK's protocol methods expect 200 and raise any other status as an error: so does this.
-        if (answer.status != 200) {
+        if (answer.status / 100 != 2) {
             throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body));
         }
         return new ChatReply(answer.body, replyUsage(call, answer.body));
