@@ -6,8 +6,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * hold exactly the valid ones) or leaves a usage record.
  */
 @DisplayName("Scenario 11: malformed bodies mixed into valid traffic never disturb the valid requests")
-class BadInputTest {
+class BadInputTest extends PrimaryAndSecondaryScenario {
 
     static final List<String> MALFORMED = List.of(
             "{",
@@ -35,21 +33,6 @@ class BadInputTest {
             "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "{\"model\":\"economy\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "{\"model\":\"economy\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} trailing");
-
-    Fleet fleet;
-    ChaosGateway gateway;
-
-    @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
 
     /** Every third request is malformed, cycling through the kinds; two more kinds fail authentication. */
     HttpRequest request(int i) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +19,7 @@ import org.junit.jupiter.api.Test;
  * match the upstream successes one for one.
  */
 @DisplayName("Scenario 6: flapping primary under sustained load — 100 % success, breaker events consistent")
-class FlappingPrimaryTest {
-
-    Fleet fleet;
-    ChaosGateway gateway;
-
-    @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
+class FlappingPrimaryTest extends PrimaryAndSecondaryScenario {
 
     @Test
     void all_served_and_breaker_walk_matches_outcomes() {

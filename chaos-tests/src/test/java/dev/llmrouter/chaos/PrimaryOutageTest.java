@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -23,22 +21,7 @@ import org.junit.jupiter.api.Test;
  * {@code /admin/deployments} and {@code /metrics} show each of the three transitions exactly once.
  */
 @DisplayName("Scenario 1: primary 503 — served by the secondary, breaker opens, half-opens on schedule, closes")
-class PrimaryOutageTest {
-
-    Fleet fleet;
-    ChaosGateway gateway;
-
-    @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
+class PrimaryOutageTest extends PrimaryAndSecondaryScenario {
 
     @Test
     void breaker_cycles_once_and_every_request_is_served() {

@@ -6,7 +6,6 @@ import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.domain.usage.UsageRecord;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,23 +20,13 @@ import org.junit.jupiter.api.Test;
  * invisibly: the caller gets one complete stream from the secondary, charged once.
  */
 @DisplayName("Scenario 7: streams cut mid-way end with an error event and are metered; cut before the first token falls back")
-class StreamCutTest {
+class StreamCutTest extends PrimaryAndSecondaryScenario {
 
-    Fleet fleet;
-    ChaosGateway gateway;
     LoadDriver driver;
 
     @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
+    void startDriver() {
         driver = new LoadDriver(LoadDriver.newClient());
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
     }
 
     @Test

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,22 +20,7 @@ import org.junit.jupiter.api.Test;
  * no evidence of ill health: the primary's breaker stays closed.
  */
 @DisplayName("Scenario 2: 429 with retry-after — no call before that time, all served, breaker closed")
-class ThrottlingTest {
-
-    Fleet fleet;
-    ChaosGateway gateway;
-
-    @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
+class ThrottlingTest extends PrimaryAndSecondaryScenario {
 
     @Test
     void retry_after_ms_is_honoured() {

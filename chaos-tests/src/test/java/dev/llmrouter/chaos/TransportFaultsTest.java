@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,22 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * answers one for one.
  */
 @DisplayName("Scenario 3: broken connections — fallback, and the breaker counts them")
-class TransportFaultsTest {
-
-    Fleet fleet;
-    ChaosGateway gateway;
-
-    @BeforeEach
-    void start() {
-        fleet = Fleet.primaryAndSecondary();
-        gateway = fleet.gateway().start();
-        fleet.add(gateway);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
+class TransportFaultsTest extends PrimaryAndSecondaryScenario {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Fault.class)
