@@ -289,7 +289,7 @@ public final class ConfigLoader {
                     capabilities.add(c.get());
                 } else {
                     new ConfigNode(null, m.path() + ".capabilities[" + i + "]", problems).problem(
-                            "unknown capability '" + capabilityNames.get(i) + "' (expected vision, tools or text-completion)");
+                            "unknown capability '" + capabilityNames.get(i) + "' (expected chat, text-completion, vision or tools)");
                 }
             }
             Optional<Pricing> pricing = readPrice(m.get("price"));

@@ -2,6 +2,7 @@ package dev.llmrouter.app.http;
 
 import static dev.llmrouter.app.http.Fakes.BROKE_KEY;
 import static dev.llmrouter.app.http.Fakes.ENTERPRISE_KEY;
+import static dev.llmrouter.app.http.Fakes.FREE_KEY;
 import static dev.llmrouter.app.http.Fakes.LIMITED_KEY;
 import static dev.llmrouter.app.http.Fakes.OPERATOR_KEY;
 import static dev.llmrouter.app.http.Fakes.PRO_KEY;
@@ -231,5 +232,41 @@ class RealRouterGatewayTest {
         // the tokens sent before the cut are metered
         assertThat(json(gateway.get("/v1/usage?from=2026-11-01&to=2026-11-30", "Authorization", bearer(ENTERPRISE_KEY)))
                 .at("/total/requests").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void a_text_completion_is_served_by_the_model_with_the_text_completion_capability() {
+        String completion = "{\"model\":\"%s\",\"prompt\":\"Hello\",\"max_tokens\":5}";
+
+        HttpResponse<String> economy = gateway.post("/v1/completions", completion.formatted("economy"),
+                "Authorization", bearer(FREE_KEY));
+        HttpResponse<String> premium = gateway.post("/v1/completions", completion.formatted("premium"),
+                "Authorization", bearer(ENTERPRISE_KEY));
+
+        assertThat(economy.statusCode()).isEqualTo(200);
+        assertThat(economy.headers().firstValue("x-router-model")).hasValue("gpt-35-turbo-instruct");
+        // no premium model serves text completions: the enterprise plan falls down to the one that does
+        assertThat(premium.statusCode()).isEqualTo(200);
+        assertThat(premium.headers().firstValue("x-router-model")).hasValue("gpt-35-turbo-instruct");
+        assertThat(endpoint.calledDeployments()).allMatch(d -> d.startsWith("gpt-35-turbo-instruct-"));
+    }
+
+    @Test
+    void an_operation_no_model_in_reach_serves_is_a_400_in_openai_shape_before_any_call() {
+        HttpResponse<String> chatToInstruct = gateway.post("/v1/chat/completions",
+                "{\"model\":\"gpt-35-turbo-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                "Authorization", bearer(FREE_KEY));
+        HttpResponse<String> textWithoutFallDown = gateway.post("/v1/completions",
+                "{\"model\":\"premium\",\"prompt\":\"Hello\"}",
+                "Authorization", bearer(ENTERPRISE_KEY), "x-router-fall-down", "false");
+
+        assertThat(chatToInstruct.statusCode()).isEqualTo(400);
+        assertThat(json(chatToInstruct).at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(json(chatToInstruct).at("/error/code").asText()).isEqualTo("no_eligible_deployment");
+        assertThat(json(chatToInstruct).at("/error/message").asText()).contains("chat model");
+        assertThat(textWithoutFallDown.statusCode()).isEqualTo(400);
+        assertThat(json(textWithoutFallDown).at("/error/message").asText())
+                .contains("text-completion capability").contains("gpt-35-turbo-instruct");
+        assertThat(endpoint.calls()).isEmpty();
     }
 }

@@ -1,11 +1,22 @@
 package dev.llmrouter.domain.catalog;
 
-/** What a model can do beyond plain text chat. */
+/**
+ * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION}) and what it
+ * accepts beyond plain text. Routing sends an operation only to a model that serves it: a chat model
+ * cannot answer the legacy completions operation, nor an instruct model a chat.
+ */
 public enum Capability {
+    /** Serves the chat-completions operation. */
+    CHAT,
+    /** Serves the legacy text-completions operation. */
+    TEXT_COMPLETION,
     /** Accepts image content parts (URL or base64). */
     VISION,
     /** Supports tool / function calling. */
-    TOOLS,
-    /** Accepts the legacy text-completions operation. */
-    TEXT_COMPLETION
+    TOOLS;
+
+    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}). */
+    public boolean isOperation() {
+        return this == CHAT || this == TEXT_COMPLETION;
+    }
 }

@@ -14,7 +14,9 @@ import java.util.Set;
  * @param contextWindow   the most tokens of prompt plus completion the model accepts
  * @param maxOutputTokens the most completion tokens one call may produce
  * @param encoding        the tokenizer encoding, for local token counting
- * @param capabilities    what it can do beyond text chat
+ * @param capabilities    the operations it serves and what it accepts; a model that names no
+ *                        operation (neither {@link Capability#CHAT} nor {@link Capability#TEXT_COMPLETION})
+ *                        serves chat, the operation nearly every model serves
  * @param pricing         list prices, input and output apart
  */
 public record ModelSpec(
@@ -40,7 +42,12 @@ public record ModelSpec(
             throw new IllegalArgumentException("model " + id + ": need 0 < maxOutputTokens (" + maxOutputTokens
                     + ") <= contextWindow (" + contextWindow + ")");
         }
-        capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+        EnumSet<Capability> all = EnumSet.noneOf(Capability.class);
+        all.addAll(capabilities);
+        if (all.stream().noneMatch(Capability::isOperation)) {
+            all.add(Capability.CHAT);
+        }
+        capabilities = Set.copyOf(all);
     }
 
     public boolean supports(Capability capability) {

@@ -30,8 +30,9 @@ import java.util.Optional;
  *       and within a role the preferred region first, then regions of the same geography, then the
  *       rest, declaration order breaking ties.
  *   <li><b>Filter</b>: a deployment outside the residency set is never a candidate, not even as a
- *       fall-down; a model lacking a needed capability (vision) or whose context window cannot hold
- *       the estimated prompt is skipped.
+ *       fall-down; a model that does not serve the request's operation (chat or text completion),
+ *       lacks a needed capability (vision) or whose context window cannot hold the estimated prompt
+ *       is skipped, wherever it stands in the chain.
  * </ol>
  * An empty chain is a {@link Rejected} value with a reason the caller can read.
  *
@@ -167,18 +168,28 @@ public final class RoutingPolicy {
         private final RouteRequest request;
         private final Region preferred;
         private final String preferredName;
+        private final Fleet fleet;
         private boolean removedByResidency;
+        private boolean removedByOperation;
+        /** Some model considered serves the operation: then the other filters, not the operation, explain a rejection. */
+        private boolean operationServed;
         private boolean removedByVision;
         private boolean removedByContext;
 
         Filters(RouteRequest request, Fleet fleet) {
             this.request = request;
+            this.fleet = fleet;
             this.preferredName = request.preferredRegion();
             // A region the fleet does not know has no geography: only an exact name match ranks it.
             this.preferred = preferredName == null ? null : fleet.region(preferredName).orElse(null);
         }
 
         boolean modelFits(ModelSpec model) {
+            if (!model.supports(request.operation())) {
+                removedByOperation = true;
+                return false;
+            }
+            operationServed = true;
             if (request.needsVision() && !model.supports(Capability.VISION)) {
                 removedByVision = true;
                 return false;
@@ -211,6 +222,10 @@ public final class RoutingPolicy {
             if (removedByResidency) {
                 why.add("no deployment within residency '" + request.residency().describe() + "'");
             }
+            boolean byOperation = removedByOperation && !operationServed;
+            if (byOperation) {
+                why.add(operationMissing());
+            }
             if (removedByVision) {
                 why.add("image input needs a vision-capable model");
             }
@@ -220,10 +235,27 @@ public final class RoutingPolicy {
             if (why.isEmpty()) {
                 why.add("no deployment serves model '" + model.id() + "'");
             }
-            Reason reason = removedByContext && !removedByResidency && !removedByVision
+            Reason reason = removedByContext && !removedByResidency && !byOperation && !removedByVision
                     ? Reason.PROMPT_TOO_LARGE
                     : Reason.NO_ELIGIBLE_DEPLOYMENT;
             return new Rejected(reason, String.join("; ", why));
+        }
+
+        /** Names the operation and the models within the plan's reach that serve it: what to ask for instead. */
+        private String operationMissing() {
+            Capability operation = request.operation();
+            List<String> serving = new ArrayList<>();
+            for (ModelSpec m : fleet.catalog().models()) {
+                if (m.supports(operation) && request.plan().allows(m.tier())) {
+                    serving.add(m.id());
+                }
+            }
+            String what = operation == Capability.TEXT_COMPLETION
+                    ? "a text completion needs a model with the text-completion capability"
+                    : "a chat completion needs a chat model";
+            return what + (serving.isEmpty()
+                    ? " (plan '" + request.plan().id() + "' reaches none)"
+                    : " (plan '" + request.plan().id() + "' reaches: " + String.join(", ", serving) + ")");
         }
     }
 }

@@ -74,7 +74,8 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
     }
 
     boolean fits(ModelSpec m) {
-        return (!request.needsVision() || m.supports(Capability.VISION))
+        return m.supports(request.operation())
+                && (!request.needsVision() || m.supports(Capability.VISION))
                 && request.estimatedPromptTokens() < m.contextWindow();
     }
 
@@ -95,6 +96,13 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
      * deployment.
      */
     List<ModelSpec> expectedModelOrder() {
+        List<ModelSpec> order = consideredModels();
+        order.removeIf(m -> !fits(m) || allowedDeploymentsOf(m).isEmpty());
+        return order;
+    }
+
+    /** The models the rules put in the chain before any filter, in order (see {@link #expectedModelOrder}). */
+    List<ModelSpec> consideredModels() {
         List<ModelSpec> order = new ArrayList<>();
         Optional<ModelSpec> chosen = chosenModel();
         if (chosen.isEmpty()) {
@@ -115,7 +123,6 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
                 }
             }
         }
-        order.removeIf(m -> !fits(m) || allowedDeploymentsOf(m).isEmpty());
         return order;
     }
 
@@ -144,7 +151,7 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
 
     // ---- generators ------------------------------------------------------------------------------
 
-    /** Plain requests (no residency, vision or prompt size) of any plan for any name of the catalog. */
+    /** Plain chat requests (no residency, vision or prompt size) of any plan for any name of the catalog. */
     static Gen<RouteScenario> plainRequests(Gen<GenFleet> fleets) {
         Gen<Boolean> coin = booleans().all();
         return rs -> {
@@ -155,7 +162,7 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
         };
     }
 
-    /** Requests with every constraint arbitrary: residency, preferred region, vision, prompt size, fall-down. */
+    /** Requests with every constraint arbitrary: residency, preferred region, operation, vision, prompt size, fall-down. */
     static Gen<RouteScenario> constrainedRequests(Gen<GenFleet> fleets) {
         Gen<Boolean> coin = booleans().all();
         Gen<Long> smallPrompt = integers().between(0, 2_000).map(Integer::longValue);
@@ -169,6 +176,7 @@ record RouteScenario(GenFleet generated, RouteRequest request) {
                     requested,
                     RoutingGen.preferredRegions().generate(rs),
                     RoutingGen.residencies().generate(rs),
+                    RoutingGen.operations().generate(rs),
                     coin.generate(rs) && coin.generate(rs),
                     prompt.generate(rs),
                     coin.generate(rs));

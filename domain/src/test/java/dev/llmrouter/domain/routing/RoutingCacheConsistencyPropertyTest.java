@@ -51,6 +51,7 @@ class RoutingCacheConsistencyPropertyTest {
                         names.generate(rs),
                         constrained ? RoutingGen.preferredRegions().generate(rs) : null,
                         constrained ? RoutingGen.residencies().generate(rs) : Residency.ANY,
+                        RoutingGen.operations().generate(rs),
                         coin.generate(rs) && coin.generate(rs),
                         prompt.generate(rs),
                         coin.generate(rs)));

@@ -61,6 +61,8 @@ final class RoutingGen {
             StringBuilder s = new StringBuilder("catalog{");
             for (ModelSpec m : fleet.catalog().models()) {
                 s.append(m.id()).append(m.supports(Capability.VISION) ? "(vision)" : "")
+                        .append(m.supports(Capability.CHAT) ? "" : "(no-chat)")
+                        .append(m.supports(Capability.TEXT_COMPLETION) ? "(text)" : "")
                         .append("/").append(m.contextWindow()).append(' ');
             }
             for (Tier t : Tier.values()) {
@@ -101,13 +103,14 @@ final class RoutingGen {
 
     /**
      * Arbitrary catalogs: 0–3 models per tier (at least one model overall), each with or without
-     * vision and one of a few context windows; each tier's model named explicitly or left to the
+     * vision, serving chat, text completion or both, and one of a few context windows; each tier's model named explicitly or left to the
      * catalog's default (its first model).
      */
     static Gen<ModelCatalog> catalogs() {
         Gen<Integer> count = integers().between(0, 3);
         Gen<Boolean> coin = booleans().all();
         Gen<Integer> window = integers().between(0, WINDOWS.length - 1);
+        Gen<Integer> operations = integers().between(0, 3);
         return rs -> {
             ModelCatalog.Builder b = ModelCatalog.builder();
             int total = 0;
@@ -121,6 +124,11 @@ final class RoutingGen {
                     ModelSpec.Builder m = ModelSpec.builder(id).tier(tier).contextWindow(w).maxOutputTokens(Math.min(w, 4_096));
                     if (coin.generate(rs)) {
                         m.capabilities(Capability.VISION);
+                    }
+                    switch (operations.generate(rs)) {
+                        case 0 -> m.capabilities(Capability.TEXT_COMPLETION);
+                        case 1 -> m.capabilities(Capability.CHAT, Capability.TEXT_COMPLETION);
+                        default -> { } // chat only, as a model naming no operation
                     }
                     b.model(m);
                     total++;
@@ -197,6 +205,11 @@ final class RoutingGen {
         Gen<String> none = arbitrary().constant(() -> null);
         Gen<String> unknown = arbitrary().pick("centralindia", "westeurop", "brazilsouth");
         return none.mix(known, 60).mix(unknown, 20);
+    }
+
+    /** The operation of a request: mostly chat, sometimes the legacy text completion. */
+    static Gen<Capability> operations() {
+        return arbitrary().constant(Capability.CHAT).mix(arbitrary().constant(Capability.TEXT_COMPLETION), 30);
     }
 
     /** What a request names: nothing, a tier, a model of {@code catalog}, or a name nobody knows. */

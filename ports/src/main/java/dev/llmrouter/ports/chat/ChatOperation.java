@@ -1,9 +1,22 @@
 package dev.llmrouter.ports.chat;
 
+import dev.llmrouter.domain.catalog.Capability;
+
 /** The OpenAI operations the router serves. */
 public enum ChatOperation {
     /** {@code /chat/completions}. */
-    CHAT,
+    CHAT(Capability.CHAT),
     /** The legacy {@code /completions} (text in, text out). */
-    TEXT_COMPLETION
+    TEXT_COMPLETION(Capability.TEXT_COMPLETION);
+
+    private final Capability capability;
+
+    ChatOperation(Capability capability) {
+        this.capability = capability;
+    }
+
+    /** The capability a model needs to serve this operation: routing sends it to no other model. */
+    public Capability capability() {
+        return capability;
+    }
 }

@@ -214,7 +214,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         long start = ticker.getAsLong();
         Flight f = new Flight(command, command.requestId().isEmpty() ? requestIds.get() : command.requestId(), start);
         RoutePlan plan = policy.route(new RouteRequest(command.caller().plan(), command.requested(),
-                command.preferredRegion(), command.residency(), command.request().needsVision(),
+                command.preferredRegion(), command.residency(), command.request().operation().capability(),
+                command.request().needsVision(),
                 f.estimate(guessEncoding(command)).expectedTokens(), command.allowFallDown()));
         if (plan instanceof RoutePlan.Rejected rejected) {
             Refusal.Reason reason = switch (rejected.reason()) {
