@@ -77,6 +77,15 @@ class MainTest {
     }
 
     @Test
+    void an_empty_file_stops_the_start_with_status_2_naming_the_file(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("empty.yaml");
+        Files.writeString(file, "");
+
+        assertThat(run("", Map.of(), "--config", file.toString(), "--port", "0")).isEqualTo(2);
+        assertThat(err()).contains("  - the file " + file + " is empty").doesNotContain("- is required");
+    }
+
+    @Test
     void bad_arguments_and_ports_are_usage_errors() {
         assertThat(run("", Map.of(), "--frobnicate")).isEqualTo(2);
         assertThat(run("", Map.of(), "--port", "99999")).isEqualTo(2);

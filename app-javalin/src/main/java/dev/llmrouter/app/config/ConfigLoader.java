@@ -54,6 +54,11 @@ import java.util.function.Function;
  * cross references (a deployment's model and region, an account's plan, a breaker override's
  * deployment) are resolved. Only when nothing is wrong are the domain objects assembled.
  *
+ * <p>Each mistake is reported once, where it is: an entry that fails to load (a model with a bad
+ * price, a plan with a bad quota) still declares its name, so what refers to it is not reported
+ * again as naming something unknown, and a tier left without a model because of such an entry is
+ * not reported at every plan that uses it.
+ *
  * <p>The schema, section by section, is documented in {@code embedded-default.yaml} and in
  * {@code config/azure-fleet.example.yaml}.
  */
@@ -137,8 +142,16 @@ public final class ConfigLoader {
         private final Map<DeploymentId, DeploymentSettings> connections = new LinkedHashMap<>();
         private final List<AccountSpec> accounts = new ArrayList<>();
         private final Set<String> deploymentIds = new HashSet<>();
-        /** Every region name declared, valid or not, so a bad region entry is reported once, not at each use. */
+        /*
+         * Every name declared, valid or not, so that a bad entry is reported once, not again at each
+         * use as "unknown".
+         */
         private final Set<String> declaredRegions = new HashSet<>();
+        private final Set<String> declaredModels = new HashSet<>();
+        private final Set<String> declaredPlans = new HashSet<>();
+        /** Tiers that may lack a model only because an entry about them failed (the failure is reported). */
+        private final Set<Tier> tiersInDoubt = EnumSet.noneOf(Tier.class);
+        private boolean brokenModelOfUnknownTier;
         private ModelCatalog catalog;
 
         Reading(ConfigNode root, List<ConfigProblem> problems, String source) {
@@ -148,7 +161,14 @@ public final class ConfigLoader {
         }
 
         GatewayConfig read() {
-            if (!root.isObject(true)) {
+            if (!root.isPresent()) {
+                problems.add(new ConfigProblem("", "the file " + source + " is empty (it needs at least the sections "
+                        + "regions, catalog, deployments and plans)"));
+                throw new InvalidConfigException(source, problems);
+            }
+            if (!root.isMapping()) {
+                problems.add(new ConfigProblem("", "the top level of " + source + " must be a mapping of sections "
+                        + "(regions, catalog, deployments, plans, ...)"));
                 throw new InvalidConfigException(source, problems);
             }
             root.allowOnly(Set.of("server", "regions", "catalog", "deployments", "plans", "accounts", "breakers", "retry"));
@@ -247,16 +267,16 @@ public final class ConfigLoader {
                     continue;
                 }
                 Optional<String> modelId = tiers.string(e.getKey(), true);
-                if (modelId.isEmpty()) {
+                ModelSpec spec = modelId.map(models::get).orElse(null);
+                if (spec != null && spec.tier() == tier.get()) {
+                    tierModels.put(tier.get(), spec.id());
                     continue;
                 }
-                ModelSpec spec = models.get(modelId.get());
-                if (spec == null) {
-                    at.problem("unknown model '" + modelId.get() + "'");
-                } else if (spec.tier() != tier.get()) {
+                tiersInDoubt.add(tier.get()); // the mistake is reported here, or at the model's own entry
+                if (spec != null) {
                     at.problem("model '" + spec.id() + "' is of tier " + spec.tier().id() + ", not " + tier.get().id());
-                } else {
-                    tierModels.put(tier.get(), spec.id());
+                } else if (modelId.isPresent() && !declaredModels.contains(modelId.get())) {
+                    at.problem("unknown model '" + modelId.get() + "'");
                 }
             }
             try {
@@ -269,13 +289,24 @@ public final class ConfigLoader {
             }
         }
 
+        /** A model entry; one that fails still declares its id and tier (see {@link #tiersInDoubt}). */
         private Optional<ModelSpec> readModel(ConfigNode m) {
+            Optional<ModelSpec> spec = readModelEntry(m);
+            if (spec.isEmpty()) {
+                Optional<Tier> tier = m.peek("tier").flatMap(Tier::parse);
+                tier.ifPresentOrElse(tiersInDoubt::add, () -> brokenModelOfUnknownTier = true);
+            }
+            return spec;
+        }
+
+        private Optional<ModelSpec> readModelEntry(ConfigNode m) {
             if (!m.isObject(true)) {
                 return Optional.empty();
             }
             m.allowOnly(Set.of("id", "family", "tier", "context-window", "max-output-tokens", "encoding",
                     "capabilities", "price"));
             Optional<String> id = m.string("id", true);
+            id.ifPresent(declaredModels::add);
             Optional<Tier> tier = m.enumValue("tier", true, Tier.class, Tier::parse);
             Optional<Integer> context = m.intValue("context-window", true, 1, Integer.MAX_VALUE);
             Optional<Integer> maxOut = m.intValue("max-output-tokens", true, 1, Integer.MAX_VALUE);
@@ -353,7 +384,7 @@ public final class ConfigLoader {
                     }
                 });
                 Optional<String> model = d.string("model", true);
-                if (model.isPresent() && !models.containsKey(model.get())) {
+                if (model.isPresent() && !models.containsKey(model.get()) && !declaredModels.contains(model.get())) {
                     d.get("model").problem("unknown model '" + model.get() + "'");
                 }
                 Optional<String> regionName = d.string("region", true);
@@ -501,6 +532,7 @@ public final class ConfigLoader {
                 }
                 p.allowOnly(Set.of("id", "highest-tier", "default-tier", "fall-down", "quota", "rate-limits"));
                 Optional<String> id = p.string("id", true);
+                id.ifPresent(declaredPlans::add);
                 Optional<Tier> highest = p.enumValue("highest-tier", true, Tier.class, Tier::parse);
                 Optional<Tier> defaultTier = p.enumValue("default-tier", false, Tier.class, Tier::parse);
                 boolean fallDown = p.bool("fall-down").orElse(true);
@@ -512,7 +544,8 @@ public final class ConfigLoader {
                     continue;
                 }
                 Tier effectiveDefault = defaultTier.orElse(highest.orElse(null));
-                if (catalog != null && effectiveDefault != null && !catalog.hasTier(effectiveDefault)) {
+                if (catalog != null && effectiveDefault != null && !catalog.hasTier(effectiveDefault)
+                        && !tiersInDoubt.contains(effectiveDefault) && !brokenModelOfUnknownTier) {
                     p.get(defaultTier.isPresent() ? "default-tier" : "highest-tier").problem(
                             "the catalog has no model of tier " + effectiveDefault.id());
                 }
@@ -576,7 +609,7 @@ public final class ConfigLoader {
                     }
                 });
                 Optional<String> plan = a.string("plan", true);
-                if (plan.isPresent() && !plans.containsKey(plan.get())) {
+                if (plan.isPresent() && !plans.containsKey(plan.get()) && !declaredPlans.contains(plan.get())) {
                     a.get("plan").problem("unknown plan '" + plan.get() + "'");
                 }
                 boolean operator = a.bool("operator").orElse(false);

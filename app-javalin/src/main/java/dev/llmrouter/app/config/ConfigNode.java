@@ -77,6 +77,11 @@ final class ConfigNode {
         return this;
     }
 
+    /** True when this is a mapping, reporting nothing. */
+    boolean isMapping() {
+        return node.isObject();
+    }
+
     /** True when this is an object (reported otherwise, when present). */
     boolean isObject(boolean required) {
         if (node.isObject()) {
@@ -114,6 +119,12 @@ final class ConfigNode {
             problem("must be a mapping of keys to values");
         }
         return out;
+    }
+
+    /** The value at {@code key} as text, reporting nothing: a second look at an entry already checked. */
+    Optional<String> peek(String key) {
+        JsonNode v = node.isObject() ? node.get(key) : null;
+        return v != null && v.isValueNode() && !v.isNull() ? Optional.of(v.asText().trim()) : Optional.empty();
     }
 
     Optional<String> string(String key, boolean required) {

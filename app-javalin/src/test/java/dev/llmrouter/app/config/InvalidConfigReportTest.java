@@ -126,7 +126,49 @@ class InvalidConfigReportTest {
         assertThat(problems).doesNotContain("deployments[1].region: unknown region 'westeurope'",
                 "deployments[5].endpoint: is required");
         assertThat(problems).filteredOn(p -> p.startsWith("breakers.deployments.zz")).hasSize(1);
-        assertThat(problems).hasSize(36);
+        // The standard tier names an unknown model: said once there, not again at each plan of that tier.
+        assertThat(problems).noneMatch(p -> p.contains("the catalog has no model of tier"));
+        assertThat(problems).hasSize(35);
+    }
+
+    @Test
+    void an_entry_that_fails_to_load_is_reported_once_not_again_where_it_is_used() {
+        String fleet = """
+                regions: [ { name: eastus, geography: us } ]
+                catalog:
+                  models:
+                    - { id: m, tier: economy, context-window: 1000, max-output-tokens: 100, encoding: o200k_base, price: { input: "1", output: "2" } }
+                    - { id: broken, tier: standard, context-window: 1000, max-output-tokens: 100, encoding: o200k_base, price: { input: "1", output: "x" } }
+                  tiers: { economy: m, standard: broken }
+                deployments:
+                  - { id: d1, model: broken, region: eastus, simulated: {} }
+                  - { id: d2, model: m, region: eastus, simulated: {} }
+                plans:
+                  - { id: gold, highest-tier: standard, quota: { cost-per-month: "-5" } }
+                  - { id: silver, highest-tier: standard }
+                accounts:
+                  - { id: a, plan: gold, key-hashes: [ "%s" ] }
+                  - { id: b, plan: gold, key-hashes: [ "%s" ] }
+                  - { id: c, plan: platinum, key-hashes: [ "%s" ] }
+                """.formatted(KeyHasher.hash("a"), KeyHasher.hash("b"), KeyHasher.hash("c"));
+
+        assertThat(problemsOf(fleet)).containsExactly(
+                "catalog.models[1].price.output: must be a decimal number, got 'x'",
+                "plans[0].quota.cost-per-month: cannot be negative",
+                "accounts[2].plan: unknown plan 'platinum'");
+    }
+
+    @Test
+    void an_empty_file_says_so_and_names_the_file() {
+        for (String empty : List.of("", "\n  \n", "# nothing but a comment\n", "---\n")) {
+            assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).parse(empty, "fleet.yaml"))
+                    .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.report()).isEqualTo(
+                            String.join(System.lineSeparator(), "Invalid configuration fleet.yaml (1 problem):",
+                                    "  - the file fleet.yaml is empty (it needs at least the sections regions, catalog, "
+                                            + "deployments and plans)")));
+        }
+        assertThat(problemsOf("- just\n- a list\n")).containsExactly(
+                "the top level of test.yaml must be a mapping of sections (regions, catalog, deployments, plans, ...)");
     }
 
     @Test
