@@ -49,8 +49,9 @@ import java.util.function.Function;
  * Reads a gateway configuration (YAML) into a validated {@link GatewayConfig}, or reports every
  * problem at once, each by its path ({@code deployments[2].region: unknown region 'eastus9'}).
  *
- * <p>Steps: {@link EnvSubstitution} over the raw text; YAML parsing (duplicate keys are errors);
- * then each section is read and checked on its own, collecting problems rather than stopping, and
+ * <p>Steps: YAML parsing (duplicate keys are errors), with {@link EnvSubstitution} replacing
+ * variables inside the parsed values; then each section is read and checked on its own, collecting
+ * problems rather than stopping, and
  * cross references (a deployment's model and region, an account's plan, a breaker override's
  * deployment) are resolved. Only when nothing is wrong are the domain objects assembled.
  *
@@ -116,14 +117,14 @@ public final class ConfigLoader {
      */
     public GatewayConfig parse(String text, String source) {
         List<ConfigProblem> problems = new ArrayList<>();
-        String substituted = EnvSubstitution.apply(text.replace("\r\n", "\n"), env, problems);
+        EnvSubstitution variables = EnvSubstitution.mark(text.replace("\r\n", "\n"));
         JsonNode root;
         try {
-            root = YAML.readTree(substituted);
+            root = variables.substitute(YAML.readTree(variables.text()), env, problems);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-            problems.add(new ConfigProblem(where, "not valid YAML: " + e.getOriginalMessage()));
+            problems.add(new ConfigProblem(where, "not valid YAML: " + variables.unmark(e.getOriginalMessage())));
             throw new InvalidConfigException(source, problems);
         }
         Reading r = new Reading(new ConfigNode(root, "", problems), problems, source);

@@ -215,6 +215,31 @@ class InvalidConfigReportTest {
     }
 
     @Test
+    void a_variable_cannot_change_the_structure_of_the_file() {
+        String fleet = """
+                regions: [ { name: eastus, geography: us } ]
+                catalog:
+                  models: [ { id: m, tier: economy, context-window: 1000, max-output-tokens: 100, encoding: o200k_base, price: { input: "1", output: "2" } } ]
+                deployments: [ { id: d, model: m, region: eastus, simulated: {} } ]
+                plans: [ { id: p, highest-tier: economy } ]
+                accounts:
+                  - id: a
+                    plan: p
+                    key-hashes: ${HASHES}
+                """;
+        // Read as text, this value would have made account a an operator and added a second account.
+        String injected = KeyHasher.hash("a") + "\n    operator: true\n  - { id: b, plan: p, key-hashes: [ \""
+                + KeyHasher.hash("b") + "\" ] }";
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("HASHES", injected)::get).parse(fleet, "fleet.yaml"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString).singleElement().asString()
+                        .startsWith("accounts[0].key-hashes[0]: not a stored key hash"));
+        GatewayConfig plain = new ConfigLoader(Map.of("HASHES", KeyHasher.hash("a"))::get).parse(fleet, "fleet.yaml");
+        assertThat(plain.accounts()).singleElement().satisfies(a -> assertThat(a.operator()).isFalse());
+    }
+
+    @Test
     void unset_variables_are_reported_by_line_and_yaml_errors_by_position() {
         assertThat(problemsOf("server:\n  port: ${NO_SUCH_PORT}\n")).first()
                 .isEqualTo("line 2: environment variable NO_SUCH_PORT is not set (use ${NO_SUCH_PORT:-default} to give a default)");
