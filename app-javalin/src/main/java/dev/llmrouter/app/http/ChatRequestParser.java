@@ -96,6 +96,12 @@ final class ChatRequestParser {
             // Jackson would detect UTF-16/32 and parse it, but the body goes to the deployment as UTF-8.
             throw ApiError.invalidJson("the body is UTF-16 or UTF-32, not UTF-8").exception();
         }
+        int invalid = Utf8.firstInvalid(body);
+        if (invalid >= 0) {
+            // Jackson accepts overlong forms and code points above U+10FFFF: strict UTF-8 is checked first.
+            throw ApiError.invalidJson("the body is not valid UTF-8 (an ill-formed sequence at byte " + invalid + ")")
+                    .exception();
+        }
         try {
             JsonNode node = reader.readTree(body);
             if (node == null || node.isMissingNode()) {
