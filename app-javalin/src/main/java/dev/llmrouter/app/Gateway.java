@@ -15,6 +15,7 @@ import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.quota.InMemoryQuotaStore;
+import dev.llmrouter.ports.quota.QuotaSeed;
 import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.routing.Router;
@@ -69,11 +70,10 @@ public final class Gateway implements AutoCloseable {
      */
     static final int MAX_PLATFORM_THREADS = 1_200;
     /**
-     * Usage kept in memory per account, measured from its newest record: longer than a quota month,
-     * the longest period usage is queried over.
+     * An idle account's month is swept from the quota store this long after the month is over. Not
+     * sooner: the in-memory ledger is bounded, so it cannot rebuild a month whose records it dropped,
+     * and the store is then the only record of the month's spend (one small entry per account).
      */
-    static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(35);
-    /** An idle account's quota month is dropped after this and rebuilt from the ledger on its next request. */
     static final java.time.Duration QUOTA_IDLE_EXPIRY = java.time.Duration.ofHours(1);
 
     /**
@@ -136,7 +136,9 @@ public final class Gateway implements AutoCloseable {
         this.telemetry = new MicrometerRouterTelemetry(metrics);
         telemetry.trackDeployments(config.fleet().deployments().stream().map(d -> d.id().value()).toList());
         this.endpoint = new RoutingChatEndpoint(endpoints(config, options), config.retry().firstTokenTimeout());
-        this.ledger = new InMemoryUsageLedger(InMemoryUsageLedger.Retention.maxAge(LEDGER_RETENTION));
+        InMemoryUsageLedger inMemory = new InMemoryUsageLedger(config.ledger().maxRecords());
+        telemetry.trackUsageLedger(inMemory::size, inMemory::dropped);
+        this.ledger = inMemory;
         this.usage = new UsageReporter(ledger);
         Router.Builder builder = Router.builder()
                 .fleet(config.fleet())
@@ -148,7 +150,7 @@ public final class Gateway implements AutoCloseable {
                 .breakerConfig(config.breakerDefaults().toBreakerConfig())
                 .ledger(ledger)
                 .telemetry(telemetry)
-                .quotaStore(new InMemoryQuotaStore(options.clock(), QUOTA_IDLE_EXPIRY, new LedgerQuotaSeed(ledger)))
+                .quotaStore(new InMemoryQuotaStore(options.clock(), QUOTA_IDLE_EXPIRY, QuotaSeed.NONE))
                 .rateLimiter(new InMemoryAccountRateLimiter());
         config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
         Router built = builder.build();

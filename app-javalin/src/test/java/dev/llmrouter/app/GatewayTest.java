@@ -36,6 +36,15 @@ class GatewayTest {
         return new ConfigLoader(Map.<String, String>of()::get).loadEmbeddedDefault();
     }
 
+    /** The embedded default's YAML text, for tests that vary one setting of it. */
+    static String embeddedYaml() {
+        try (var in = ConfigLoader.class.getResourceAsStream(ConfigLoader.EMBEDDED_DEFAULT)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Gateway.Options testOptions() {
         return Gateway.Options.defaults().withPacer(Pacer.NONE);
     }

@@ -139,7 +139,7 @@ public class AdmissionPathBenchmark {
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         };
         UsageLedger usage = switch (ledger) {
-            case "bounded" -> new InMemoryUsageLedger(InMemoryUsageLedger.Retention.maxRecordsPerAccount(1_000));
+            case "bounded" -> new InMemoryUsageLedger(1_000);
             case "counting" -> new CountingLedger();
             default -> throw new IllegalArgumentException("unknown ledger " + ledger);
         };

@@ -7,6 +7,7 @@ import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * {@link RouterTelemetry} on a Micrometer {@link MeterRegistry} (Requirements 4.1, 4.2).
@@ -85,6 +87,8 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     public static final String BREAKER_STATE = "llm_router.breaker.state";
     public static final String BREAKER_TRANSITIONS = "llm_router.breaker.transitions";
     public static final String REFUSALS = "llm_router.refusals";
+    public static final String LEDGER_RECORDS = "llm_router.usage_ledger.records";
+    public static final String LEDGER_DROPPED = "llm_router.usage_ledger.dropped";
 
     /** The {@code gen_ai.system} value the conventions give Azure OpenAI. */
     public static final String GEN_AI_SYSTEM = "az.ai.openai";
@@ -108,6 +112,8 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
     private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    /** Function counters hold their source weakly: this keeps the ledger's for as long as the telemetry lives. */
+    private volatile LongSupplier ledgerDropped;
 
     public MicrometerRouterTelemetry(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -116,6 +122,22 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     /** Registers the breaker-state gauge of each deployment, at closed unless already known. */
     public void trackDeployments(Collection<String> deploymentIds) {
         guarded("trackDeployments", () -> deploymentIds.forEach(this::breakerState));
+    }
+
+    /**
+     * Registers the in-memory usage ledger's size and the records it dropped to stay within its bound
+     * (Prometheus: {@code llm_router_usage_ledger_records}, {@code llm_router_usage_ledger_dropped_total}),
+     * read from the ledger at each scrape.
+     */
+    public void trackUsageLedger(LongSupplier held, LongSupplier dropped) {
+        guarded("trackUsageLedger", () -> {
+            ledgerDropped = dropped;
+            Gauge.builder(LEDGER_RECORDS, held, s -> (double) s.getAsLong())
+                    .description("Usage records held by the in-memory ledger").strongReference(true).register(registry);
+            FunctionCounter.builder(LEDGER_DROPPED, dropped, s -> (double) s.getAsLong())
+                    .description("Usage records the in-memory ledger dropped, oldest first, to stay within its bound")
+                    .register(registry);
+        });
     }
 
     /** Telemetry calls that failed (and were swallowed) so far. */

@@ -172,7 +172,7 @@ public final class ConfigLoader {
                         + "(regions, catalog, deployments, plans, ...)"));
                 throw new InvalidConfigException(source, problems);
             }
-            root.allowOnly(Set.of("server", "regions", "catalog", "deployments", "plans", "accounts", "breakers", "retry"));
+            root.allowOnly(Set.of("server", "ledger", "regions", "catalog", "deployments", "plans", "accounts", "breakers", "retry"));
             readRegions(root.get("regions"));
             readCatalog(root.get("catalog"));
             readDeployments(root.get("deployments"));
@@ -198,6 +198,7 @@ public final class ConfigLoader {
             }
             RetrySettings retry = readRetry(root.get("retry"));
             ServerSettings server = readServer(root.get("server"));
+            LedgerSettings ledger = readLedger(root.get("ledger"));
 
             Fleet fleet = null;
             if (problems.isEmpty()) {
@@ -213,7 +214,7 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(source, problems);
             }
-            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server);
+            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger);
         }
 
         // ---- regions -----------------------------------------------------------------------
@@ -716,6 +717,15 @@ public final class ConfigLoader {
                     s.integer("max-body-bytes", false, 1, Long.MAX_VALUE)
                             .orElse(dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES),
                     s.duration("shutdown-grace", false).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE));
+        }
+
+        private LedgerSettings readLedger(ConfigNode l) {
+            if (!l.isPresent() || !l.isObject(false)) {
+                return LedgerSettings.DEFAULTS;
+            }
+            l.allowOnly(Set.of("max-records"));
+            return new LedgerSettings(l.integer("max-records", false, 1, Long.MAX_VALUE)
+                    .orElse(LedgerSettings.DEFAULT_MAX_RECORDS));
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param breakers    effective breaker settings per deployment (defaults merged with overrides)
  * @param retry       retry and time limits
  * @param server      HTTP server settings
+ * @param ledger      the in-memory usage ledger's bound
  */
 public record GatewayConfig(
         String source,
@@ -33,7 +34,8 @@ public record GatewayConfig(
         BreakerSettings breakerDefaults,
         Map<DeploymentId, BreakerSettings> breakers,
         RetrySettings retry,
-        ServerSettings server) {
+        ServerSettings server,
+        LedgerSettings ledger) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -41,6 +43,7 @@ public record GatewayConfig(
         Objects.requireNonNull(breakerDefaults, "breakerDefaults");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(ledger, "ledger");
         plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         accounts = List.copyOf(accounts);
         connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
@@ -73,6 +76,10 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger);
+    }
+
+    public GatewayConfig withLedger(LedgerSettings newLedger) {
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger);
     }
 }

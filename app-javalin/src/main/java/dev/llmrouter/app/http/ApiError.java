@@ -10,7 +10,10 @@ import java.util.Objects;
  * status and any extra headers (e.g. {@code Retry-After}).
  *
  * <p>The factories below are the catalogue of errors the gateway itself raises for what a caller sent;
- * {@link OutcomeMapping} maps the router's outcomes. Messages never contain a key or a prompt.
+ * {@link OutcomeMapping} maps the router's outcomes. Messages never contain a key or a prompt, and
+ * are bounded here, in one place, whoever wrote them (Requirement 9.1): a message may quote what the
+ * caller sent (a model name, a path), and a caller may send a megabyte of it; past
+ * {@value #MAX_MESSAGE_CHARS} characters the rest is cut and the cut is said.
  *
  * @param status  the HTTP status
  * @param type    OpenAI's error type ({@code invalid_request_error}, {@code authentication_error}, ...)
@@ -21,10 +24,25 @@ import java.util.Objects;
  */
 public record ApiError(int status, String type, String code, String message, String param, Map<String, String> headers) {
 
+    /** The longest message answered: room for every message of the gateway's own and a quoted name. */
+    static final int MAX_MESSAGE_CHARS = 512;
+
     public ApiError {
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(message, "message");
+        message = bounded(Objects.requireNonNull(message, "message"));
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** {@code message}, or its first {@value #MAX_MESSAGE_CHARS} characters and a marker saying how much was cut. */
+    static String bounded(String message) {
+        if (message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
+        }
+        int cut = MAX_MESSAGE_CHARS;
+        if (Character.isHighSurrogate(message.charAt(cut - 1))) {
+            cut--;
+        }
+        return message.substring(0, cut) + "… [" + (message.length() - cut) + " more characters cut]";
     }
 
     public static ApiError of(int status, String type, String code, String message, String param) {

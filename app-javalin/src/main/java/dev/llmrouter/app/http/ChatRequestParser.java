@@ -15,7 +15,7 @@ import java.io.IOException;
  *
  * <p>Read: {@code model}, {@code stream}, {@code stream_options.include_usage}, {@code max_tokens} /
  * {@code max_completion_tokens} (the latter wins), the number of {@code image_url} content parts,
- * {@code user} and {@code metadata.operation}. Validated: the body is a JSON object; for chat,
+ * {@code user} and {@code metadata.operation} (bounded printable text, {@link CallerText}). Validated: the body is a JSON object; for chat,
  * {@code messages} is a non-empty array of objects with a string {@code role}; for completions,
  * {@code prompt} is a string or an array; and the fields read have the right types. Every error
  * names the field in {@code param}.
@@ -66,14 +66,14 @@ final class ChatRequestParser {
         if (maxTokens == 0) {
             maxTokens = optionalPositiveInt(root, "max_tokens");
         }
-        String user = optionalText(root, "user");
+        String user = CallerText.field(optionalText(root, "user"), "user");
         String op = null;
         JsonNode metadata = root.get("metadata");
         if (metadata != null && !metadata.isNull()) {
             if (!metadata.isObject()) {
                 throw wrongType("metadata", "an object");
             }
-            op = optionalText(metadata, "operation", "metadata.operation");
+            op = CallerText.field(optionalText(metadata, "operation", "metadata.operation"), "metadata.operation");
         }
         // Each of n (or best_of) completions may use the whole output cap: the quota reserves for all.
         int choices = Math.max(1, Math.max(optionalPositiveInt(root, "n"), optionalPositiveInt(root, "best_of")));
@@ -95,6 +95,12 @@ final class ChatRequestParser {
         if (notUtf8(body)) {
             // Jackson would detect UTF-16/32 and parse it, but the body goes to the deployment as UTF-8.
             throw ApiError.invalidJson("the body is UTF-16 or UTF-32, not UTF-8").exception();
+        }
+        int invalid = Utf8.firstInvalid(body);
+        if (invalid >= 0) {
+            // Jackson accepts overlong forms and code points above U+10FFFF: strict UTF-8 is checked first.
+            throw ApiError.invalidJson("the body is not valid UTF-8 (an ill-formed sequence at byte " + invalid + ")")
+                    .exception();
         }
         try {
             JsonNode node = reader.readTree(body);

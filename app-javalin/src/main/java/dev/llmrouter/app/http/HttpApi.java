@@ -72,7 +72,7 @@ public final class HttpApi {
             config.events.serverStopped(accessLog::close);
             config.events.serverStartFailed(accessLog::close);
             RoutesConfig r = config.routes;
-            r.before(ctx -> before(ctx, maxBody));
+            r.before(ctx -> before(ctx, maxBody, auth));
             r.post("/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
             r.post("/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION));
             r.post("/openai/deployments/{name}/chat/completions", ctx -> chat.azure(ctx, ChatOperation.CHAT));
@@ -118,9 +118,14 @@ public final class HttpApi {
         });
     }
 
-    /** Every request: a request id, a log entry, and an early 413 when the declared length is too large. */
-    private static void before(Context ctx, long maxBody) {
+    /**
+     * Every request: a request id, a log entry, the key checked on every protected path (whatever the
+     * method: a HEAD or a PUT must not answer anything a GET would not), and an early 413 when the
+     * declared length is too large.
+     */
+    private static void before(Context ctx, long maxBody, Authenticator auth) {
         RequestLog.start(ctx, RequestIds.assign(ctx));
+        auth.guard(ctx);
         String length = ctx.header("Content-Length");
         if (length != null) {
             try {

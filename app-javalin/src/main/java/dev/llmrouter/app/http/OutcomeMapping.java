@@ -3,6 +3,7 @@ package dev.llmrouter.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
+import dev.llmrouter.domain.ratelimit.RateDimension;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RateLimitStatus;
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
  *   <tr><td>Refused NO_ELIGIBLE_DEPLOYMENT</td><td>400</td><td>invalid_request_error / no_eligible_deployment</td></tr>
  *   <tr><td>Refused PROMPT_TOO_LARGE</td><td>400</td><td>invalid_request_error / context_length_exceeded</td></tr>
  *   <tr><td>Refused INVALID_REQUEST</td><td>400</td><td>invalid_request_error / invalid_request</td></tr>
- *   <tr><td>Refused RATE_LIMITED</td><td>429 + Retry-After</td><td>requests / rate_limit_exceeded</td></tr>
+ *   <tr><td>Refused RATE_LIMITED</td><td>429 + Retry-After</td><td>requests or tokens (the limit that
+ *       refused it) / rate_limit_exceeded</td></tr>
  *   <tr><td>Refused QUOTA_EXCEEDED</td><td>429 + Retry-After</td><td>insufficient_quota / insufficient_quota</td></tr>
  *   <tr><td>Failed (content filter, context length, bad request)</td><td>the deployment's status (400 when it
  *       had none) and its error body as it was</td><td>the deployment's</td></tr>
@@ -97,11 +99,17 @@ final class OutcomeMapping {
             case NO_ELIGIBLE_DEPLOYMENT -> ApiError.of(400, "invalid_request_error", "no_eligible_deployment", message, null);
             case PROMPT_TOO_LARGE -> ApiError.of(400, "invalid_request_error", "context_length_exceeded", message, "messages");
             case INVALID_REQUEST -> ApiError.of(400, "invalid_request_error", "invalid_request", message, null);
-            case RATE_LIMITED -> retryAfter(ApiError.of(429, "requests", "rate_limit_exceeded", message, null),
+            case RATE_LIMITED -> retryAfter(ApiError.of(429, rateLimitType(rateLimit), "rate_limit_exceeded", message, null),
                     refusal.retryAfter().or(() -> exhaustedLimitReset(rateLimit)));
             case QUOTA_EXCEEDED -> retryAfter(ApiError.of(429, "insufficient_quota", "insufficient_quota", message, null),
                     refusal.retryAfter());
         };
+    }
+
+    /** OpenAI's error type for a rate limit: the limit that refused the request, requests when unknown. */
+    private static String rateLimitType(RateLimitStatus rateLimit) {
+        return rateLimit != null && rateLimit.refusedBy().filter(d -> d == RateDimension.TOKENS).isPresent()
+                ? "tokens" : "requests";
     }
 
     static ApiError exhausted(ChatOutcome.Exhausted exhausted, Instant now) {

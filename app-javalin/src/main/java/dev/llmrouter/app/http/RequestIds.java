@@ -6,7 +6,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The request id: the caller's {@code x-request-id} when it is 1–128 visible ASCII characters (so that
- * it is safe in headers and logs), else a new UUID. Set on the response of every request.
+ * it is safe in headers and logs, Requirement 9.1), else a new UUID. Set on the response of every request.
+ *
+ * <p>An unusable id is replaced, not refused: it is a correlation aid that proxies and SDKs often add
+ * on the caller's behalf, it guards nothing and decides nothing, so failing a request over it would
+ * punish the caller for a header it may not control; the id used is echoed, so the caller still learns
+ * what to quote. Creator and operation are refused instead ({@link CallerText}): they attribute spend.
  */
 final class RequestIds {
 

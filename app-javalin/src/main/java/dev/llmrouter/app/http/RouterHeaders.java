@@ -18,9 +18,9 @@ import java.util.Set;
  *   <tr><td>{@code x-request-id}</td><td>correlation id, echoed on the response (a new UUID when absent
  *       or not 1–128 visible ASCII characters)</td></tr>
  *   <tr><td>{@code x-router-creator}</td><td>who the usage is attributed to when the body has no
- *       {@code user}</td></tr>
+ *       {@code user} (UTF-8, at most {@value CallerText#MAX_BYTES} bytes, printable: {@link CallerText})</td></tr>
  *   <tr><td>{@code x-router-operation}</td><td>the business operation (wins over the body's
- *       {@code metadata.operation})</td></tr>
+ *       {@code metadata.operation}; the same rules)</td></tr>
  *   <tr><td>{@code x-router-region}</td><td>a region to try first, e.g. {@code westeurope}</td></tr>
  *   <tr><td>{@code x-router-residency}</td><td>where the data may be processed: a comma list of
  *       geographies ({@code us}, {@code eu}, {@code uk}, {@code switzerland}, {@code japan}, ...) and/or
@@ -48,8 +48,8 @@ record RouterHeaders(String creator, String operation, String preferredRegion, R
                     "Unknown region '" + printable(region) + "' in " + REGION + ".").exception();
         }
         return new RouterHeaders(
-                blankToNull(ctx.header(CREATOR)),
-                blankToNull(ctx.header(OPERATION)),
+                CallerText.header(ctx, CREATOR),
+                CallerText.header(ctx, OPERATION),
                 region,
                 residency(ctx.header(RESIDENCY), fleet),
                 fallDown(ctx.header(FALL_DOWN)));

@@ -48,7 +48,7 @@ final class Fakes {
         final List<Query> queries = new CopyOnWriteArrayList<>();
 
         @Override
-        public UsageReport usage(String accountId, Instant from, Instant to, GroupBy groupBy) {
+        public UsageReport usage(String accountId, Instant from, Instant to, GroupBy groupBy, Page page) {
             queries.add(new Query(accountId, from, to, groupBy));
             Line a = new Line("gpt-4o", 3, 300, 120, Money.ofUsd("0.0025"));
             Line b = new Line("gpt-4", 1, 10, 5, Money.ofUsd("0.000125"));

@@ -35,12 +35,12 @@ public final class AccountRateGate implements RateGate {
         if (decision instanceof RateDecision.Limited limited) {
             return new Verdict.Limited("rate limit of plan '" + caller.plan().id() + "' reached ("
                     + limited.limitedBy().name().toLowerCase(java.util.Locale.ROOT) + " per minute); retry after "
-                    + limited.retryAfterSeconds() + " s", Optional.of(limited.retryAfter()), status);
+                    + limited.retryAfterSeconds() + " s", Optional.of(limited.retryAfter()), status.refusedBy(limited.limitedBy()));
         }
         RateDecision.TooLarge tooLarge = (RateDecision.TooLarge) decision;
         return new Verdict.Limited("request too large: " + tooLarge.requested() + " "
                 + tooLarge.dimension().name().toLowerCase(java.util.Locale.ROOT) + " exceed the limit of "
-                + tooLarge.limit() + " per minute", Optional.empty(), status);
+                + tooLarge.limit() + " per minute", Optional.empty(), status.refusedBy(tooLarge.dimension()));
     }
 
     /** The domain's two windows as the use case's {@code x-ratelimit-*} position. */

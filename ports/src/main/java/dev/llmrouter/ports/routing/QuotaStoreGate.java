@@ -1,8 +1,10 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.ports.quota.QuotaAdmission;
 import dev.llmrouter.ports.quota.QuotaAmount;
+import dev.llmrouter.ports.quota.QuotaDimension;
 import dev.llmrouter.ports.quota.QuotaLimit;
 import dev.llmrouter.ports.quota.QuotaRefused;
 import dev.llmrouter.ports.quota.QuotaStore;
@@ -50,7 +52,16 @@ public final class QuotaStoreGate implements QuotaGate {
         Duration untilReset = Duration.between(now, QuotaAdmission.resetsAt(period));
         return new Reservation.Refused("the monthly " + refused.dimension().name().toLowerCase(java.util.Locale.ROOT)
                 + " quota of plan '" + caller.plan().id() + "' cannot hold this request's worst case ("
-                + refused.requested() + " requested, " + refused.remaining() + " left)", Optional.of(untilReset));
+                + inUnits(refused.dimension(), refused.requested()) + " requested, "
+                + inUnits(refused.dimension(), refused.remaining()) + " left)", Optional.of(untilReset));
+    }
+
+    /** An amount as a caller reads it: exact US dollars for cost (the store counts nano-dollars), else tokens. */
+    static String inUnits(QuotaDimension dimension, long amount) {
+        return switch (dimension) {
+            case COST -> Money.ofNanos(amount).toUsdString() + " USD";
+            case TOKENS -> amount + (amount == 1 ? " token" : " tokens");
+        };
     }
 
     /**

@@ -1,19 +1,16 @@
 package dev.llmrouter.ports.usage;
 
 import dev.llmrouter.domain.usage.UsageRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link UsageLedger} in memory: for tests, demos, and embedding services that ship records elsewhere.
@@ -22,20 +19,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * One {@link ConcurrentSkipListMap} per account, keyed by (record time, append sequence). The sequence
  * is a global counter, so two records with the same time never collide and keep their append order.
  * {@link #append} is lock-free (a hash lookup, a counter increment and a skip-list insert: O(log n) in
- * the account's records) and never loses a record: once it returns, the record is visible to every
- * later query. A range query is a {@code subMap} view: O(log n + k) for k results, in time order.
+ * the account's records): once it returns, the record is visible to every later query until the bound
+ * drops it. A range query is a {@code subMap} view: O(log n + k) for k results, in time order.
  * Records may arrive slightly out of time order (they carry their completion time); the skip list
  * places each one where it belongs.
  *
- * <h2>Retention</h2>
- * Unbounded by default (memory grows with the records, several hundred bytes each). A {@link Retention}
- * bounds each account by a number of records, by age, or both; the oldest records are evicted first.
- * Age is measured from the newest record appended to the account (not from a clock), so that eviction
- * is deterministic and needs no time source; pick an age longer than the longest period usage is
- * queried over (a quota month: 35 days). Eviction runs on the appending thread, under a per-account
- * lock that appenders only try (never wait for); a bound may therefore be exceeded by the number of
- * concurrent appenders for a moment, until the next append to that account. Evicted records are counted
- * in {@link #evicted()}.
+ * <h2>Bound</h2>
+ * Unbounded only when built without a bound (tests, short-lived tools). A bounded ledger keeps
+ * at most {@code maxRecords} records over all accounts; each append beyond the bound drops the oldest
+ * record held (oldest by append order, which is completion order give or take the few requests in
+ * flight), so memory is bounded whatever the number of accounts. Appends go through a global FIFO
+ * ({@link ConcurrentLinkedQueue}) beside the per-account skip lists: the append that takes the count
+ * over the bound polls the queue's head and removes that record from its account, so every append does
+ * O(1) extra work (plus the skip list's O(log n) removal) and nothing waits on a lock. While appends
+ * race, the count may exceed the bound by the number of appenders between their increment and their
+ * drop; once appends have returned it is within the bound. Dropped records are counted in
+ * {@link #dropped()} (exported as a metric by whoever wires the ledger). A query answers exactly the
+ * records still held: aggregates over a range are correct for what is kept, and a range older than the
+ * oldest record held silently lacks what was dropped. Keeping everything is a durable ledger's job.
  *
  * <h2>The schema a database implementation implies</h2>
  * <pre>{@code
@@ -68,45 +69,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryUsageLedger implements UsageLedger {
 
-    /**
-     * How much each account keeps.
-     *
-     * @param maxRecordsPerAccount the most records kept per account ({@link Integer#MAX_VALUE}: no limit)
-     * @param maxAge               records older than this before the account's newest are evicted; empty: no limit
-     */
-    public record Retention(int maxRecordsPerAccount, Optional<Duration> maxAge) {
-
-        public static final Retention UNBOUNDED = new Retention(Integer.MAX_VALUE, Optional.empty());
-
-        public Retention {
-            if (maxRecordsPerAccount < 1) {
-                throw new IllegalArgumentException("maxRecordsPerAccount must be at least 1: " + maxRecordsPerAccount);
-            }
-            maxAge = maxAge == null ? Optional.empty() : maxAge;
-            maxAge.ifPresent(age -> {
-                if (age.isNegative() || age.isZero()) {
-                    throw new IllegalArgumentException("maxAge must be positive: " + age);
-                }
-            });
-        }
-
-        public static Retention maxRecordsPerAccount(int max) {
-            return new Retention(max, Optional.empty());
-        }
-
-        public static Retention maxAge(Duration age) {
-            return new Retention(Integer.MAX_VALUE, Optional.of(age));
-        }
-
-        public Retention withMaxAge(Duration age) {
-            return new Retention(maxRecordsPerAccount, Optional.of(age));
-        }
-
-        boolean bounded() {
-            return maxRecordsPerAccount != Integer.MAX_VALUE || maxAge.isPresent();
-        }
-    }
-
     /** Orders by time, then by append sequence (ties keep append order). */
     private record Key(Instant time, long seq) implements Comparable<Key> {
         @Override
@@ -123,35 +85,49 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     private static final class AccountLog {
         final ConcurrentSkipListMap<Key, UsageRecord> entries = new ConcurrentSkipListMap<>();
-        /** Never above the number of entries: incremented after the insert, decremented before a removal. */
-        final AtomicInteger count = new AtomicInteger();
-        final ReentrantLock evicting = new ReentrantLock();
     }
 
-    private final Retention retention;
+    /** One record held, in the global append order: where to remove it from when it is dropped. */
+    private record Held(AccountLog log, Key key) {}
+
+    private final long maxRecords;
     private final ConcurrentHashMap<String, AccountLog> accounts = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Held> appendOrder = new ConcurrentLinkedQueue<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong size = new AtomicLong();
-    private final AtomicLong evicted = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
-    /** An unbounded ledger. */
-    public InMemoryUsageLedger() {
-        this(Retention.UNBOUNDED);
+    /**
+     * A ledger that keeps at most {@code maxRecords} records over all accounts, dropping the oldest.
+     *
+     * @throws IllegalArgumentException if {@code maxRecords} is not positive
+     */
+    public InMemoryUsageLedger(long maxRecords) {
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("maxRecords must be at least 1: " + maxRecords);
+        }
+        this.maxRecords = maxRecords;
     }
 
-    public InMemoryUsageLedger(Retention retention) {
-        this.retention = Objects.requireNonNull(retention, "retention");
+    /** A ledger that keeps every record: memory grows with them (several hundred bytes each). */
+    public InMemoryUsageLedger() {
+        this(Long.MAX_VALUE);
     }
 
     @Override
     public void append(UsageRecord record) {
         Objects.requireNonNull(record, "record");
         AccountLog log = accounts.computeIfAbsent(record.accountId(), a -> new AccountLog());
-        log.entries.put(new Key(record.time(), sequence.getAndIncrement()), record);
-        log.count.incrementAndGet();
-        size.incrementAndGet();
-        if (retention.bounded()) {
-            evict(log);
+        Key key = new Key(record.time(), sequence.getAndIncrement());
+        log.entries.put(key, record);
+        if (maxRecords == Long.MAX_VALUE) {
+            size.incrementAndGet();
+            return;
+        }
+        // Queued before counted, so that an appender who sees the count over the bound finds a record to drop.
+        appendOrder.add(new Held(log, key));
+        if (size.incrementAndGet() > maxRecords) {
+            dropOldest();
         }
     }
 
@@ -172,13 +148,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
         return size.get();
     }
 
-    /** Records evicted by retention so far. */
-    public long evicted() {
-        return evicted.get();
+    /** Records dropped to stay within the bound so far. */
+    public long dropped() {
+        return dropped.get();
     }
 
-    public Retention retention() {
-        return retention;
+    /** The most records held ({@link Long#MAX_VALUE}: no bound). */
+    public long maxRecords() {
+        return maxRecords;
     }
 
     /** Every record held, over every account, in time order (then append order). For tests and exports. */
@@ -191,41 +168,13 @@ public final class InMemoryUsageLedger implements UsageLedger {
         return entries.stream().map(Map.Entry::getValue).toList();
     }
 
-    /**
-     * Only the lock holder removes entries, so {@code count <= entries} holds and a poll under the lock
-     * always finds an entry. An appender that finds the lock taken leaves the work to the holder: appends
-     * never wait on eviction. The holder checks the bound again after unlocking, so an append that raced
-     * with its last check is not left over the bound once appends stop.
-     */
-    private void evict(AccountLog log) {
-        while (overBound(log) && log.evicting.tryLock()) {
-            try {
-                while (overBound(log)) {
-                    removeOldest(log);
-                }
-            } finally {
-                log.evicting.unlock();
-            }
+    private void dropOldest() {
+        Held oldest = appendOrder.poll();
+        if (oldest == null) {
+            return;
         }
-    }
-
-    private boolean overBound(AccountLog log) {
-        if (log.count.get() > retention.maxRecordsPerAccount()) {
-            return true;
-        }
-        if (retention.maxAge().isEmpty() || log.count.get() <= 0) {
-            return false;
-        }
-        Map.Entry<Key, UsageRecord> oldest = log.entries.firstEntry();
-        Map.Entry<Key, UsageRecord> newest = log.entries.lastEntry();
-        return oldest != null && newest != null
-                && oldest.getKey().time().isBefore(newest.getKey().time().minus(retention.maxAge().get()));
-    }
-
-    private void removeOldest(AccountLog log) {
-        log.count.decrementAndGet();
-        log.entries.pollFirstEntry();
+        oldest.log().entries.remove(oldest.key());
         size.decrementAndGet();
-        evicted.incrementAndGet();
+        dropped.incrementAndGet();
     }
 }

@@ -9,7 +9,9 @@ import java.util.List;
  * record and an index on (account, time).
  *
  * <p>Implementations must make {@link #append} safe to call from many threads and must not lose a
- * record once {@code append} returned.
+ * record once {@code append} returned, except where they state a bound: an in-memory ledger keeps the
+ * newest records up to its bound and counts what it drops ({@link InMemoryUsageLedger}); a durable one
+ * keeps everything.
  */
 public interface UsageLedger {
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Answers {@link UsageQueryUseCase} from a {@link UsageLedger} (Requirement 5.3): the account's records
@@ -32,11 +33,12 @@ public final class UsageReporter implements UsageQueryUseCase {
      *                                  {@code from == to} is an empty range and an empty report
      */
     @Override
-    public UsageReport usage(String accountId, Instant from, Instant to, GroupBy groupBy) {
+    public UsageReport usage(String accountId, Instant from, Instant to, GroupBy groupBy, Page page) {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(groupBy, "groupBy");
+        Objects.requireNonNull(page, "page");
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("usage range is reversed: from " + from + " is after to " + to);
         }
@@ -47,8 +49,29 @@ public final class UsageReporter implements UsageQueryUseCase {
             }
         }
         UsageSummary summary = UsageAggregation.aggregate(inRange, dimension(groupBy));
-        List<Line> lines = summary.groups().stream().map(g -> line(g.key(), g.totals())).toList();
-        return new UsageReport(accountId, from, to, groupBy, lines, line("", summary.total()));
+        List<Line> all = summary.groups().stream().map(g -> line(g.key(), g.totals())).toList();
+        int start = page.after().map(cursor -> firstAfter(all, cursor)).orElse(0);
+        int end = (int) Math.min(all.size(), (long) start + page.limit());
+        List<Line> lines = all.subList(start, end);
+        Optional<Cursor> next = end < all.size()
+                ? Optional.of(new Cursor(lines.get(lines.size() - 1).cost(), lines.get(lines.size() - 1).key()))
+                : Optional.empty();
+        return new UsageReport(accountId, from, to, groupBy, List.copyOf(lines), line("", summary.total()), all.size(), next);
+    }
+
+    /** The index of the first line after {@code cursor} (lines are in the report's order): a binary search. */
+    private static int firstAfter(List<Line> lines, Cursor cursor) {
+        int low = 0;
+        int high = lines.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (cursor.precedes(lines.get(mid))) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
     }
 
     /** The domain dimension a query's grouping maps to. */

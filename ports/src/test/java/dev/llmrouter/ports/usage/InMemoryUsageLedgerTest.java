@@ -5,8 +5,6 @@ import static dev.llmrouter.domain.fixtures.UsageRecordBuilder.aUsageRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.usage.UsageRecord;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger.Retention;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,33 +52,6 @@ class InMemoryUsageLedgerTest {
         assertThat(ids(ledger.records("globex", T0, T0.plusSeconds(1)))).containsExactly("g");
         assertThat(ledger.records("initech", T0, T0.plusSeconds(1))).isEmpty();
         assertThat(ledger.size()).isEqualTo(2);
-    }
-
-    @Test
-    void retention_by_count_evicts_the_oldest_records_of_that_account_only() {
-        InMemoryUsageLedger bounded = new InMemoryUsageLedger(Retention.maxRecordsPerAccount(3));
-        for (int i = 0; i < 5; i++) {
-            bounded.append(aUsageRecord().account("acme").requestId("a" + i).at(T0.plusSeconds(i)).build());
-        }
-        bounded.append(aUsageRecord().account("globex").requestId("g").build());
-
-        assertThat(ids(bounded.records("acme", T0, T0.plusSeconds(10)))).containsExactly("a2", "a3", "a4");
-        assertThat(ids(bounded.records("globex", T0, T0.plusSeconds(10)))).containsExactly("g");
-        assertThat(bounded.size()).isEqualTo(4);
-        assertThat(bounded.evicted()).isEqualTo(2);
-    }
-
-    @Test
-    void retention_by_age_evicts_records_older_than_the_age_before_the_newest() {
-        InMemoryUsageLedger bounded = new InMemoryUsageLedger(Retention.maxAge(Duration.ofDays(35)));
-        bounded.append(aUsageRecord().requestId("old").at(T0).build());
-        bounded.append(aUsageRecord().requestId("edge").at(T0.plus(Duration.ofDays(1))).build());
-
-        // when a record 36 days after the first arrives: "old" is 36 days old, "edge" exactly 35
-        bounded.append(aUsageRecord().requestId("new").at(T0.plus(Duration.ofDays(36))).build());
-
-        assertThat(ids(bounded.all())).containsExactly("edge", "new");
-        assertThat(bounded.evicted()).isEqualTo(1);
     }
 
     private static List<String> ids(List<UsageRecord> records) {
