@@ -27,6 +27,9 @@ final class Fakes {
     static final String LIMITED_KEY = "sk-limited-0123456789";
     /** A monthly quota of 100 tokens: any real request's worst case exceeds it. */
     static final String BROKE_KEY = "sk-broke-0123456789";
+    /** Two requests in progress at once; its plan is {@link #CONCURRENCY_PLAN}. */
+    static final String TWO_AT_ONCE_KEY = "sk-two-at-once-0123456789";
+    static final String CONCURRENCY_PLAN = "two-at-once";
 
     static AccountDirectory accounts() {
         Map<String, Account> byKey = Map.of(
@@ -37,7 +40,9 @@ final class Fakes {
                 LIMITED_KEY, new Account("acct-limited", Fixtures.aPlan("limited").highestTier(Tier.PREMIUM)
                         .rateLimits(new RateLimits(2, 10_000_000)).build(), false),
                 BROKE_KEY, new Account("acct-broke", Fixtures.aPlan("broke").highestTier(Tier.PREMIUM)
-                        .quota(Quota.ofTokens(100)).build(), false));
+                        .quota(Quota.ofTokens(100)).build(), false),
+                TWO_AT_ONCE_KEY, new Account("acct-two-at-once", Fixtures.aPlan(CONCURRENCY_PLAN)
+                        .highestTier(Tier.PREMIUM).maxConcurrentRequests(2).build(), false));
         return key -> Optional.ofNullable(byKey.get(key));
     }
 
