@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  *   <tr><td>Refused PROMPT_TOO_LARGE</td><td>400</td><td>invalid_request_error / context_length_exceeded</td></tr>
  *   <tr><td>Refused INVALID_REQUEST</td><td>400</td><td>invalid_request_error / invalid_request</td></tr>
  *   <tr><td>Refused RATE_LIMITED</td><td>429 + Retry-After</td><td>requests / rate_limit_exceeded</td></tr>
+ *   <tr><td>Refused LARGER_THAN_RATE_LIMIT</td><td>400 (a retry could never succeed)</td>
+ *       <td>invalid_request_error / request_too_large_for_rate_limit</td></tr>
  *   <tr><td>Refused QUOTA_EXCEEDED</td><td>429 + Retry-After</td><td>insufficient_quota / insufficient_quota</td></tr>
  *   <tr><td>Failed (content filter, context length, bad request)</td><td>the deployment's status (400 when it
  *       had none) and its error body as it was</td><td>the deployment's</td></tr>
@@ -99,6 +101,8 @@ final class OutcomeMapping {
             case INVALID_REQUEST -> ApiError.of(400, "invalid_request_error", "invalid_request", message, null);
             case RATE_LIMITED -> retryAfter(ApiError.of(429, "requests", "rate_limit_exceeded", message, null),
                     refusal.retryAfter().or(() -> exhaustedLimitReset(rateLimit)));
+            case LARGER_THAN_RATE_LIMIT -> ApiError.of(400, "invalid_request_error", "request_too_large_for_rate_limit",
+                    message, "max_tokens");
             case QUOTA_EXCEEDED -> retryAfter(ApiError.of(429, "insufficient_quota", "insufficient_quota", message, null),
                     refusal.retryAfter());
         };

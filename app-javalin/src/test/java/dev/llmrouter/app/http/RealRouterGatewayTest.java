@@ -3,6 +3,7 @@ package dev.llmrouter.app.http;
 import static dev.llmrouter.app.http.Fakes.BROKE_KEY;
 import static dev.llmrouter.app.http.Fakes.ENTERPRISE_KEY;
 import static dev.llmrouter.app.http.Fakes.LIMITED_KEY;
+import static dev.llmrouter.app.http.Fakes.NARROW_KEY;
 import static dev.llmrouter.app.http.Fakes.OPERATOR_KEY;
 import static dev.llmrouter.app.http.Fakes.PRO_KEY;
 import static dev.llmrouter.app.http.TestGateway.bearer;
@@ -231,5 +232,28 @@ class RealRouterGatewayTest {
         // the tokens sent before the cut are metered
         assertThat(json(gateway.get("/v1/usage?from=2026-11-01&to=2026-11-30", "Authorization", bearer(ENTERPRISE_KEY)))
                 .at("/total/requests").asLong()).isEqualTo(2);
+    }
+
+    /** Requirement 9.2 with issue 12's edge: a request no wait could admit is a 400, never a 429 to retry. */
+    @Test
+    void a_request_larger_than_the_tokens_per_minute_is_a_400_without_retry_after() {
+        String tooLarge = "{\"model\":\"premium\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", tooLarge, "Authorization", bearer(NARROW_KEY));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = json(response).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("code").asText()).isEqualTo("request_too_large_for_rate_limit");
+        assertThat(error.get("param").asText()).isEqualTo("max_tokens");
+        assertThat(error.get("message").asText()).contains("1000 per minute").contains("can never be admitted");
+        assertThat(response.headers().firstValue("retry-after")).isEmpty();
+        assertThat(endpoint.calls()).isEmpty();
+
+        // and one that fits the minute is served
+        endpoint.script("gpt-4-turbo-eastus", ok(10, 5));
+        String fits = tooLarge.replace("2000", "500");
+        assertThat(gateway.post("/v1/chat/completions", fits, "Authorization", bearer(NARROW_KEY)).statusCode())
+                .isEqualTo(200);
     }
 }
