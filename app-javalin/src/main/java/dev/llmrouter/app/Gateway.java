@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Server settings applied at {@link #start}: on Java 21 and later each request runs on its own
  * virtual thread (detected at run time, the code is compiled for 17); on Java 17, on a bounded pool
- * of platform threads. {@link #stop()} stops accepting connections at once, lets requests in flight
+ * of platform threads. At most {@code server.max-connections} connections are open at once. {@link #stop()} stops accepting connections at once, lets requests in flight
  * finish within the configured grace, then closes the ledger so no usage record is lost.
  */
 public final class Gateway implements AutoCloseable {
@@ -158,7 +159,7 @@ public final class Gateway implements AutoCloseable {
         this.deployments = built;
         this.context = new GatewayContext(router, usage, deployments,
                 new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
-                config.server().maxBodyBytes());
+                config.server().maxBodyBytes(), config.server().bodyRead());
     }
 
     /** The configuration's retry settings in the router's terms. */
@@ -253,7 +254,10 @@ public final class Gateway implements AutoCloseable {
         }
         app.unsafe.http.maxRequestSize = Math.max(app.unsafe.http.maxRequestSize, config.server().maxBodyBytes());
         long graceMillis = config.server().shutdownGrace().toMillis();
+        int maxConnections = config.server().maxConnections();
         app.unsafe.jetty.modifyServer(jetty -> {
+            // At the limit the connectors stop accepting; further connections wait in the accept queue.
+            jetty.addBean(new NetworkConnectionLimit(maxConnections, jetty));
             // On stop: close the connectors first, then wait (bounded) for requests in flight.
             jetty.setStopTimeout(graceMillis);
             if (!(jetty.getHandler() instanceof GracefulHandler)) {

@@ -2,7 +2,6 @@ package dev.llmrouter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmrouter.app.config.ServerSettings;
 import dev.llmrouter.app.http.GatewayContext;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -52,7 +51,7 @@ class GatewayServerTest {
 
     private Gateway start(TestHttp http, Duration grace) {
         var config = GatewayTest.embedded();
-        config = config.withServer(new ServerSettings(0, config.server().maxBodyBytes(), grace));
+        config = config.withServer(config.server().withPort(0).withShutdownGrace(grace));
         return Gateway.build(config, GatewayTest.testOptions().withHttp(http::create)).start();
     }
 

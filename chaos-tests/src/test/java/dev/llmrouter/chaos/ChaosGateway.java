@@ -42,6 +42,8 @@ final class ChaosGateway implements AutoCloseable {
     static final String CONTROL_ACCOUNT = "chaos-control";
     static final String CONTROL_KEY = "chaos-control-key";
     static final String UPSTREAM_KEY = "upstream-key-for-fakes";
+    /** The gateway's body limit in every scenario (1 MiB). */
+    static final long MAX_BODY_BYTES = 1_048_576;
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** One deployment of the fleet under test. */
@@ -73,6 +75,8 @@ final class ChaosGateway implements AutoCloseable {
         private Breakers breakers = Breakers.SHORT;
         private Retry retry = Retry.SHORT;
         private String costPerMonth;
+        private TeamLimits teamLimits;
+        private Duration bodyReadTimeout;
 
         Builder deployment(String id, String region, String role, FakeDeployment fake) {
             deps.add(new Dep(id, region, role, fake));
@@ -95,9 +99,29 @@ final class ChaosGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Per-minute request limit and requests in progress for the team's account; the control account
+         * then moves to a plan of its own without limits, so it is a bystander the team cannot slow by
+         * exhausting a shared plan.
+         */
+        Builder teamLimits(int requestsPerMinute, int maxConcurrentRequests) {
+            this.teamLimits = new TeamLimits(requestsPerMinute, maxConcurrentRequests);
+            return this;
+        }
+
+        /** The body deadline ({@code server.body-read-timeout}); the gateway's default when not set. */
+        Builder bodyReadTimeout(Duration timeout) {
+            this.bodyReadTimeout = timeout;
+            return this;
+        }
+
         String yaml() {
             StringBuilder y = new StringBuilder();
-            y.append("server:\n  max-body-bytes: 1048576\n  shutdown-grace: 2s\n\n");
+            y.append("server:\n  max-body-bytes: ").append(MAX_BODY_BYTES).append("\n  shutdown-grace: 2s\n");
+            if (bodyReadTimeout != null) {
+                y.append("  body-read-timeout: ").append(bodyReadTimeout.toMillis()).append("ms\n");
+            }
+            y.append('\n');
             y.append("regions:\n");
             y.append("  - { name: eastus, geography: us }\n");
             y.append("  - { name: eastus2, geography: us }\n");
@@ -122,10 +146,18 @@ final class ChaosGateway implements AutoCloseable {
             if (costPerMonth != null) {
                 y.append("    quota: { cost-per-month: \"").append(costPerMonth).append("\" }\n");
             }
+            String controlPlan = "chaos";
+            if (teamLimits != null) {
+                y.append("    rate-limits: { requests-per-minute: ").append(teamLimits.requestsPerMinute()).append(" }\n")
+                        .append("    max-concurrent-requests: ").append(teamLimits.maxConcurrentRequests()).append('\n');
+                y.append("  - id: steady\n    highest-tier: economy\n    default-tier: economy\n    fall-down: false\n");
+                controlPlan = "steady";
+            }
             y.append("\naccounts:\n");
             y.append("  - id: ").append(ACCOUNT).append("\n    plan: chaos\n    key-hashes: [ \"")
                     .append(KeyHasher.hash(KEY)).append("\" ]\n");
-            y.append("  - id: ").append(CONTROL_ACCOUNT).append("\n    plan: chaos\n    key-hashes: [ \"")
+            y.append("  - id: ").append(CONTROL_ACCOUNT).append("\n    plan: ").append(controlPlan)
+                    .append("\n    key-hashes: [ \"")
                     .append(KeyHasher.hash(CONTROL_KEY)).append("\" ]\n");
             y.append("  - id: chaos-ops\n    plan: chaos\n    operator: true\n    key-hashes: [ \"")
                     .append(KeyHasher.hash(OPS_KEY)).append("\" ]\n\n");
@@ -173,6 +205,9 @@ final class ChaosGateway implements AutoCloseable {
             return id.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         }
     }
+
+    /** Limits of the team's plan (see {@link Builder#teamLimits}). */
+    record TeamLimits(int requestsPerMinute, int maxConcurrentRequests) {}
 
     static Builder builder() {
         return new Builder();

@@ -1,37 +1,53 @@
 package dev.llmrouter.adapters.azure;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import java.util.function.ToIntBiFunction;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Counts a prompt's tokens with the model's real tokenizer (jtokkit), before the call (Requirement 2.6).
+ * Counts a prompt's tokens with the model's real tokenizer (jtokkit), before the call (Requirement 2.6),
+ * with work and memory linear in the body and bounded per request (Requirement 9.2).
  *
  * <p><b>Chat format.</b> As OpenAI documents for the GPT-3.5-turbo/GPT-4/GPT-4o chat format: every
  * message costs 3 tokens of framing ({@code <|start|>role<|message|>...<|end|>}) plus the tokens of
  * each of its string fields (role, content, name, ...), a {@code name} one more; the reply is primed
- * with 3 more. Tool definitions and tool calls are counted as the tokens of their JSON text (OpenAI
- * does not publish their exact framing, so this is an estimate).
+ * with 3 more. Tool definitions and tool calls are counted as the tokens of their JSON text as the
+ * caller sent it (OpenAI does not publish their exact framing, so this is an estimate).
  *
  * <p><b>Images</b> (GPT-4o / GPT-4 Turbo class): {@code low} detail costs 85 tokens; {@code high} or
  * {@code auto}: the image is scaled to fit within 2048×2048, then its shortest side to 768 px, and
- * costs 85 + 170 per 512-px tile. Dimensions are read from base64 data URLs; an image whose size is
- * unknown (a remote URL) is charged the most its detail level can cost: 85 for low, 85 + 170 × 8 =
- * 1445 for high/auto (a 2048×768 image is the worst case).
+ * costs 85 + 170 per 512-px tile. Dimensions are read from the header of a base64 data URL (its first
+ * {@value #DATA_URL_PREFIX_CHARS} characters: image formats put their size near the start); an image
+ * whose size is unknown (a remote URL, a header further in) is charged the most its detail level can
+ * cost: 85 for low, 85 + 170 × 8 = 1445 for high/auto (a 2048×768 image is the worst case).
+ *
+ * <p><b>Bounded work.</b> The body is read as a stream of JSON tokens, never as a tree: only the
+ * string being counted is held, and only an image URL's header is kept. Texts are tokenized in bounded
+ * segments, at most {@code budgetChars} characters per estimate, the rest charged at the rate of what
+ * was counted ({@link TokenTally}): a prompt of any shape costs at most the budget of tokenizer work
+ * plus one linear pass over its bytes. Work is bounded by this budget rather than cancelled when the
+ * caller leaves: the budget bounds an estimate to a fraction of a second of one core.
  *
  * <p><b>The bound.</b> {@link PromptEstimate#maxTokens()} is the body's length in bytes plus the
- * image maxima: a BPE token covers at least one byte, and each message's JSON syntax has more bytes
- * than its 3-token framing, so the real count cannot exceed it. {@code expectedTokens} is the count.
+ * image maxima: a BPE token covers at least one byte, each text counted is in the body at least as
+ * long as its UTF-8 form (JSON escapes are longer than what they stand for), and each message's JSON
+ * syntax has more bytes than its 3-token framing, so the real count cannot exceed it, however much of
+ * the text was tokenized. {@code expectedTokens} is the count: exact for text of ordinary pieces
+ * within the budget, an estimate beyond.
  */
 public final class TokenizerEstimator implements PromptTokenEstimator {
 
@@ -41,6 +57,39 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
     static final int IMAGE_BASE = 85;
     static final int IMAGE_PER_TILE = 170;
     static final int IMAGE_MAX_TILES = 8;
+
+    /**
+     * Default characters tokenized per estimate: about 128 K tokens of English, a whole context
+     * window of the current models, and a fraction of a second of one core for text of any shape.
+     */
+    public static final long DEFAULT_BUDGET_CHARS = 1 << 19;
+
+    /** Base64 characters of a data URL decoded to find the image's size (192 KiB of image). */
+    static final int DATA_URL_PREFIX_CHARS = 1 << 18;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final long budgetChars;
+    private final ToIntBiFunction<TokenEncoding, String> tokenizer;
+
+    /** With {@link #DEFAULT_BUDGET_CHARS}. */
+    public TokenizerEstimator() {
+        this(DEFAULT_BUDGET_CHARS);
+    }
+
+    /** @param budgetChars the most characters tokenized per estimate; text beyond is charged, not counted */
+    public TokenizerEstimator(long budgetChars) {
+        this(budgetChars, Tokenizers::countSegment);
+    }
+
+    /** @param tokenizer the exact count of one bounded segment (tests observe the work through it) */
+    TokenizerEstimator(long budgetChars, ToIntBiFunction<TokenEncoding, String> tokenizer) {
+        if (budgetChars < 0) {
+            throw new IllegalArgumentException("budgetChars cannot be negative: " + budgetChars);
+        }
+        this.budgetChars = budgetChars;
+        this.tokenizer = tokenizer;
+    }
 
     /**
      * Loads the rank tables of {@code encodings} now (each takes a noticeable moment), so that the first
@@ -53,93 +102,191 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
 
     @Override
     public PromptEstimate estimate(ChatRequest request, TokenEncoding encoding) {
-        long bytes = request.body().length;
-        Count count;
-        try {
-            Map<String, Object> root = Json.object(Json.parse(request.body()));
-            count = request.operation() == ChatOperation.TEXT_COMPLETION
-                    ? countPrompt(root, encoding) : countChat(root, encoding);
-        } catch (RuntimeException unreadable) {
+        byte[] body = request.body();
+        long bytes = body.length;
+        TokenTally tally = new TokenTally(encoding, budgetChars, tokenizer);
+        long imageMax;
+        try (JsonParser parser = JSON.createParser(body)) {
+            Reading reading = new Reading(parser, body, tally);
+            reading.root(request.operation() == ChatOperation.TEXT_COMPLETION);
+            imageMax = reading.imageMax;
+        } catch (IOException | RuntimeException unreadable) {
             // The deployment will refuse it anyway; estimate by bytes so admission still has a figure.
             long images = (long) request.imageCount() * maxImageTokens("high");
             return new PromptEstimate(bytes / 4 + images, bytes + images);
         }
-        long max = Math.max(Math.addExact(bytes, count.imageMax), count.tokens);
-        return new PromptEstimate(count.tokens, max);
+        long tokens = tally.tokens();
+        long max = Math.max(Math.addExact(bytes, imageMax), tokens);
+        return new PromptEstimate(tokens, max);
     }
 
-    /** Tokens of a chat request's messages (and tools), as the chat format frames them. */
-    public long countMessages(List<?> messages, TokenEncoding encoding) {
-        Count c = new Count();
-        countMessages(messages, encoding, c);
-        return c.tokens;
-    }
-
-    private static final class Count {
-        long tokens;
+    /** One pass over one body's JSON tokens, counting into a tally. */
+    private static final class Reading {
+        private final JsonParser p;
+        private final byte[] body;
+        private final TokenTally tally;
         long imageMax;
-    }
 
-    private Count countChat(Map<String, Object> root, TokenEncoding encoding) {
-        Count c = new Count();
-        countMessages(Json.array(root.get("messages")), encoding, c);
-        Object tools = root.get("tools");
-        if (tools == null) {
-            tools = root.get("functions");
+        Reading(JsonParser p, byte[] body, TokenTally tally) {
+            this.p = p;
+            this.body = body;
+            this.tally = tally;
         }
-        if (tools instanceof List<?> list && !list.isEmpty()) {
-            c.tokens += Tokenizers.count(encoding, JsonText.write(list));
-        }
-        return c;
-    }
 
-    private void countMessages(List<?> messages, TokenEncoding encoding, Count c) {
-        for (Object m : messages) {
-            c.tokens += TOKENS_PER_MESSAGE;
-            for (Map.Entry<String, Object> field : Json.object(m).entrySet()) {
-                Object value = field.getValue();
-                if (value instanceof String s) {
-                    c.tokens += Tokenizers.count(encoding, s);
-                    if (field.getKey().equals("name")) {
-                        c.tokens += TOKENS_PER_NAME;
+        void root(boolean textCompletion) throws IOException {
+            long[] tools = null;
+            long[] functions = null;
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (textCompletion && field.equals("prompt")) {
+                        prompt(value);
+                    } else if (!textCompletion && field.equals("messages") && value == JsonToken.START_ARRAY) {
+                        messages();
+                    } else if (!textCompletion && field.equals("tools") && value != JsonToken.VALUE_NULL) {
+                        tools = slice(value);
+                    } else if (!textCompletion && field.equals("functions") && value != JsonToken.VALUE_NULL) {
+                        functions = slice(value);
+                    } else {
+                        p.skipChildren();
                     }
-                } else if (field.getKey().equals("content") && value instanceof List<?> parts) {
-                    countParts(parts, encoding, c);
-                } else if (value instanceof List<?> || value instanceof Map<?, ?>) {
-                    c.tokens += Tokenizers.count(encoding, JsonText.write(value)); // tool_calls, function_call
+                }
+            } else {
+                p.skipChildren();
+            }
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing content after JSON value");
+            }
+            if (!textCompletion) {
+                tally.add(REPLY_PRIMING);
+                // "tools" when present (and not null), else the older "functions"; either only when a non-empty array.
+                long[] definitions = tools != null ? tools : functions;
+                if (definitions != null && definitions[2] == 1) {
+                    rawText(definitions);
                 }
             }
         }
-        c.tokens += REPLY_PRIMING;
-    }
 
-    private void countParts(List<?> parts, TokenEncoding encoding, Count c) {
-        for (Object p : parts) {
-            Map<String, Object> part = Json.object(p);
-            String type = Json.string(part.get("type"));
-            if (type.equals("image_url")) {
-                Map<String, Object> image = Json.object(part.get("image_url"));
-                String detail = Json.string(image.get("detail"));
-                String url = Json.string(image.get("url"));
-                c.tokens += imageTokens(url, detail);
-                c.imageMax += maxImageTokens(detail);
+        private void messages() throws IOException {
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                tally.add(TOKENS_PER_MESSAGE);
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (value == JsonToken.VALUE_STRING) {
+                        text();
+                        if (field.equals("name")) {
+                            tally.add(TOKENS_PER_NAME);
+                        }
+                    } else if (field.equals("content") && value == JsonToken.START_ARRAY) {
+                        parts();
+                    } else if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
+                        rawText(slice(value)); // tool_calls, function_call
+                    }
+                }
+            }
+        }
+
+        private void parts() throws IOException {
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                String type = "";
+                String text = null;
+                String url = null;
+                String detail = "";
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("type") && value.isScalarValue()) {
+                        type = p.getText();
+                    } else if (field.equals("text") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                        text = p.getText();
+                    } else if (field.equals("image_url") && value == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String imageField = p.currentName();
+                            JsonToken imageValue = p.nextToken();
+                            if (imageField.equals("url") && imageValue == JsonToken.VALUE_STRING) {
+                                url = new String(p.getTextCharacters(), p.getTextOffset(),
+                                        Math.min(p.getTextLength(), DATA_URL_PREFIX_CHARS + 64));
+                            } else if (imageField.equals("detail") && imageValue.isScalarValue()
+                                    && imageValue != JsonToken.VALUE_NULL) {
+                                detail = p.getText();
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (type.equals("image_url")) {
+                    tally.add(imageTokens(url, detail));
+                    imageMax += maxImageTokens(detail);
+                } else if (text != null) {
+                    tally.text(text);
+                }
+            }
+        }
+
+        private void prompt(JsonToken value) throws IOException {
+            if (value == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() == JsonToken.VALUE_STRING) {
+                        text();
+                    } else {
+                        tally.add(1); // a token id (or a list of them, counted as one as before)
+                        p.skipChildren();
+                    }
+                }
+            } else if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                text();
             } else {
-                c.tokens += Tokenizers.count(encoding, Json.string(part.get("text")));
+                p.skipChildren();
             }
         }
-    }
 
-    private Count countPrompt(Map<String, Object> root, TokenEncoding encoding) {
-        Count c = new Count();
-        Object prompt = root.get("prompt");
-        if (prompt instanceof List<?> list) {
-            for (Object p : list) {
-                c.tokens += p instanceof String s ? Tokenizers.count(encoding, s) : 1;
+        /** The current scalar's text: tokenized while the budget lasts, else charged by length unread. */
+        private void text() throws IOException {
+            if (tally.budgetLeft()) {
+                tally.text(p.getText());
+            } else {
+                tally.uncounted(p.getTextLength());
             }
-        } else {
-            c.tokens += Tokenizers.count(encoding, Json.string(prompt));
         }
-        return c;
+
+        /**
+         * The current value's bytes in the body as {@code {start, end, 1 if a non-empty array else 0}},
+         * skipping over it.
+         * Offsets of a byte-array parser are byte offsets.
+         */
+        private long[] slice(JsonToken value) throws IOException {
+            long start = p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            long end = p.currentLocation().getByteOffset();
+            boolean nonEmpty = false;
+            for (int i = (int) start + 1; value == JsonToken.START_ARRAY && !nonEmpty && i < end - 1; i++) {
+                nonEmpty = body[i] != ' ' && body[i] != '\n' && body[i] != '\r' && body[i] != '\t';
+            }
+            return new long[] {start, end, nonEmpty ? 1 : 0};
+        }
+
+        private void rawText(long[] slice) {
+            int start = (int) slice[0];
+            int length = (int) (slice[1] - slice[0]);
+            if (tally.budgetLeft()) {
+                tally.text(new String(body, start, length, StandardCharsets.UTF_8));
+            } else {
+                tally.uncounted(length);
+            }
+        }
     }
 
     /** The most an image of this detail level can cost. */
@@ -186,7 +333,7 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
             return null;
         }
         try {
-            byte[] bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
+            byte[] bytes = decodePrefix(url.substring(comma + 1, Math.min(url.length(), comma + 1 + DATA_URL_PREFIX_CHARS)));
             try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
                 Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
                 if (!readers.hasNext()) {
@@ -202,6 +349,18 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
             }
         } catch (Exception unreadable) {
             return null;
+        }
+    }
+
+    /**
+     * The bytes of a base64 prefix: a prefix may end inside a four-character group, whose last
+     * character alone holds no whole byte; dropping it leaves what the header needs.
+     */
+    private static byte[] decodePrefix(String base64) {
+        try {
+            return Base64.getMimeDecoder().decode(base64);
+        } catch (IllegalArgumentException partialGroup) {
+            return Base64.getMimeDecoder().decode(base64.substring(0, Math.max(0, base64.length() - 1)));
         }
     }
 }

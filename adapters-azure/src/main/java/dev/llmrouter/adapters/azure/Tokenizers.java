@@ -20,8 +20,26 @@ final class Tokenizers {
         });
     }
 
-    /** Tokens of plain text; special-token markers in user text are counted as text, never refused. */
+    /**
+     * Tokens of plain text, in bounded segments ({@link TokenTally}): exact for text of ordinary
+     * pieces, an estimate within a few tokens per cut for runs longer than a segment, and never more
+     * than linear work in the text's length.
+     */
     static int count(TokenEncoding encoding, String text) {
-        return text == null || text.isEmpty() ? 0 : of(encoding).countTokensOrdinary(text);
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        TokenTally tally = new TokenTally(encoding, Long.MAX_VALUE, Tokenizers::countSegment);
+        tally.text(text);
+        return Math.toIntExact(tally.tokens());
+    }
+
+    /**
+     * The tokenizer's exact count of one segment; special-token markers in user text are counted as
+     * text, never refused. Superlinear in the longest piece of the text: callers bound the text's
+     * length ({@link TokenTally#SEGMENT_CHARS}).
+     */
+    static int countSegment(TokenEncoding encoding, String text) {
+        return text.isEmpty() ? 0 : of(encoding).countTokensOrdinary(text);
     }
 }

@@ -532,7 +532,8 @@ public final class ConfigLoader {
                 if (!p.isObject(true)) {
                     continue;
                 }
-                p.allowOnly(Set.of("id", "highest-tier", "default-tier", "fall-down", "quota", "rate-limits"));
+                p.allowOnly(Set.of("id", "highest-tier", "default-tier", "fall-down", "quota", "rate-limits",
+                        "max-concurrent-requests"));
                 Optional<String> id = p.string("id", true);
                 id.ifPresent(declaredPlans::add);
                 Optional<Tier> highest = p.enumValue("highest-tier", true, Tier.class, Tier::parse);
@@ -540,6 +541,8 @@ public final class ConfigLoader {
                 boolean fallDown = p.bool("fall-down").orElse(true);
                 Quota quota = readQuota(p.get("quota"));
                 RateLimits limits = readRateLimits(p.get("rate-limits"));
+                int maxConcurrent = p.intValue("max-concurrent-requests", false, 1, Integer.MAX_VALUE)
+                        .orElse(Plan.UNLIMITED_CONCURRENCY);
                 if (highest.isPresent() && defaultTier.isPresent() && defaultTier.get().isAbove(highest.get())) {
                     p.get("default-tier").problem("default tier " + defaultTier.get().id()
                             + " is above the highest tier " + highest.get().id());
@@ -553,7 +556,7 @@ public final class ConfigLoader {
                 }
                 if (id.isPresent() && highest.isPresent() && quota != null && limits != null) {
                     Plan plan = Plan.builder(id.get()).highestTier(highest.get()).defaultTier(effectiveDefault)
-                            .fallDown(fallDown).quota(quota).rateLimits(limits).build();
+                            .fallDown(fallDown).quota(quota).rateLimits(limits).maxConcurrentRequests(maxConcurrent).build();
                     if (plans.putIfAbsent(plan.id(), plan) != null) {
                         p.get("id").problem("duplicate plan '" + plan.id() + "'");
                     }
@@ -707,16 +710,25 @@ public final class ConfigLoader {
         }
 
         private ServerSettings readServer(ConfigNode s) {
+            ServerSettings d = ServerSettings.defaults(ServerSettings.DEFAULT_PORT,
+                    dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES);
             if (!s.isPresent() || !s.isObject(false)) {
-                return new ServerSettings(ServerSettings.DEFAULT_PORT, dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES,
-                        ServerSettings.DEFAULT_SHUTDOWN_GRACE);
+                return d;
             }
-            s.allowOnly(Set.of("port", "max-body-bytes", "shutdown-grace"));
+            s.allowOnly(Set.of("port", "max-body-bytes", "shutdown-grace", "body-read-timeout",
+                    "body-min-bytes-per-second", "max-connections"));
+            Duration bodyReadTimeout = s.duration("body-read-timeout", false).orElse(d.bodyReadTimeout());
+            if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+                s.get("body-read-timeout").problem("must be positive");
+                bodyReadTimeout = d.bodyReadTimeout();
+            }
             return new ServerSettings(
-                    s.intValue("port", false, 0, 65_535).orElse(ServerSettings.DEFAULT_PORT),
-                    s.integer("max-body-bytes", false, 1, Long.MAX_VALUE)
-                            .orElse(dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES),
-                    s.duration("shutdown-grace", false).orElse(ServerSettings.DEFAULT_SHUTDOWN_GRACE));
+                    s.intValue("port", false, 0, 65_535).orElse(d.port()),
+                    s.integer("max-body-bytes", false, 1, Long.MAX_VALUE).orElse(d.maxBodyBytes()),
+                    s.duration("shutdown-grace", false).orElse(d.shutdownGrace()),
+                    bodyReadTimeout,
+                    s.integer("body-min-bytes-per-second", false, 1, Long.MAX_VALUE).orElse(d.bodyMinBytesPerSecond()),
+                    s.intValue("max-connections", false, 1, Integer.MAX_VALUE).orElse(d.maxConnections()));
         }
 
         private LedgerSettings readLedger(ConfigNode l) {

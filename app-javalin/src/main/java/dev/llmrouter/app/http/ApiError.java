@@ -89,6 +89,33 @@ public record ApiError(int status, String type, String code, String message, Str
                 "The request body is larger than the gateway accepts (" + maxBytes + " bytes).", null);
     }
 
+    /**
+     * 408: the body did not arrive in time ({@link BodyReadLimits}). The connection is closed after the
+     * answer: the rest of the body is not worth waiting for.
+     */
+    public static ApiError bodyTimeout(BodyReadLimits limits) {
+        return of(408, "invalid_request_error", "request_timeout",
+                "The request body did not arrive in time: the gateway waits " + seconds(limits.timeout())
+                        + " for a body, and one more second for every " + limits.minBytesPerSecond()
+                        + " bytes received. Send the whole body promptly.", null)
+                .withHeader("Connection", "close");
+    }
+
+    /**
+     * 429: the account already has as many requests in progress as its plan allows. Not a rate limit: a
+     * slot frees as soon as one of them ends, hence the short {@code Retry-After}.
+     */
+    public static ApiError tooManyConcurrentRequests(String planId, int max) {
+        return of(429, "requests", "concurrency_limit_exceeded",
+                "Too many concurrent requests: plan '" + planId + "' allows " + max
+                        + " requests in progress at once per account. Wait for one to finish and retry.", null)
+                .withHeader("Retry-After", "1");
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     /** 415: a content type other than JSON. */
     public static ApiError unsupportedMediaType(String contentType) {
         return of(415, "invalid_request_error", "unsupported_media_type",

@@ -30,29 +30,43 @@ final class Bodies {
 
     /**
      * The whole request body, at most {@code maxBytes}: a larger one, declared or streamed, is refused
-     * with 413 ({@link ApiError#bodyTooLarge}) without reading past the limit. A read that fails (the
-     * caller went away mid-body) surfaces as an {@link UncheckedIOException}, which the API maps to 400.
+     * with 413 ({@link ApiError#bodyTooLarge}) without reading past the limit; one that does not arrive
+     * within {@code limits} (stalled, or trickling) with 408 ({@link ApiError#bodyTimeout}). A read that
+     * fails otherwise (the caller went away mid-body) surfaces as an {@link UncheckedIOException}, which
+     * the API maps to 400.
      */
-    static byte[] read(Context ctx, long maxBytes) {
+    static byte[] read(Context ctx, long maxBytes, BodyReadLimits limits) {
         HttpServletRequest req = ctx.req();
         long declared = req.getContentLengthLong();
         long limit = Math.min(maxBytes, MAX_ARRAY);
         if (declared > limit) {
             throw ApiError.bodyTooLarge(maxBytes).exception();
         }
-        try {
-            InputStream in = req.getInputStream();
-            return declared >= 0 ? readDeclared(in, (int) declared, maxBytes) : readChunked(in, limit, maxBytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (declared == 0) {
+            return new byte[0];
+        }
+        try (BodyDeadline deadline = BodyDeadline.start(req, limits)) {
+            try {
+                InputStream in = req.getInputStream();
+                return declared > 0 ? readDeclared(in, (int) declared, maxBytes, deadline)
+                        : readChunked(in, limit, maxBytes, deadline);
+            } catch (IOException e) {
+                if (BodyDeadline.isTimeout(e)) {
+                    throw deadline.timedOut();
+                }
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
-    private static byte[] readDeclared(InputStream in, int length, long maxBytes) throws IOException {
+    private static byte[] readDeclared(InputStream in, int length, long maxBytes, BodyDeadline deadline)
+            throws IOException {
         byte[] body = new byte[length];
         int n = 0;
         while (n < length) {
+            deadline.beforeRead();
             int r = in.read(body, n, length - n);
+            deadline.afterRead(r);
             if (r < 0) {
                 throw new java.io.EOFException("the body ended after " + n + " of " + length + " declared bytes");
             }
@@ -65,7 +79,8 @@ final class Bodies {
         return body;
     }
 
-    private static byte[] readChunked(InputStream in, long limit, long maxBytes) throws IOException {
+    private static byte[] readChunked(InputStream in, long limit, long maxBytes, BodyDeadline deadline)
+            throws IOException {
         byte[] buf = new byte[(int) Math.min(CHUNKED_FIRST_BUFFER, limit + 1)];
         int n = 0;
         while (true) {
@@ -76,7 +91,9 @@ final class Bodies {
                 // Grow by doubling, but never beyond one byte over the limit (the byte that proves it too large).
                 buf = Arrays.copyOf(buf, (int) Math.min((long) n * 2, limit + 1));
             }
+            deadline.beforeRead();
             int r = in.read(buf, n, buf.length - n);
+            deadline.afterRead(r);
             if (r < 0) {
                 break;
             }

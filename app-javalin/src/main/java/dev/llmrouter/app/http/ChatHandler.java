@@ -23,15 +23,19 @@ final class ChatHandler {
     private final Fleet fleet;
     private final InstantSource clock;
     private final long maxBodyBytes;
+    private final BodyReadLimits bodyRead;
+    private final AccountConcurrency concurrency;
 
     ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock,
-            long maxBodyBytes) {
+            long maxBodyBytes, BodyReadLimits bodyRead, AccountConcurrency concurrency) {
         this.router = router;
         this.auth = auth;
         this.parser = parser;
         this.fleet = fleet;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodyRead = bodyRead;
+        this.concurrency = concurrency;
     }
 
     void openAi(Context ctx, ChatOperation operation) {
@@ -44,8 +48,20 @@ final class ChatHandler {
 
     private void handle(Context ctx, ChatOperation operation, String pathModel) {
         Account account = auth.require(ctx);
+        // Taken before the body is read, so a slow body counts against its own account's slots only.
+        try (AccountConcurrency.Permit permit = concurrency.acquire(account)) {
+            handle(ctx, operation, pathModel, account, permit);
+        }
+    }
+
+    /**
+     * The permit is given back as soon as the router has returned, before the last bytes of the answer
+     * are written: a caller that sends its next request the moment it has an answer finds its slot free.
+     */
+    private void handle(Context ctx, ChatOperation operation, String pathModel, Account account,
+            AccountConcurrency.Permit permit) {
         ContentTypes.requireJson(ctx);
-        ChatRequestParser.Parsed parsed = parser.parse(operation, Bodies.read(ctx, maxBodyBytes), pathModel);
+        ChatRequestParser.Parsed parsed = parser.parse(operation, Bodies.read(ctx, maxBodyBytes, bodyRead), pathModel);
         RouterHeaders headers = RouterHeaders.read(ctx, fleet);
         RequestLog log = RequestLog.of(ctx);
         Caller caller = new Caller(account.id(), account.plan(),
@@ -54,17 +70,19 @@ final class ChatHandler {
         ChatCommand command = new ChatCommand(caller, parsed.model(), headers.preferredRegion(), headers.residency(),
                 headers.allowFallDown(), parsed.request(), log.requestId);
         if (parsed.request().stream()) {
-            stream(ctx, command, log);
+            stream(ctx, command, log, permit);
         } else {
             ChatOutcome outcome = router.complete(command);
+            permit.close();
             record(log, outcome);
             answer(ctx, OutcomeMapping.answer(outcome, clock.instant()));
         }
     }
 
-    private void stream(Context ctx, ChatCommand command, RequestLog log) {
+    private void stream(Context ctx, ChatCommand command, RequestLog log, AccountConcurrency.Permit permit) {
         SseStreamListener listener = new SseStreamListener(ctx.res(), log);
         ChatOutcome outcome = router.stream(command, listener);
+        permit.close();
         record(log, outcome);
         if (!listener.started()) {
             if (outcome instanceof ChatOutcome.Served served) {

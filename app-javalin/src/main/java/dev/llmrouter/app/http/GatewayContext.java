@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param fleet         the catalog and deployments (for {@code /v1/models})
  * @param metrics       the Prometheus registry scraped at {@code /metrics}
  * @param maxBodyBytes  the largest request body accepted (413 above it)
+ * @param bodyRead      how long a request body may take to arrive (408 beyond it)
  */
 public record GatewayContext(
         RouteChatUseCase router,
@@ -26,7 +27,8 @@ public record GatewayContext(
         AccountDirectory accounts,
         Fleet fleet,
         PrometheusMeterRegistry metrics,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        BodyReadLimits bodyRead) {
 
     /** Default body limit: several base64 images (20 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -38,6 +40,7 @@ public record GatewayContext(
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(bodyRead, "bodyRead");
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }

@@ -60,7 +60,7 @@ public final class HttpApi {
         Objects.requireNonNull(clock, "clock");
         Authenticator auth = new Authenticator(context.accounts());
         ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(Json.reader(context.maxBodyBytes())),
-                context.fleet(), clock, context.maxBodyBytes());
+                context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
         OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics());
@@ -87,7 +87,7 @@ public final class HttpApi {
             r.after(ctx -> after(ctx, accessLog));
             r.exception(ApiError.ApiException.class, (e, ctx) -> respond(ctx, e.error()));
             r.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx, maxBody)));
-            r.exception(Exception.class, HttpApi::unexpected);
+            r.exception(Exception.class, (e, ctx) -> unexpected(e, ctx, context.bodyRead()));
         });
     }
 
@@ -153,13 +153,18 @@ public final class HttpApi {
         };
     }
 
-    private static void unexpected(Exception e, Context ctx) {
+    private static void unexpected(Exception e, Context ctx, BodyReadLimits bodyRead) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         if (root instanceof java.nio.charset.CharacterCodingException) {
             respond(ctx, ApiError.invalidJson("the body is not valid UTF-8"));
+            return;
+        }
+        if (root instanceof java.util.concurrent.TimeoutException) {
+            // A read of the request outside the chat routes' own deadline timed out: still the caller's slowness.
+            respond(ctx, ApiError.bodyTimeout(bodyRead));
             return;
         }
         if (root instanceof java.io.IOException) {

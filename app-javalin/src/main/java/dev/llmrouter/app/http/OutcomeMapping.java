@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *   <tr><td>Refused INVALID_REQUEST</td><td>400</td><td>invalid_request_error / invalid_request</td></tr>
  *   <tr><td>Refused RATE_LIMITED</td><td>429 + Retry-After</td><td>requests or tokens (the limit that
  *       refused it) / rate_limit_exceeded</td></tr>
+ *   <tr><td>Refused LARGER_THAN_RATE_LIMIT</td><td>400 (a retry could never succeed)</td>
+ *       <td>invalid_request_error / request_too_large_for_rate_limit</td></tr>
  *   <tr><td>Refused QUOTA_EXCEEDED</td><td>429 + Retry-After</td><td>insufficient_quota / insufficient_quota</td></tr>
  *   <tr><td>Failed (content filter, context length, bad request)</td><td>the deployment's status (400 when it
  *       had none) and its error body as it was</td><td>the deployment's</td></tr>
@@ -101,6 +103,8 @@ final class OutcomeMapping {
             case INVALID_REQUEST -> ApiError.of(400, "invalid_request_error", "invalid_request", message, null);
             case RATE_LIMITED -> retryAfter(ApiError.of(429, rateLimitType(rateLimit), "rate_limit_exceeded", message, null),
                     refusal.retryAfter().or(() -> exhaustedLimitReset(rateLimit)));
+            case LARGER_THAN_RATE_LIMIT -> ApiError.of(400, "invalid_request_error", "request_too_large_for_rate_limit",
+                    message, "max_tokens");
             case QUOTA_EXCEEDED -> retryAfter(ApiError.of(429, "insufficient_quota", "insufficient_quota", message, null),
                     refusal.retryAfter());
         };

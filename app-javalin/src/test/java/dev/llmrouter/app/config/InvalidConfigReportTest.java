@@ -120,7 +120,8 @@ class InvalidConfigReportTest {
                 "breakers.deployments.zz: unknown deployment 'zz'",
                 "retry.max-backoff: cannot be shorter than initial-backoff",
                 "server.port: must be between 0 and 65535, got 70000",
-                "server.colour: unknown key (expected one of max-body-bytes, port, shutdown-grace)");
+                "server.colour: unknown key (expected one of body-min-bytes-per-second, body-read-timeout, max-body-bytes, "
+                        + "max-connections, port, shutdown-grace)");
         assertThat(problems).noneMatch(p -> p.contains("plain-key-pasted-by-mistake"));
         // One report per mistake: a bad region, deployment kind or breaker default is not reported again where used.
         assertThat(problems).doesNotContain("deployments[1].region: unknown region 'westeurope'",

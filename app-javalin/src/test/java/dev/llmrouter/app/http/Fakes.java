@@ -27,6 +27,11 @@ final class Fakes {
     static final String LIMITED_KEY = "sk-limited-0123456789";
     /** A monthly quota of 100 tokens: any real request's worst case exceeds it. */
     static final String BROKE_KEY = "sk-broke-0123456789";
+    /** Two requests in progress at once; its plan is {@link #CONCURRENCY_PLAN}. */
+    static final String TWO_AT_ONCE_KEY = "sk-two-at-once-0123456789";
+    static final String CONCURRENCY_PLAN = "two-at-once";
+    /** 1 000 tokens a minute: a request asking for more output than that can never be admitted. */
+    static final String NARROW_KEY = "sk-narrow-0123456789";
 
     static AccountDirectory accounts() {
         Map<String, Account> byKey = Map.of(
@@ -37,7 +42,11 @@ final class Fakes {
                 LIMITED_KEY, new Account("acct-limited", Fixtures.aPlan("limited").highestTier(Tier.PREMIUM)
                         .rateLimits(new RateLimits(2, 10_000_000)).build(), false),
                 BROKE_KEY, new Account("acct-broke", Fixtures.aPlan("broke").highestTier(Tier.PREMIUM)
-                        .quota(Quota.ofTokens(100)).build(), false));
+                        .quota(Quota.ofTokens(100)).build(), false),
+                TWO_AT_ONCE_KEY, new Account("acct-two-at-once", Fixtures.aPlan(CONCURRENCY_PLAN)
+                        .highestTier(Tier.PREMIUM).maxConcurrentRequests(2).build(), false),
+                NARROW_KEY, new Account("acct-narrow", Fixtures.aPlan("narrow").highestTier(Tier.PREMIUM)
+                        .rateLimits(new RateLimits(0, 1_000)).build(), false));
         return key -> Optional.ofNullable(byKey.get(key));
     }
 

@@ -4,6 +4,7 @@ import static dev.llmrouter.app.http.Fakes.BROKE_KEY;
 import static dev.llmrouter.app.http.Fakes.ENTERPRISE_KEY;
 import static dev.llmrouter.app.http.Fakes.FREE_KEY;
 import static dev.llmrouter.app.http.Fakes.LIMITED_KEY;
+import static dev.llmrouter.app.http.Fakes.NARROW_KEY;
 import static dev.llmrouter.app.http.Fakes.OPERATOR_KEY;
 import static dev.llmrouter.app.http.Fakes.PRO_KEY;
 import static dev.llmrouter.app.http.TestGateway.bearer;
@@ -268,5 +269,28 @@ class RealRouterGatewayTest {
         assertThat(json(textWithoutFallDown).at("/error/message").asText())
                 .contains("text-completion capability").contains("gpt-35-turbo-instruct");
         assertThat(endpoint.calls()).isEmpty();
+    }
+
+    /** Requirement 9.2 with issue 12's edge: a request no wait could admit is a 400, never a 429 to retry. */
+    @Test
+    void a_request_larger_than_the_tokens_per_minute_is_a_400_without_retry_after() {
+        String tooLarge = "{\"model\":\"premium\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", tooLarge, "Authorization", bearer(NARROW_KEY));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = json(response).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("code").asText()).isEqualTo("request_too_large_for_rate_limit");
+        assertThat(error.get("param").asText()).isEqualTo("max_tokens");
+        assertThat(error.get("message").asText()).contains("1000 per minute").contains("can never be admitted");
+        assertThat(response.headers().firstValue("retry-after")).isEmpty();
+        assertThat(endpoint.calls()).isEmpty();
+
+        // and one that fits the minute is served
+        endpoint.script("gpt-4-turbo-eastus", ok(10, 5));
+        String fits = tooLarge.replace("2000", "500");
+        assertThat(gateway.post("/v1/chat/completions", fits, "Authorization", bearer(NARROW_KEY)).statusCode())
+                .isEqualTo(200);
     }
 }

@@ -52,8 +52,15 @@ final class TestGateway implements AutoCloseable {
 
     static TestGateway with(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
             Fleet fleet, PrometheusMeterRegistry metrics, long maxBody, InstantSource clock) {
-        return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet, metrics, maxBody),
-                clock);
+        return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet, metrics, maxBody,
+                BodyReadLimits.DEFAULT), clock);
+    }
+
+    /** Over a fake router and the fakes, with {@code bodyRead} as the body deadline. */
+    static TestGateway withBodyRead(RouteChatUseCase router, BodyReadLimits bodyRead) {
+        return new TestGateway(new GatewayContext(router, new Fakes.Usage(), Fakes.deployments(), Fakes.accounts(),
+                Outcomes.FLEET, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                GatewayContext.DEFAULT_MAX_BODY_BYTES, bodyRead), InstantSource.fixed(NOW));
     }
 
     /** One gateway over {@code router} and the fakes for a whole test class; see {@link PerClass}. */

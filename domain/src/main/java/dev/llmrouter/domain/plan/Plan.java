@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param fallDown      whether an exhausted tier may fall down to the next lower tier's chain
  * @param quota         monthly spend and token limits
  * @param rateLimits    per-minute request and token limits
+ * @param maxConcurrentRequests how many requests of one account may be in progress at once, from the
+ *                      moment it is authenticated until its answer (plain or streamed) has ended: a bound
+ *                      on the share of the gateway's threads and connections one account can hold, however
+ *                      slowly it sends or reads. {@link #UNLIMITED_CONCURRENCY} for no bound.
  */
-public record Plan(String id, Tier highestTier, Tier defaultTier, boolean fallDown, Quota quota, RateLimits rateLimits) {
+public record Plan(String id, Tier highestTier, Tier defaultTier, boolean fallDown, Quota quota, RateLimits rateLimits,
+        int maxConcurrentRequests) {
+
+    /** No bound on an account's requests in progress. */
+    public static final int UNLIMITED_CONCURRENCY = Integer.MAX_VALUE;
 
     public Plan {
         Objects.requireNonNull(id, "id");
@@ -24,6 +32,9 @@ public record Plan(String id, Tier highestTier, Tier defaultTier, boolean fallDo
         if (defaultTier.isAbove(highestTier)) {
             throw new IllegalArgumentException("plan " + id + ": default tier " + defaultTier.id()
                     + " is above its highest tier " + highestTier.id());
+        }
+        if (maxConcurrentRequests <= 0) {
+            throw new IllegalArgumentException("plan " + id + ": maxConcurrentRequests must be positive");
         }
     }
 
@@ -48,6 +59,7 @@ public record Plan(String id, Tier highestTier, Tier defaultTier, boolean fallDo
         private boolean fallDown = true;
         private Quota quota = Quota.UNLIMITED;
         private RateLimits rateLimits = RateLimits.UNLIMITED;
+        private int maxConcurrentRequests = UNLIMITED_CONCURRENCY;
 
         private Builder(String id) {
             this.id = id;
@@ -78,8 +90,14 @@ public record Plan(String id, Tier highestTier, Tier defaultTier, boolean fallDo
             return this;
         }
 
+        public Builder maxConcurrentRequests(int max) {
+            this.maxConcurrentRequests = max;
+            return this;
+        }
+
         public Plan build() {
-            return new Plan(id, highestTier, defaultTier == null ? highestTier : defaultTier, fallDown, quota, rateLimits);
+            return new Plan(id, highestTier, defaultTier == null ? highestTier : defaultTier, fallDown, quota, rateLimits,
+                    maxConcurrentRequests);
         }
     }
 }

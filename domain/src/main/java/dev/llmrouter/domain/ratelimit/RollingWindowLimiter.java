@@ -91,6 +91,20 @@ public final class RollingWindowLimiter {
      * @param tokens the tokens the request may use (estimated prompt plus output cap); {@code >= 0}
      */
     public RateDecision tryAcquire(RateLimits limits, long tokens, long nowNanos) {
+        return decide(limits, tokens, nowNanos, true);
+    }
+
+    /**
+     * The decision {@link #tryAcquire} would make now, consuming nothing: a cheap check before work
+     * that is worth doing only for an admissible request. A {@link RateDecision.Limited} answer is
+     * exact for a request of {@code tokens} (retrying it earlier is refused); an
+     * {@link RateDecision.Allowed} answer admits nothing and carries the status before admission.
+     */
+    public RateDecision check(RateLimits limits, long tokens, long nowNanos) {
+        return decide(limits, tokens, nowNanos, false);
+    }
+
+    private RateDecision decide(RateLimits limits, long tokens, long nowNanos, boolean admit) {
         Objects.requireNonNull(limits, "limits");
         if (tokens < 0) {
             throw new IllegalArgumentException("tokens cannot be negative: " + tokens);
@@ -102,7 +116,9 @@ public final class RollingWindowLimiter {
         boolean requestsFit = !limits.limitsRequests() || requestsInWindow < limits.requestsPerMinute();
         boolean tokensFit = !limits.limitsTokens() || tokens <= limits.tokensPerMinute() - tokensInWindow;
         if (requestsFit && tokensFit) {
-            append(stampOf(nowNanos), tokens);
+            if (admit) {
+                append(stampOf(nowNanos), tokens);
+            }
             // The status's numbers only: the status itself is built if and when it is read.
             return new RateDecision.Allowed(limits,
                     Math.max(0, limits.requestsPerMinute() - requestsInWindow), resetNanos(true, nowNanos),

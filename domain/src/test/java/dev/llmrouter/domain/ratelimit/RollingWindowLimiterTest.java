@@ -51,6 +51,29 @@ class RollingWindowLimiterTest {
     }
 
     @Test
+    @DisplayName("a check answers as an admission would, and consumes nothing")
+    void aCheckAnswersAsAnAdmissionAndConsumesNothing() {
+        qt().withExamples(200).forAll(limits(), granularities(), starts(), lists().of(arrivals()).ofSizeBetween(1, 60))
+                .checkAssert((limits, granularity, start, arrivals) -> {
+                    RollingWindowLimiter checked = new RollingWindowLimiter(granularity);
+                    RollingWindowLimiter plain = new RollingWindowLimiter(granularity);
+                    long now = start;
+                    for (Arrival a : arrivals) {
+                        now += a.gapNanos();
+                        // the same arrivals on two limiters, one of them checked (several times) first
+                        RateDecision check = checked.check(limits, a.tokens(), now);
+                        checked.check(limits, a.tokens(), now);
+                        RateDecision admitted = checked.tryAcquire(limits, a.tokens(), now);
+                        assertThat(admitted).isEqualTo(plain.tryAcquire(limits, a.tokens(), now));
+                        assertThat(check.getClass()).isEqualTo(admitted.getClass());
+                        if (check instanceof RateDecision.Limited limited) {
+                            assertThat(limited).isEqualTo(admitted);
+                        }
+                    }
+                });
+    }
+
+    @Test
     @DisplayName("never more than the limit admitted in any rolling minute, for arbitrary arrivals and sizes")
     void neverExceedsTheLimitInAnyMinute() {
         qt().withExamples(300).forAll(limits(), granularities(), starts(), lists().of(arrivals()).ofSizeBetween(1, 120))

@@ -23,6 +23,13 @@ public interface AccountRateLimiter {
      */
     RateDecision tryAcquire(String account, RateLimits limits, long tokens);
 
+    /**
+     * The decision {@link #tryAcquire} would make now, consuming nothing: lets a caller refuse a
+     * request that cannot be admitted before doing costly work for it. A refusal's retry-after is
+     * exact for a request of {@code tokens}; admission still happens only through {@link #tryAcquire}.
+     */
+    RateDecision check(String account, RateLimits limits, long tokens);
+
     /** Where the account's minute stands, consuming nothing (for headers on other responses). */
     RateLimitStatus status(String account, RateLimits limits);
 }

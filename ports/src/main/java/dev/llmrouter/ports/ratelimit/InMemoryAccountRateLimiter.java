@@ -109,6 +109,24 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     }
 
     @Override
+    public RateDecision check(String account, RateLimits limits, long tokens) {
+        Objects.requireNonNull(account, "account");
+        if (!limits.limitsRequests() && !limits.limitsTokens()) {
+            return UNLIMITED;
+        }
+        Holder holder = limiters.get(account);
+        if (holder != null) {
+            synchronized (holder) {
+                if (!holder.retired) {
+                    return holder.limiter.check(limits, tokens, nanoTicker.getAsLong());
+                }
+            }
+        }
+        // Absent or just swept: swept only once nothing counted, so nothing counts.
+        return new RollingWindowLimiter(granularityNanos).check(limits, tokens, nanoTicker.getAsLong());
+    }
+
+    @Override
     public RateLimitStatus status(String account, RateLimits limits) {
         Objects.requireNonNull(account, "account");
         if (!limits.limitsRequests() && !limits.limitsTokens()) {

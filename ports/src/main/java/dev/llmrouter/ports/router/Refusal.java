@@ -21,6 +21,11 @@ public record Refusal(Reason reason, String message, Optional<Duration> retryAft
         PROMPT_TOO_LARGE,
         /** A per-minute request or token limit. (429) */
         RATE_LIMITED,
+        /**
+         * The request alone (its estimated prompt plus output cap) is larger than the plan's tokens per
+         * minute: no wait would admit it, so it is not a 429 a client would retry. (400)
+         */
+        LARGER_THAN_RATE_LIMIT,
         /** The account's monthly quota cannot hold this request's worst case. (429) */
         QUOTA_EXCEEDED,
         /** The request is malformed in a way only the router can see. (400) */

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The router's {@link RateGate} on an {@link AccountRateLimiter} (Requirement 5.5): one request and
  * its tokens under the caller's plan limits; a request larger than a whole minute's allowance is
- * refused without a retry-after.
+ * refused for good ({@link Verdict.TooLarge}).
  */
 public final class AccountRateGate implements RateGate {
 
@@ -24,7 +24,22 @@ public final class AccountRateGate implements RateGate {
 
     @Override
     public Verdict admit(Caller caller, long tokens, long nowNanos) {
-        RateDecision decision = limiter.tryAcquire(caller.accountId(), caller.plan().rateLimits(), tokens);
+        return verdict(caller, limiter.tryAcquire(caller.accountId(), caller.plan().rateLimits(), tokens));
+    }
+
+    /**
+     * A request of no tokens checked against the caller's minute, consuming nothing. A pass carries no
+     * position (nothing was admitted yet): the position comes from {@link #admit}.
+     */
+    @Override
+    public Verdict precheck(Caller caller, long nowNanos) {
+        RateDecision decision = limiter.check(caller.accountId(), caller.plan().rateLimits(), 0);
+        return decision instanceof RateDecision.Limited ? verdict(caller, decision) : MAY_ADMIT;
+    }
+
+    private static final Verdict MAY_ADMIT = new Verdict.Allowed(RateLimitStatus.UNLIMITED);
+
+    private static Verdict verdict(Caller caller, RateDecision decision) {
         if (decision instanceof RateDecision.Allowed allowed) {
             // The admission path: copy the numbers, without the domain status built in between.
             return new Verdict.Allowed(new RateLimitStatus(
@@ -38,9 +53,10 @@ public final class AccountRateGate implements RateGate {
                     + limited.retryAfterSeconds() + " s", Optional.of(limited.retryAfter()), status.refusedBy(limited.limitedBy()));
         }
         RateDecision.TooLarge tooLarge = (RateDecision.TooLarge) decision;
-        return new Verdict.Limited("request too large: " + tooLarge.requested() + " "
-                + tooLarge.dimension().name().toLowerCase(java.util.Locale.ROOT) + " exceed the limit of "
-                + tooLarge.limit() + " per minute", Optional.empty(), status.refusedBy(tooLarge.dimension()));
+        return new Verdict.TooLarge("request too large for the rate limit of plan '" + caller.plan().id() + "': "
+                + tooLarge.requested() + " " + tooLarge.dimension().name().toLowerCase(java.util.Locale.ROOT)
+                + " (estimated prompt plus output cap) exceed its limit of " + tooLarge.limit()
+                + " per minute, so it can never be admitted; lower max_tokens or shorten the prompt", status.refusedBy(tooLarge.dimension()));
     }
 
     /** The domain's two windows as the use case's {@code x-ratelimit-*} position. */

@@ -7,9 +7,22 @@ import java.util.Optional;
 
 /**
  * What the router needs of per-account rate limits (Requirement 5.5): one request and its estimated
- * tokens, admitted both or neither.
+ * tokens, admitted both or neither; and a check, consuming nothing, that lets the router refuse a
+ * caller already at its request limit before estimating its prompt (Requirement 9.2).
  */
 public interface RateGate {
+
+    /**
+     * Whether one more request could be admitted now, whatever its tokens, consuming nothing: a
+     * {@link Verdict.Limited} when the request part of the limit (or a full token minute) refuses even
+     * a request of no tokens, with the exact wait for such a request (the real request, having tokens,
+     * can only wait as long or longer); else {@link Verdict.Allowed}. {@link #admit} still decides.
+     *
+     * @param nowNanos the router's ticker
+     */
+    default Verdict precheck(Caller caller, long nowNanos) {
+        return new Verdict.Allowed(RateLimitStatus.UNLIMITED);
+    }
 
     /**
      * @param tokens   the request's estimated prompt tokens plus its output cap
@@ -25,14 +38,17 @@ public interface RateGate {
 
         record Allowed(RateLimitStatus status) implements Verdict {}
 
-        /**
-         * Not admitted. {@code retryAfter} is exact (trying earlier is refused again); empty when no
-         * wait would help (the request alone is larger than a per-minute limit).
-         */
+        /** Not admitted for now. {@code retryAfter} is exact (trying earlier is refused again). */
         record Limited(String message, Optional<Duration> retryAfter, RateLimitStatus status) implements Verdict {
             public Limited {
                 retryAfter = retryAfter == null ? Optional.empty() : retryAfter;
             }
         }
+
+        /**
+         * Never admitted: the request alone is larger than a per-minute limit, so no wait would help
+         * (a request to change, not to retry).
+         */
+        record TooLarge(String message, RateLimitStatus status) implements Verdict {}
     }
 }

@@ -61,10 +61,14 @@ import java.util.function.Supplier;
  *
  * <h2>One request</h2>
  * <ol>
+ *   <li><b>Check the request rate</b>, consuming nothing ({@link RateGate#precheck}): a caller already at
+ *       its request limit is refused before any costly work is done for it (Requirement 9.2).</li>
  *   <li><b>Estimate</b> the prompt's tokens ({@link PromptTokenEstimator}), per tokenizer encoding.</li>
  *   <li><b>Route</b> with the domain {@link RoutingPolicy}; a {@link RoutePlan.Rejected} becomes
  *       {@link ChatOutcome.Refused} with the matching {@link Refusal.Reason}.</li>
- *   <li><b>Rate limit</b>: one request and (expected prompt tokens + output cap) tokens.</li>
+ *   <li><b>Rate limit</b>: one request and (expected prompt tokens + output cap) tokens, admitted both or
+ *       neither; a request larger than a whole minute's tokens is refused for good
+ *       ({@link Refusal.Reason#LARGER_THAN_RATE_LIMIT}), not told to retry.</li>
  *   <li><b>Reserve quota</b> for the first candidate's worst case: the prompt's upper-bound estimate plus
  *       the output cap, priced at that model. The output cap is {@code min(caller max_tokens, model
  *       max)} (the model's max when the caller set none) and is what the deployment is sent as
@@ -212,6 +216,11 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     /** A refusal ({@link ChatOutcome}), or the admitted request's {@link Flight}. */
     private Object admit(ChatCommand command) {
         long start = ticker.getAsLong();
+        // The cheap check first: a caller at its request limit costs no estimate (Requirement 9.2).
+        if (rates.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
+            return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), limited.retryAfter()),
+                    limited.status());
+        }
         Flight f = new Flight(command, command.requestId().isEmpty() ? requestIds.get() : command.requestId(), start);
         RoutePlan plan = policy.route(new RouteRequest(command.caller().plan(), command.requested(),
                 command.preferredRegion(), command.residency(), command.request().operation().capability(),
@@ -233,6 +242,9 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         if (verdict instanceof RateGate.Verdict.Limited limited) {
             return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), limited.retryAfter()),
                     limited.status());
+        }
+        if (verdict instanceof RateGate.Verdict.TooLarge tooLarge) {
+            return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
         f.rateLimit = verdict.status();
         QuotaGate.Reservation reservation = quota.reserve(command.caller(), f.worstCase(first), clock.instant());
