@@ -108,7 +108,8 @@ final class TokenTally {
 
     /**
      * Where the segment starting at {@code from} ends: the text's end if within {@code limit}, else the
-     * last piece boundary within the limit, else the limit (moved back off a surrogate pair's middle).
+     * last piece boundary within the limit, else the limit (moved off a surrogate pair's middle: back,
+     * or one character on when the segment would otherwise be empty).
      */
     static int segmentEnd(String text, int from, int limit) {
         int max = from + limit;
@@ -120,7 +121,11 @@ final class TokenTally {
                 return p;
             }
         }
-        return Character.isHighSurrogate(text.charAt(max - 1)) && max - 1 > from ? max - 1 : max;
+        if (Character.isHighSurrogate(text.charAt(max - 1))) {
+            // Never split a pair: the tokenizer takes only whole characters.
+            return max - 1 > from ? max - 1 : max + 1;
+        }
+        return max;
     }
 
     /** Whether no piece of the pre-tokenizer's split can span position {@code p} (0 < p < length). */
