@@ -40,6 +40,35 @@ final class Tokenizers {
      * length ({@link TokenTally#SEGMENT_CHARS}).
      */
     static int countSegment(TokenEncoding encoding, String text) {
-        return text.isEmpty() ? 0 : of(encoding).countTokensOrdinary(text);
+        return text.isEmpty() ? 0 : of(encoding).countTokensOrdinary(wellFormed(text));
+    }
+
+    /**
+     * The text with every unpaired surrogate replaced by U+FFFD. JSON lets a caller write one
+     * ({@code "\\ud800"}), the tokenizers work on UTF-8, which cannot hold it, and cl100k's asserts on
+     * it; the replacement is one character encoded in as many bytes, so the count stays the same kind
+     * of figure. Returns the same string when there is nothing to replace.
+     */
+    static String wellFormed(String text) {
+        StringBuilder out = null;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(n).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

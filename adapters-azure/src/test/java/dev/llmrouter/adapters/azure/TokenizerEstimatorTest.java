@@ -44,6 +44,22 @@ class TokenizerEstimatorTest {
         assertThat(Tokenizers.count(TokenEncoding.CL100K_BASE, "tiktoken is great!")).isEqualTo(6);
     }
 
+    /** A fuzz finding: JSON may carry an unpaired surrogate, which the UTF-8 tokenizers cannot take as it is. */
+    @Test
+    void an_unpaired_surrogate_is_counted_as_a_replacement_character() {
+        String lone = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\\ud800b\\udc00\"}]}";
+
+        for (TokenEncoding encoding : TokenEncoding.values()) {
+            PromptEstimate estimate = estimator.estimate(ChatRequest.chat(lone), encoding);
+            PromptEstimate replaced = estimator.estimate(ChatRequest.chat(
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"a\uFFFDb\uFFFD\"}]}"), encoding);
+            assertThat(estimate.expectedTokens()).isEqualTo(replaced.expectedTokens());
+            assertThat(estimate.maxTokens()).isGreaterThanOrEqualTo(estimate.expectedTokens());
+        }
+        assertThat(Tokenizers.wellFormed("x\ud83d\ude00y")).isEqualTo("x\ud83d\ude00y");
+        assertThat(Tokenizers.wellFormed("\ude00\ud83d")).isEqualTo("\uFFFD\uFFFD");
+    }
+
     @Test
     void tiktoken_documented_text_counts() {
         // tiktoken's README: "hello world" is [15339, 1917] in cl100k_base
