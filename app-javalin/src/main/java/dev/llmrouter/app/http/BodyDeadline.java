@@ -35,8 +35,14 @@ final class BodyDeadline implements AutoCloseable {
         return new BodyDeadline(limits, endPoint(req));
     }
 
+    /** The connection's end point; null where the request is not Jetty's (the deadline then runs on the clock alone). */
     private static EndPoint endPoint(HttpServletRequest req) {
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
+        ServletContextRequest jetty;
+        try {
+            jetty = ServletContextRequest.getServletContextRequest(req);
+        } catch (IllegalStateException notJetty) {
+            return null;
+        }
         if (jetty == null || jetty.getConnectionMetaData() == null || jetty.getConnectionMetaData().getConnection() == null) {
             return null;
         }
