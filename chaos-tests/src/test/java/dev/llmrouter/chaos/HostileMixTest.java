@@ -40,14 +40,10 @@ import org.junit.jupiter.api.Test;
  * <p>Proves, in one run: the control's p99 under attack stays within {@value #P99_MULTIPLE}× its quiet
  * p99 measured just before (or its quiet p99 plus {@value #P99_FLOOR_MILLIS} ms, whichever is larger: on
  * two busy cores a quiet p99 of a few milliseconds is mostly scheduling noise); every control request is
- * served; nothing anywhere gets a 5xx or a dropped connection (but see below); every slow or stalled body ends in 408 (or
- * 429 when the account's slots are all taken) soon after the body deadline; and the live heap after the
- * attack is back within {@value #HEAP_GROWTH_MIB} MiB of before it.
- *
- * <p>Not yet proved: a large upload refused with 429 before its body is read (the account's slots or rate
- * limit) is sometimes seen by the client as a connection closed without an answer: the gateway closes the
- * connection with the rest of the body unread, and the reset can overtake the answer. Those are counted
- * ({@code -1}) and allowed for the pathological uploads only.
+ * served; nothing anywhere gets a 5xx or goes unanswered (a 1 MiB upload refused with 429 before its body
+ * is read gets its 429 too: the gateway discards the rest of the body before it lets the connection go);
+ * every slow or stalled body ends in 408 (or 429 when the account's slots are all taken) soon after the
+ * body deadline; and the live heap after the attack is back within {@value #HEAP_GROWTH_MIB} MiB of before it.
  */
 @DisplayName("Scenario 12: a hostile account's mix leaves a well-behaved account's latency alone")
 class HostileMixTest {
@@ -106,13 +102,11 @@ class HostileMixTest {
         // every control request served, in both phases
         assertThat(quiet.succeeded()).as(figures).isEqualTo(quiet.requests());
         assertThat(attacked.succeeded()).as(figures).isEqualTo(attacked.requests());
-        // each hostile kind really ran, and was answered without a 5xx or a dropped connection, except that
-        // a 1 MiB upload refused before its body was read can lose its answer to the connection's reset
+        // each hostile kind really ran, and every request of every kind was answered, without a 5xx
         assertThat(hostile.statuses.keySet()).as(figures).containsExactlyInAnyOrder(Hostile.KINDS);
         hostile.statuses.forEach((kind, statuses) -> assertThat(statuses.keySet()).as(kind + ": " + figures)
-                .allSatisfy(status -> assertThat(status).isBetween(kind.equals(Hostile.PATHOLOGICAL) ? -1 : 200, 499)));
-        assertThat(hostile.noAnswer.values()).as(figures)
-                .allSatisfy(why -> assertThat(why).isEqualTo("java.io.IOException: HTTP/1.1 header parser received no bytes"));
+                .allSatisfy(status -> assertThat(status).isBetween(200, 499)));
+        assertThat(hostile.noAnswer).as(figures).isEmpty();
         // slow and stalled bodies end in 408, or 429 when the account's slots are taken
         for (String kind : List.of(Hostile.DRIP, Hostile.STALL, Hostile.UNTERMINATED)) {
             assertThat(hostile.statuses.get(kind).keySet()).as(kind + ": " + figures).isSubsetOf(408, 429);
@@ -131,9 +125,8 @@ class HostileMixTest {
         Scorecard.add(new Scorecard.Row("12 hostile mix from one account", quiet.requests() + attacked.requests()
                 + hostile.total(), attacked.successRate(), "control 100 %; hostile 4xx, no 5xx",
                 attacked.p99Millis(), 0, "-", "-", "-",
-                String.format(Locale.ROOT, "control p99 %.1f ms quiet, %.1f ms under attack (bound %.1f); hostile %s "
-                                + "(-1: a 1 MiB upload refused before its body was read, its answer lost to the reset); "
-                                + "heap peak %d MiB, live %+d MiB", quiet.p99Millis(), attacked.p99Millis(), bound,
+                String.format(Locale.ROOT, "control p99 %.1f ms quiet, %.1f ms under attack (bound %.1f); hostile %s, "
+                                + "every one answered; heap peak %d MiB, live %+d MiB", quiet.p99Millis(), attacked.p99Millis(), bound,
                         hostile.statuses, peakHeap >> 20, (liveAfter - liveBefore) >> 20)));
     }
 
@@ -221,6 +214,7 @@ class HostileMixTest {
                 try {
                     status = f.join().statusCode();
                 } catch (RuntimeException e) {
+                    noAnswer.merge(BURST, e.toString(), (x, y) -> x.contains(y) ? x : x + " | " + y);
                     status = -1;
                 }
                 record(BURST, status);

@@ -103,7 +103,11 @@ public final class HttpApi {
         // unset it is Jetty's 32 KB output buffer. Chat answers bypass the copy (Bodies.writeJson); the
         // other answers are small JSON (or a metrics page) that a few 8 KB copies move as well.
         config.http.responseBufferSize = 8 * 1024;
-        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JsonErrorHandler());
+            // Outermost, so that every answer of every route lingers over an unread body the same way.
+            server.setHandler(new LingeringRefusal(maxBody));
+        });
         config.router.javaLangErrorHandler((res, error) -> {
             RequestLog.LOG.error("fatal error while serving a request", error);
             try {

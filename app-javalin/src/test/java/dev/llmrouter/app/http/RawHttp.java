@@ -53,6 +53,11 @@ final class RawHttp implements AutoCloseable {
                 + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n";
     }
 
+    /** The socket, for a test that drives it itself. */
+    Socket socket() {
+        return socket;
+    }
+
     RawHttp send(String text) {
         try {
             out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -117,29 +122,38 @@ final class RawHttp implements AutoCloseable {
     /** Reads one answer: status line, headers and a body framed by Content-Length. */
     Answer answer() {
         try {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            head.write(early.toByteArray());
-            while (!endsWithBlankLine(head)) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed before the headers ended: " + head);
-                }
-                head.write(b);
-            }
-            long after = System.nanoTime() - lastSentNanos;
-            String headText = head.toString(StandardCharsets.ISO_8859_1);
-            int status = Integer.parseInt(headText.substring(9, 12));
-            int length = 0;
-            for (String line : headText.split("\r\n")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            return new Answer(status, headText, new String(body, StandardCharsets.UTF_8), after);
+            return read(in, early.toByteArray(), lastSentNanos);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reads one answer from {@code in}, of any socket. */
+    static Answer read(InputStream in) throws IOException {
+        return read(in, new byte[0], System.nanoTime());
+    }
+
+    private static Answer read(InputStream in, byte[] early, long lastSentNanos) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write(early);
+        while (!endsWithBlankLine(head)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before the headers ended: " + head);
+            }
+            head.write(b);
+        }
+        long after = System.nanoTime() - lastSentNanos;
+        String headText = head.toString(StandardCharsets.ISO_8859_1);
+        int status = Integer.parseInt(headText.substring(9, 12));
+        int length = 0;
+        for (String line : headText.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        return new Answer(status, headText, new String(body, StandardCharsets.UTF_8), after);
     }
 
     /** Whether the server has closed the connection (end of input within 20 s). */
