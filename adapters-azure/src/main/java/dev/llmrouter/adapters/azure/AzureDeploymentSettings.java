@@ -16,18 +16,42 @@ import java.util.Objects;
  * <p>A key is never sent over plain HTTP except to a loopback address (local test doubles), and an
  * Entra ID token never over plain HTTP at all: such settings are refused here, at configuration time.
  *
- * @param deployment the deployment (endpoint and Azure deployment name)
- * @param apiVersion the {@code api-version} query parameter, e.g. {@code 2024-10-21}
- * @param auth       how to authenticate
+ * <p>A streamed answer is read with a bound on the length of one line and of one event
+ * ({@code maxStreamEventBytes}): an upstream that sends more without ending the line or the event
+ * fails the stream as a malformed answer instead of growing the gateway's heap without limit.
+ *
+ * @param deployment          the deployment (endpoint and Azure deployment name)
+ * @param apiVersion          the {@code api-version} query parameter, e.g. {@code 2024-10-21}
+ * @param auth                how to authenticate
+ * @param maxStreamEventBytes the longest line, and the longest event, of a streamed answer, in bytes
  */
-public record AzureDeploymentSettings(Deployment deployment, String apiVersion, AzureAuth auth) {
+public record AzureDeploymentSettings(Deployment deployment, String apiVersion, AzureAuth auth,
+        int maxStreamEventBytes) {
 
     /** The latest GA data-plane version at the time of writing. */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
 
+    /**
+     * 4 MiB. A legitimate event is one chunk of the answer: usually a delta of a few tokens (well under
+     * 1 KiB), at most a whole answer sent as one chunk. The largest output of current models, 100,000
+     * tokens, is about 400 KB of JSON in English, and about 1.2 MB when every character is a six-byte
+     * JSON escape (non-Latin text, one or two characters a token): 4 MiB is more than three times
+     * that, while a stream that reaches it holds at most a few times the bound (the line, the event,
+     * its copy) before it is refused.
+     */
+    public static final int DEFAULT_MAX_STREAM_EVENT_BYTES = 4 * 1024 * 1024;
+
+    /** Keeps the stream parser's arithmetic (a bound plus one read) far from {@code int} overflow. */
+    static final int MAX_STREAM_EVENT_BYTES_LIMIT = 1 << 30;
+
     public AzureDeploymentSettings {
         Objects.requireNonNull(deployment, "deployment");
         Objects.requireNonNull(auth, "auth");
+        if (maxStreamEventBytes < 1 || maxStreamEventBytes > MAX_STREAM_EVENT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("deployment " + deployment.id()
+                    + ": maxStreamEventBytes must be between 1 and " + MAX_STREAM_EVENT_BYTES_LIMIT + ", was "
+                    + maxStreamEventBytes);
+        }
         apiVersion = apiVersion == null || apiVersion.isBlank() ? DEFAULT_API_VERSION : apiVersion.strip();
         URI endpoint = deployment.endpoint();
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -45,6 +69,11 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
         }
     }
 
+    /** With the default bound on a streamed line or event ({@value #DEFAULT_MAX_STREAM_EVENT_BYTES} bytes). */
+    public AzureDeploymentSettings(Deployment deployment, String apiVersion, AzureAuth auth) {
+        this(deployment, apiVersion, auth, DEFAULT_MAX_STREAM_EVENT_BYTES);
+    }
+
     public static AzureDeploymentSettings apiKey(Deployment deployment, String secret) {
         return new AzureDeploymentSettings(deployment, DEFAULT_API_VERSION, new AzureAuth.ApiKey(secret));
     }
@@ -54,7 +83,11 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
     }
 
     public AzureDeploymentSettings withApiVersion(String version) {
-        return new AzureDeploymentSettings(deployment, version, auth);
+        return new AzureDeploymentSettings(deployment, version, auth, maxStreamEventBytes);
+    }
+
+    public AzureDeploymentSettings withMaxStreamEventBytes(int bytes) {
+        return new AzureDeploymentSettings(deployment, apiVersion, auth, bytes);
     }
 
     public DeploymentId id() {

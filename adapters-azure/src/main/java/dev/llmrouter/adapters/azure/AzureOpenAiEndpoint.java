@@ -239,7 +239,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         TokenEncoding encoding = call.candidate().model().encoding();
         return new SseChatStream(response, inFlight, call.timeout(), classifier, encoding,
-                () -> estimator.estimate(call.request(), encoding).expectedTokens());
+                () -> estimator.estimate(call.request(), encoding).expectedTokens(), c.settings.maxStreamEventBytes());
     }
 
     private DeploymentClient client(ChatCall call) {

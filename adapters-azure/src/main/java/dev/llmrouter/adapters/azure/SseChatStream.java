@@ -27,6 +27,13 @@ import java.util.function.LongSupplier;
  * end of the stream. (A blocking read on the caller's thread measured about 0.3 ms less per stream
  * than a reactive subscription handing buffers across threads.)
  *
+ * <p>Bounds: parsing is linear in the bytes received, however they are split across reads, and a
+ * line or an event longer than {@code maxEventBytes} (the deployment's
+ * {@link AzureDeploymentSettings#maxStreamEventBytes()}) fails the stream as
+ * {@code MALFORMED_RESPONSE} as soon as it passes the bound: an upstream that never ends its line
+ * costs bounded memory and is treated like any other broken stream (fallback before the first
+ * content, an interrupted stream after it).
+ *
  * <p>Timeouts and cancel: each blocking read is watched (one alarm per stream, see
  * {@link #watchedRead()}); if no byte arrives within the idle timeout the watchdog cancels the call and closes the body, the read fails and the stream reports
  * {@code TIMEOUT}. {@link #close()} from any thread before the end does the same, which aborts the
@@ -42,6 +49,9 @@ import java.util.function.LongSupplier;
  * (Requirement 2.6).
  */
 final class SseChatStream implements ChatStream {
+
+    /** The most one read of the body takes in. */
+    static final int READ_SIZE = 8192;
 
     /** After [DONE] the body should end at once; read at most this much more to let the connection be reused. */
     private static final int DRAIN_LIMIT = 64 * 1024;
@@ -63,9 +73,9 @@ final class SseChatStream implements ChatStream {
     private volatile Watchdog.Alarm alarm;
     /** The body was released: no alarm may act any more. */
     private volatile boolean finished;
-    private final byte[] buffer = new byte[8192];
+    private final byte[] buffer = new byte[READ_SIZE];
 
-    private final SseParser parser = new SseParser();
+    private final SseParser parser;
     private final StringBuilder content = new StringBuilder();
     // volatile: close() may come from another thread and must know whether the exchange is over
     private volatile boolean upstreamComplete;
@@ -77,7 +87,7 @@ final class SseChatStream implements ChatStream {
     private long countedTokens;
 
     SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
-            TokenEncoding encoding, LongSupplier promptTokens) {
+            TokenEncoding encoding, LongSupplier promptTokens, int maxEventBytes) {
         this.response = response;
         this.call = call;
         this.body = response.getBodyAsBinaryData().toStream();
@@ -86,6 +96,7 @@ final class SseChatStream implements ChatStream {
         this.classifier = classifier;
         this.encoding = encoding;
         this.promptTokens = promptTokens;
+        this.parser = new SseParser(maxEventBytes);
     }
 
     @Override
@@ -327,27 +338,55 @@ final class SseChatStream implements ChatStream {
         }
     }
 
-    /** Incremental SSE framing over raw bytes: returns each event's data once its blank line arrived. */
+    /**
+     * Incremental SSE framing over raw bytes: returns each event's data once its blank line arrived.
+     *
+     * <p>Linear in the bytes received: the search for a line's end resumes where the previous search
+     * stopped, so a line that arrives in many small reads is scanned once, not again from its start
+     * on every read.
+     *
+     * <p>Bounded: a line, and an event's data, may hold at most {@code maxEventBytes}. A longer one
+     * is refused as a {@link MalformedStreamException} as soon as it passes the bound, before the next
+     * read, so the parser never holds more than the bound plus one read of a line and the bound of an
+     * event, whatever the upstream sends.
+     */
     static final class SseParser {
+        private final int maxEventBytes;
         private byte[] buffer = new byte[4096];
+        /** The first byte of the current line. */
         private int start;
+        /** Where the search for the current line's end resumes: {@code [start, scan)} holds no newline. */
+        private int scan;
         private int end;
-        private final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        private byte[] data = new byte[256];
+        private int dataLength;
         private boolean hasData;
         private boolean finished;
         private final java.util.ArrayDeque<byte[]> ready = new java.util.ArrayDeque<>();
+        /** Bytes examined while looking for line ends and field names (the linear-cost check in the tests). */
+        private long scanned;
 
-        void feed(byte[] bytes) {
-            feed(bytes, bytes.length);
+        SseParser(int maxEventBytes) {
+            if (maxEventBytes < 1 || maxEventBytes > AzureDeploymentSettings.MAX_STREAM_EVENT_BYTES_LIMIT) {
+                throw new IllegalArgumentException("maxEventBytes out of range: " + maxEventBytes);
+            }
+            this.maxEventBytes = maxEventBytes;
         }
 
         void feed(byte[] bytes, int length) {
             if (end + length > buffer.length) {
                 int live = end - start;
-                byte[] next = live + length > buffer.length
-                        ? new byte[Math.max(buffer.length * 2, live + length)] : buffer;
+                int need = live + length;
+                byte[] next = buffer;
+                if (need > buffer.length) {
+                    // Doubling stops at the bound: a line longer than that is refused before the next
+                    // read, so the capacity never passes the bound (and its CR) plus one read.
+                    int cap = (int) Math.min(buffer.length * 2L, maxEventBytes + 1L);
+                    next = new byte[Math.max(need, cap)];
+                }
                 System.arraycopy(buffer, start, next, 0, live);
                 buffer = next;
+                scan -= start;
                 start = 0;
                 end = live;
             }
@@ -362,20 +401,22 @@ final class SseChatStream implements ChatStream {
 
         byte[] nextEvent() {
             while (ready.isEmpty()) {
-                int nl = -1;
-                for (int i = start; i < end; i++) {
-                    if (buffer[i] == '\n') {
-                        nl = i;
-                        break;
-                    }
-                }
+                int nl = nextNewline();
                 if (nl < 0) {
+                    int pending = end - start;
+                    if (pending > 0 && buffer[end - 1] == '\r') {
+                        pending--; // may be the CR of a CRLF whose LF is still to come
+                    }
+                    if (pending > maxEventBytes) {
+                        throw tooLong("line");
+                    }
                     if (!finished) {
                         return null;
                     }
                     if (start < end) {
                         line(start, end);
                         start = end;
+                        scan = end;
                     }
                     if (hasData) {
                         dispatch();
@@ -383,10 +424,29 @@ final class SseChatStream implements ChatStream {
                     return ready.poll();
                 }
                 int lineEnd = nl > start && buffer[nl - 1] == '\r' ? nl - 1 : nl;
+                if (lineEnd - start > maxEventBytes) {
+                    throw tooLong("line");
+                }
                 line(start, lineEnd);
                 start = nl + 1;
+                scan = start;
             }
             return ready.poll();
+        }
+
+        /** The index of the current line's newline, or -1 (and the search resumes there next time). */
+        private int nextNewline() {
+            int from = scan;
+            for (int i = from; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    scanned += i + 1 - from;
+                    scan = i;
+                    return i;
+                }
+            }
+            scanned += end - from;
+            scan = end;
+            return -1;
         }
 
         private void line(int from, int to) {
@@ -406,6 +466,7 @@ final class SseChatStream implements ChatStream {
                     break;
                 }
             }
+            scanned += (colon < 0 ? to : colon + 1) - from;
             String field = new String(buffer, from, (colon < 0 ? to : colon) - from, StandardCharsets.UTF_8);
             if (!field.equals("data")) {
                 if (field.equals("event") || field.equals("id") || field.equals("retry")) {
@@ -418,17 +479,46 @@ final class SseChatStream implements ChatStream {
             if (valueStart < to && buffer[valueStart] == ' ') {
                 valueStart++;
             }
-            if (hasData) {
-                data.write('\n');
+            int separator = hasData ? 1 : 0;
+            long length = (long) dataLength + separator + (to - valueStart);
+            if (length > maxEventBytes) {
+                throw tooLong("event");
             }
-            data.write(buffer, valueStart, to - valueStart);
+            if (length > data.length) {
+                data = java.util.Arrays.copyOf(data, (int) Math.min(Math.max(data.length * 2L, length), maxEventBytes));
+            }
+            if (hasData) {
+                data[dataLength] = '\n';
+            }
+            System.arraycopy(buffer, valueStart, data, dataLength + separator, to - valueStart);
+            dataLength = (int) length;
             hasData = true;
         }
 
         private void dispatch() {
-            ready.add(data.toByteArray());
-            data.reset();
+            ready.add(java.util.Arrays.copyOf(data, dataLength));
+            dataLength = 0;
             hasData = false;
+        }
+
+        private MalformedStreamException tooLong(String what) {
+            return new MalformedStreamException("a server-sent event " + what + " longer than " + maxEventBytes
+                    + " bytes");
+        }
+
+        /** Bytes examined so far while looking for line ends and field names. */
+        long scannedBytes() {
+            return scanned;
+        }
+
+        /** The room of the buffer that holds the current line and the rest of the last read. */
+        int lineCapacity() {
+            return buffer.length;
+        }
+
+        /** The room of the buffer that collects the current event's data. */
+        int eventCapacity() {
+            return data.length;
         }
     }
 }

@@ -46,12 +46,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Requirement 1.4 end to end through the real SDK: the adapter inside the router's fallback executor.
  * A WireMock deployment answering 503 is left for the next deployment of the chain, another WireMock,
- * which serves the request.
+ * which serves the request. A primary whose event stream passes the bound on a line (Requirement 9.4)
+ * is a broken stream like any other: left for the secondary before the first content, an interrupted
+ * stream after it.
  */
 @DisplayName("Requirement 1.4/2.5: a 503 from the primary falls back to the secondary through the real SDK")
 class AzureFallbackTest {
 
     static final String PATH = "/openai/deployments/gpt-4o/chat/completions";
+    /** The bound on a streamed line or event for both deployments: small, so a test's body passes it. */
+    static final int MAX_EVENT_BYTES = 64 * 1024;
     static final String UNAVAILABLE = "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"The service is "
             + "temporarily unable to process your request. Please try again later.\"}}";
 
@@ -71,7 +75,8 @@ class AzureFallbackTest {
                 URI.create(secondary.baseUrl()), "gpt-4o", ChainRole.SECONDARY);
         Fleet fleet = Fleet.builder().catalog(ExampleCatalog.create()).deployment(eus).deployment(weu).build();
         AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(List.of(
-                AzureDeploymentSettings.apiKey(eus, "key-eus"), AzureDeploymentSettings.apiKey(weu, "key-weu")));
+                AzureDeploymentSettings.apiKey(eus, "key-eus").withMaxStreamEventBytes(MAX_EVENT_BYTES),
+                AzureDeploymentSettings.apiKey(weu, "key-weu").withMaxStreamEventBytes(MAX_EVENT_BYTES)));
         router = Router.builder()
                 .fleet(fleet)
                 .endpoint(endpoint)
@@ -150,5 +155,76 @@ class AzureFallbackTest {
         });
         assertThat(started).hasSize(1);
         assertThat(received).hasSize(2).allMatch(StreamChunk::hasContent);
+    }
+
+    @Test
+    @DisplayName("Requirement 9.4: a line past the bound before the first token falls back like any broken stream")
+    void an_overlong_line_before_the_first_token_falls_back() {
+        // given: the primary's stream opens an event and never ends its line within the bound
+        primary.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(overlongLine())));
+        secondary.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody(sse(delta("Hel"), delta("lo"), usageChunk(9, 2), "[DONE]"))));
+        List<StreamChunk> received = new ArrayList<>();
+
+        // when
+        ChatOutcome outcome = router.stream(command(ChatRequest.chat(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").streaming(false)), collectingInto(received));
+
+        // then
+        assertThat(outcome).isInstanceOfSatisfying(ChatOutcome.Served.class, served -> {
+            assertThat(served.route().deployment().id().value()).isEqualTo("gpt-4o-weu");
+            List<Attempt> attempts = served.attempts();
+            assertThat(attempts.subList(0, attempts.size() - 1)).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.deployment().value()).isEqualTo("gpt-4o-eus");
+                assertThat(a.failure().orElseThrow().kind()).isEqualTo(FailureKind.MALFORMED_RESPONSE);
+                assertThat(a.failure().orElseThrow().message()).contains("longer than " + MAX_EVENT_BYTES + " bytes");
+            });
+        });
+        assertThat(received).hasSize(2).allMatch(StreamChunk::hasContent);
+    }
+
+    @Test
+    @DisplayName("Requirement 9.4: a line past the bound after the first token ends the stream as interrupted")
+    void an_overlong_line_after_the_first_token_interrupts_the_stream() {
+        // given: one content chunk, then a line that passes the bound
+        primary.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(sse(delta("Hel")) + overlongLine())));
+        List<StreamChunk> received = new ArrayList<>();
+
+        // when
+        ChatOutcome outcome = router.stream(command(ChatRequest.chat(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").streaming(false)), collectingInto(received));
+
+        // then: no fallback once content reached the caller; the failure says why
+        assertThat(outcome).isInstanceOfSatisfying(ChatOutcome.StreamBroken.class, broken -> {
+            assertThat(broken.route().deployment().id().value()).isEqualTo("gpt-4o-eus");
+            assertThat(broken.failure().orElseThrow().kind()).isEqualTo(FailureKind.STREAM_INTERRUPTED);
+            assertThat(broken.failure().orElseThrow().message())
+                    .contains("MALFORMED_RESPONSE").contains("longer than " + MAX_EVENT_BYTES + " bytes");
+        });
+        assertThat(received).hasSize(1);
+        secondary.verify(0, postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    /** A data line twice the bound long, never ended. */
+    private static String overlongLine() {
+        return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "x".repeat(2 * MAX_EVENT_BYTES);
+    }
+
+    private static StreamListener collectingInto(List<StreamChunk> received) {
+        return new StreamListener() {
+            @Override
+            public void onStart(RouteInfo route, RateLimitStatus rateLimit) {
+                // only the chunks matter here
+            }
+
+            @Override
+            public boolean onChunk(StreamChunk chunk) {
+                received.add(chunk);
+                return true;
+            }
+        };
     }
 }
