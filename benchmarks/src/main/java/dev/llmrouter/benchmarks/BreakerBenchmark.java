@@ -4,6 +4,7 @@ import dev.llmrouter.domain.breaker.BreakerConfig;
 import dev.llmrouter.domain.breaker.EpochNanos;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,9 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link dev.llmrouter.domain.breaker.CircuitBreaker}, Failsafe's and Resilience4j's.
  *
  * <ul>
- *   <li>{@code llmRouter}: our breaker with {@code now} given (the cost of the breaker alone).</li>
- *   <li>{@code llmRouterReadingTicker}: the same, reading an epoch-anchored {@link System#nanoTime()}
- *       for {@code now} as a caller would (Failsafe and Resilience4j read their clocks inside).</li>
+ *   <li>{@code llmRouterGivenNow}: our breaker with {@code now} given, the clock read by nobody (the
+ *       cost of the breaker alone; not comparable with the peers, which read their clocks).</li>
+ *   <li>{@code llmRouterReadingClock}: our breaker as the router drives it: the injected
+ *       {@link InstantSource} (here the system's, as in the gateway) read for the permit and again for
+ *       the outcome, converted to epoch nanoseconds. Failsafe and Resilience4j read their clocks
+ *       inside, so this is the variant to compare with them.</li>
  *   <li>{@code failsafe}: {@code CircuitBreaker.ofDefaults()}, {@code tryAcquirePermit()},
  *       {@code recordSuccess()}.</li>
  *   <li>{@code resilience4j}: {@code CircuitBreaker.ofDefaults("x")}, {@code tryAcquirePermission()},
@@ -59,7 +63,7 @@ public class BreakerBenchmark {
     private dev.llmrouter.domain.breaker.CircuitBreaker ours;
     private dev.failsafe.CircuitBreaker<Object> failsafe;
     private io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4j;
-    private long epochMinusNanoTime;
+    private InstantSource clock;
     private int calls;
     private static final Exception FAILURE = new Exception("upstream 503", null, false, false) { };
 
@@ -68,21 +72,20 @@ public class BreakerBenchmark {
         ours = new dev.llmrouter.domain.breaker.CircuitBreaker(DeploymentId.of("bench"), BreakerConfig.defaults());
         failsafe = dev.failsafe.CircuitBreaker.ofDefaults();
         resilience4j = io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("x");
-        epochMinusNanoTime = EpochNanos.of(Instant.now()) - System.nanoTime();
+        clock = InstantSource.system();
     }
 
     @Benchmark
-    public boolean llmRouter() {
+    public boolean llmRouterGivenNow() {
         boolean permitted = ours.tryAcquirePermission(NOW);
         ours.onSuccess(DURATION_NANOS, NOW);
         return permitted;
     }
 
     @Benchmark
-    public boolean llmRouterReadingTicker() {
-        long now = epochMinusNanoTime + System.nanoTime();
-        boolean permitted = ours.tryAcquirePermission(now);
-        ours.onSuccess(DURATION_NANOS, now);
+    public boolean llmRouterReadingClock() {
+        boolean permitted = ours.tryAcquirePermission(EpochNanos.of(clock.instant()));
+        ours.onSuccess(DURATION_NANOS, EpochNanos.of(clock.instant()));
         return permitted;
     }
 
@@ -94,12 +97,23 @@ public class BreakerBenchmark {
     }
 
     @Benchmark
-    public boolean llmRouterMixed() {
+    public boolean llmRouterMixedGivenNow() {
         boolean permitted = ours.tryAcquirePermission(NOW);
         if (++calls % 10 == 0) {
             ours.onFailure(DURATION_NANOS, NOW);
         } else {
             ours.onSuccess(DURATION_NANOS, NOW);
+        }
+        return permitted;
+    }
+
+    @Benchmark
+    public boolean llmRouterMixedReadingClock() {
+        boolean permitted = ours.tryAcquirePermission(EpochNanos.of(clock.instant()));
+        if (++calls % 10 == 0) {
+            ours.onFailure(DURATION_NANOS, EpochNanos.of(clock.instant()));
+        } else {
+            ours.onSuccess(DURATION_NANOS, EpochNanos.of(clock.instant()));
         }
         return permitted;
     }

@@ -11,6 +11,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,9 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * One admission check: our rolling-minute limiter against Bucket4j's token bucket and
  * Resilience4j's rate limiter, all configured so that every call is admitted (the common path).
  *
+ * <p>Every variant reads its clock on every call, as the peers read theirs: ours through a nanosecond
+ * ticker backed by {@code System.nanoTime()}, the port through its own default one, as in the gateway.
+ *
  * <ul>
  *   <li>{@code rollingWindow}: the domain algorithm alone behind a monitor (one account's holder),
- *       reading {@code System.nanoTime()} like the others read their clocks, requests and tokens;</li>
+ *       reading the ticker, requests and tokens;</li>
  *   <li>{@code rollingWindowRequestsOnly}: the same with a requests-per-minute limit only: one
  *       dimension on one pre-resolved limiter, the like-for-like comparison with the libraries;</li>
  *   <li>{@code accountRateLimiter}: the port as the router calls it: per-account lookup in the
@@ -67,6 +71,7 @@ public class RateLimitBenchmark {
     private static final RateLimits LIMITS = new RateLimits(LIMIT, TOKEN_LIMIT);
     private static final RateLimits REQUESTS_ONLY = new RateLimits(LIMIT, 0);
 
+    private final LongSupplier ticker = System::nanoTime;
     private RollingWindowLimiter rollingWindow;
     private InMemoryAccountRateLimiter accountRateLimiter;
     private Bucket bucket;
@@ -91,7 +96,7 @@ public class RateLimitBenchmark {
     @TearDown
     public void stillAdmitting() {
         synchronized (rollingWindow) {
-            check(rollingWindow.tryAcquire(LIMITS, 1_000, System.nanoTime()).isAllowed());
+            check(rollingWindow.tryAcquire(LIMITS, 1_000, ticker.getAsLong()).isAllowed());
         }
         check(accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000).isAllowed());
         check(bucket.tryConsume(1));
@@ -107,14 +112,14 @@ public class RateLimitBenchmark {
     @Benchmark
     public boolean rollingWindow() {
         synchronized (rollingWindow) {
-            return rollingWindow.tryAcquire(LIMITS, 1_000, System.nanoTime()).isAllowed();
+            return rollingWindow.tryAcquire(LIMITS, 1_000, ticker.getAsLong()).isAllowed();
         }
     }
 
     @Benchmark
     public boolean rollingWindowRequestsOnly() {
         synchronized (rollingWindow) {
-            return rollingWindow.tryAcquire(REQUESTS_ONLY, 1_000, System.nanoTime()).isAllowed();
+            return rollingWindow.tryAcquire(REQUESTS_ONLY, 1_000, ticker.getAsLong()).isAllowed();
         }
     }
 
