@@ -4,7 +4,6 @@ import dev.llmrouter.adapters.azure.TokenizerEstimator;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.app.config.DeploymentSettings;
 import dev.llmrouter.app.config.GatewayConfig;
-import dev.llmrouter.app.config.RetrySettings;
 import dev.llmrouter.app.http.GatewayContext;
 import dev.llmrouter.app.http.HttpApi;
 import dev.llmrouter.app.sim.Pacer;
@@ -147,7 +146,7 @@ public final class Gateway implements AutoCloseable {
                 .clock(options.clock())
                 .estimator(new TokenizerEstimator().preload(config.fleet().catalog().models().stream()
                         .map(ModelSpec::encoding).collect(Collectors.toSet())))
-                .retry(retry(config.retry()))
+                .retry(config.retry())
                 .breakerConfig(config.breakerDefaults().toBreakerConfig())
                 .ledger(ledger)
                 .telemetry(telemetry)
@@ -160,12 +159,6 @@ public final class Gateway implements AutoCloseable {
         this.context = new GatewayContext(router, usage, deployments,
                 new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
                 config.server().maxBodyBytes(), config.server().bodyRead());
-    }
-
-    /** The configuration's retry settings in the router's terms. */
-    static dev.llmrouter.ports.routing.RetrySettings retry(RetrySettings r) {
-        return new dev.llmrouter.ports.routing.RetrySettings(r.attemptsPerDeployment() - 1, r.initialBackoff(),
-                r.maxBackoff(), r.jitter(), r.requestDeadline(), r.attemptTimeout());
     }
 
     /** Assembles the gateway; nothing listens until {@link #start}. */

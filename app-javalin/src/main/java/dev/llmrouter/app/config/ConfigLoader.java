@@ -24,6 +24,7 @@ import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.Fleet;
+import dev.llmrouter.ports.routing.RetrySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -675,38 +676,46 @@ public final class ConfigLoader {
             return s;
         }
 
+        /** The {@code retry:} section, read into the router's own settings; invalid values are problems. */
         private RetrySettings readRetry(ConfigNode r) {
+            RetrySettings d = RetrySettings.defaults();
             if (!r.isPresent() || !r.isObject(false)) {
-                return RetrySettings.DEFAULTS;
+                return d;
             }
             r.allowOnly(Set.of("attempts-per-deployment", "initial-backoff", "max-backoff", "jitter", "request-deadline",
                     "attempt-timeout", "first-token-timeout"));
-            RetrySettings d = RetrySettings.DEFAULTS;
-            RetrySettings s = new RetrySettings(
-                    r.intValue("attempts-per-deployment", false, 1, 10).orElse(d.attemptsPerDeployment()),
-                    r.duration("initial-backoff", false).orElse(d.initialBackoff()),
-                    r.duration("max-backoff", false).orElse(d.maxBackoff()),
-                    r.fraction("jitter").map(java.math.BigDecimal::doubleValue).orElse(d.jitter()),
-                    r.duration("request-deadline", false).orElse(d.requestDeadline()),
-                    r.duration("attempt-timeout", false).orElse(d.attemptTimeout()),
-                    r.duration("first-token-timeout", false).orElse(d.firstTokenTimeout()));
-            if (s.maxBackoff().compareTo(s.initialBackoff()) < 0) {
+            int attempts = r.intValue("attempts-per-deployment", false, 1, 10).orElse(d.sameDeploymentRetries() + 1);
+            Duration initialBackoff = r.duration("initial-backoff", false).orElse(d.backoffMin());
+            Duration maxBackoff = r.duration("max-backoff", false).orElse(d.backoffMax());
+            double jitter = r.fraction("jitter").map(java.math.BigDecimal::doubleValue).orElse(d.jitter());
+            Duration requestDeadline = r.duration("request-deadline", false).orElse(d.requestDeadline());
+            Duration attemptTimeout = r.duration("attempt-timeout", false).orElse(d.attemptTimeout());
+            Duration firstTokenTimeout = r.duration("first-token-timeout", false).orElse(d.firstTokenTimeout());
+            boolean valid = true;
+            if (initialBackoff.isNegative()) {
+                r.get("initial-backoff").problem("cannot be negative");
+                valid = false;
+            } else if (maxBackoff.compareTo(initialBackoff) < 0) {
                 r.get("max-backoff").problem("cannot be shorter than initial-backoff");
+                valid = false;
             }
             for (String key : List.of("request-deadline", "attempt-timeout", "first-token-timeout")) {
                 Duration v = switch (key) {
-                    case "request-deadline" -> s.requestDeadline();
-                    case "attempt-timeout" -> s.attemptTimeout();
-                    default -> s.firstTokenTimeout();
+                    case "request-deadline" -> requestDeadline;
+                    case "attempt-timeout" -> attemptTimeout;
+                    default -> firstTokenTimeout;
                 };
                 if (v.isZero() || v.isNegative()) {
                     r.get(key).problem("must be positive");
+                    valid = false;
                 }
             }
-            if (s.attemptTimeout().compareTo(s.requestDeadline()) > 0) {
-                r.get("attempt-timeout").problem("cannot be longer than request-deadline (" + s.requestDeadline() + ")");
+            if (attemptTimeout.compareTo(requestDeadline) > 0) {
+                r.get("attempt-timeout").problem("cannot be longer than request-deadline (" + requestDeadline + ")");
             }
-            return s;
+            // An invalid section stops the start with its problems; the defaults only stand in meanwhile.
+            return valid ? new RetrySettings(attempts - 1, initialBackoff, maxBackoff, jitter, requestDeadline,
+                    attemptTimeout, firstTokenTimeout) : d;
         }
 
         private ServerSettings readServer(ConfigNode s) {

@@ -3,6 +3,7 @@ package dev.llmrouter.app.config;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.plan.Plan;
 import dev.llmrouter.domain.routing.Fleet;
+import dev.llmrouter.ports.routing.RetrySettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -84,8 +84,8 @@ public class AzureFleetExampleConfigTest {
         assertThat(dr.openDuration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(dr.slowCallThreshold()).contains(Duration.ofSeconds(30));
         assertThat(config.breaker(DeploymentId.of("gpt-4o-eastus")).openDuration()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.retry().attemptsPerDeployment()).isEqualTo(2);
-        assertThat(config.retry().initialBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.retry().sameDeploymentRetries()).isEqualTo(1); // attempts-per-deployment: 2
+        assertThat(config.retry().backoffMin()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.server().shutdownGrace()).isEqualTo(Duration.ofSeconds(20));
     }
 

@@ -21,7 +21,7 @@ import dev.llmrouter.domain.breaker.BreakerConfig;
 import dev.llmrouter.domain.failure.FailureKind;
 import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.routing.Fleet;
-import dev.llmrouter.ports.fixtures.FakeClock;
+import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint;
 import dev.llmrouter.ports.quota.InMemoryQuotaStore;
 import dev.llmrouter.ports.quota.QuotaSeed;

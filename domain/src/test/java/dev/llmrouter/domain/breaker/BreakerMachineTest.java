@@ -1,5 +1,7 @@
 package dev.llmrouter.domain.breaker;
 
+import dev.llmrouter.domain.fixtures.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.deployment.DeploymentId;

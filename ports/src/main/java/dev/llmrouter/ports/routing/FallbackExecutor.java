@@ -1,10 +1,7 @@
 package dev.llmrouter.ports.routing;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.RetryPolicyBuilder;
 import dev.llmrouter.domain.deployment.DeploymentId;
+import dev.llmrouter.domain.failure.Backoff;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
 import dev.llmrouter.domain.routing.Candidate;
@@ -18,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,11 +31,12 @@ import java.util.function.LongSupplier;
  *       pricier model's worst case): {@link Outcome#SKIPPED_OVER_QUOTA}.</li>
  *   <li><b>Health</b>: a cooling-down deployment or one whose breaker refuses a permit is recorded as
  *       {@link Outcome#SKIPPED_COOLING_DOWN} / {@link Outcome#SKIPPED_BREAKER_OPEN}.</li>
- *   <li><b>Call</b>, under a Failsafe {@link RetryPolicy} that retries the same deployment only for
- *       kinds that are {@code retryableSameDeployment()}, at most {@code sameDeploymentRetries} times,
- *       with exponential backoff from {@code backoffMin} doubling up to {@code backoffMax} plus jitter,
- *       and never past the deadline (Failsafe's max duration is what is left of it, and each retry
- *       re-checks the deadline and the breaker before calling). Each call is one {@link Attempt}.</li>
+ *   <li><b>Call</b>, and call the same deployment again only for kinds that are
+ *       {@code retryableSameDeployment()}, at most {@code sameDeploymentRetries} times, after the
+ *       domain's {@link Backoff} (from {@code backoffMin} doubling up to {@code backoffMax}, with
+ *       jitter). A wait never outlasts the deadline; when not even {@code backoffMin} is left before
+ *       it, there is no retry; and each retry re-checks the deadline and the breaker before calling.
+ *       Each call is one {@link Attempt}.</li>
  *   <li><b>Verdict</b>: a success ends the chain. A failure is reported to the breaker only when its
  *       kind {@code countsAgainstBreaker()} (else as neutral); a 429 with retry-after cools the
  *       deployment down until then. A final kind ({@code isFinal()}) ends the chain — except
@@ -48,23 +48,52 @@ import java.util.function.LongSupplier;
  * When the chain runs out, the result lists every call and skip, and the earliest instant any candidate
  * is expected back (breaker open-until or cooldown end).
  *
+ * <h2>Breaker reporting</h2>
+ * Every outcome a deployment's health hears comes from here: each failed call as it fails, each
+ * success at once for plain calls, and a stream's ending through {@link #streamEnded} (a stream is
+ * judged by how fast it started answering, and whether it broke, never by how long the caller read).
+ *
+ * <h2>Retries: one loop, one clock</h2>
+ * Same-deployment retries are a plain loop over the {@link Backoff} schedule rather than a retry
+ * library's policy: a policy would need its own notion of time (its max duration and its waits read
+ * {@code System.nanoTime}) beside the request's deadline on the injected ticker, and building one per
+ * call costs more than the rest of admission, while the loop is a few lines whose every decision
+ * (whether to retry, how long to wait, what the deadline leaves) reads the one injected ticker. The
+ * wait itself goes through a {@link Pause}, so tests move a fake clock instead of sleeping.
+ *
  * <p>Time: wall time ({@link InstantSource}) for the breakers and cooldowns, a nanosecond ticker for
  * durations and the deadline. Thread-safe: holds no per-request state.
  */
 public final class FallbackExecutor {
 
     private static final System.Logger LOG = System.getLogger(FallbackExecutor.class.getName());
+    private static final Failure INTERRUPTED = Failure.transport(FailureKind.TIMEOUT, "interrupted while backing off");
 
     private final DeploymentHealth health;
     private final RetrySettings settings;
     private final InstantSource clock;
     private final LongSupplier ticker;
+    private final Backoff backoff;
+    private final Pause pause;
 
     public FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker) {
+        this(health, settings, clock, ticker, TimeUnit.NANOSECONDS::sleep);
+    }
+
+    /** As the public constructor, waiting out backoffs with {@code pause} (tests advance a fake clock). */
+    FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker, Pause pause) {
         this.health = Objects.requireNonNull(health, "health");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.backoff = settings.backoff();
+        this.pause = Objects.requireNonNull(pause, "pause");
+    }
+
+    /** Waits between two calls to the same deployment. */
+    @FunctionalInterface
+    interface Pause {
+        void nanos(long nanos) throws InterruptedException;
     }
 
     /** One call to one candidate; failures are {@link EndpointException}s. */
@@ -102,8 +131,7 @@ public final class FallbackExecutor {
      * @param gate          asked before each candidate is called
      * @param call          the call itself
      * @param recordSuccess report a success to the breaker at once; false for streams, whose caller
-     *                      reports the outcome when the stream ends ({@link #recordSuccess},
-     *                      {@link #recordFailure}, {@link #recordNeutral})
+     *                      outcome is reported when the stream ends ({@link #streamEnded})
      */
     public <T> ExecutionResult<T> execute(
             List<Candidate> candidates, long deadlineNanos, HopGate gate, CandidateCall<T> call, boolean recordSuccess) {
@@ -155,8 +183,38 @@ public final class FallbackExecutor {
         return new ExecutionResult.Exhausted<>(run.tried(), earliestBack(candidates));
     }
 
-    /** Reports a granted call that succeeded (streams report when they end). */
-    public void recordSuccess(Candidate candidate, Duration took) {
+    /**
+     * Reports how a stream that {@code ok} started ended, and returns its path as the ending made it: a
+     * stream that broke after content counts against the breaker and its last step becomes
+     * {@link Outcome#FAILED}; a caller who went away says nothing about the deployment.
+     *
+     * @param ok         the chain's success: the candidate whose stream started, and how long it took
+     *                   to its first content
+     * @param broken     the stream's failure after content, if it broke
+     * @param callerGone the caller went away before the end
+     * @param readFor    from the first content to the end of the stream
+     */
+    List<Tried> streamEnded(ExecutionResult.Succeeded<?> ok, Optional<Failure> broken, boolean callerGone,
+            Duration readFor) {
+        Candidate c = ok.candidate();
+        Duration untilFirstContent = ok.took();
+        if (broken.isPresent()) {
+            recordFailure(c, broken.get(), untilFirstContent);
+            List<Tried> path = new ArrayList<>(ok.tried());
+            Tried last = path.remove(path.size() - 1);
+            path.add(new Tried(c, new Attempt(last.attempt().deployment(), last.attempt().region(), Outcome.FAILED,
+                    broken, untilFirstContent.plus(readFor))));
+            return List.copyOf(path);
+        }
+        if (callerGone) {
+            health.onNeutral(c.deployment().id(), untilFirstContent, clock.instant());
+        } else {
+            recordSuccess(c, untilFirstContent);
+        }
+        return ok.tried();
+    }
+
+    private void recordSuccess(Candidate candidate, Duration took) {
         health.onSuccess(candidate.deployment().id(), took, clock.instant());
     }
 
@@ -164,7 +222,7 @@ public final class FallbackExecutor {
      * Reports a granted call that failed: against the breaker only when the kind counts; a 429 with a
      * retry-after cools the deployment down until then.
      */
-    public void recordFailure(Candidate candidate, Failure failure, Duration took) {
+    void recordFailure(Candidate candidate, Failure failure, Duration took) {
         DeploymentId id = candidate.deployment().id();
         Instant now = clock.instant();
         if (failure.kind().countsAgainstBreaker()) {
@@ -176,11 +234,6 @@ public final class FallbackExecutor {
             Duration wait = failure.retryAfter().get();
             health.coolDownUntil(id, now.plus(wait.isNegative() ? Duration.ZERO : wait));
         }
-    }
-
-    /** Reports a granted call whose ending says nothing about health (the caller went away). */
-    public void recordNeutral(Candidate candidate, Duration took) {
-        health.onNeutral(candidate.deployment().id(), took, clock.instant());
     }
 
     private boolean pastDeadline(long deadlineNanos) {
@@ -212,59 +265,6 @@ public final class FallbackExecutor {
             }
         }
         return Optional.ofNullable(earliest);
-    }
-
-    /**
-     * The same-deployment retry policy for a request with {@code remainingNanos} left: retries only
-     * kinds that are {@code retryableSameDeployment()}; backoff from {@code backoffMin} doubling to
-     * {@code backoffMax} with jitter; Failsafe's max duration is what is left of the deadline, so no
-     * backoff outlasts it; when not even {@code backoffMin} fits, no retry at all.
-     */
-    static <T> RetryPolicy<T> retryPolicy(RetrySettings settings, long remainingNanos) {
-        return retryPolicy(settings, remainingNanos, remainingNanos);
-    }
-
-    /**
-     * As {@link #retryPolicy(RetrySettings, long)}, with Failsafe's max duration {@code windowNanos}
-     * instead of {@code remainingNanos}: the policy built after a first call already made covers only
-     * what was left of the original window.
-     */
-    static <T> RetryPolicy<T> retryPolicy(RetrySettings settings, long remainingNanos, long windowNanos) {
-        RetryPolicyBuilder<T> b = RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment());
-        Duration min = settings.backoffMin();
-        int retries = settings.sameDeploymentRetries();
-        if (!min.isZero()) {
-            if (remainingNanos <= min.toNanos()) {
-                retries = 0;
-            } else {
-                // Failsafe wants max > min; equal bounds mean a fixed delay.
-                b.withBackoff(min, settings.backoffMax().compareTo(min) > 0 ? settings.backoffMax() : min.plusNanos(1));
-                if (settings.jitter() > 0) {
-                    b.withJitter(settings.jitter());
-                }
-                b.withMaxDuration(Duration.ofNanos(windowNanos));
-            }
-        }
-        return b.withMaxRetries(retries).build();
-    }
-
-    /** Retries once more after {@code delayNanos}, for the kinds {@link #retryPolicy} retries. */
-    private static <T> RetryPolicy<T> lastRetryAfter(long delayNanos) {
-        return RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof EndpointException ee && ee.failure().kind().retryableSameDeployment())
-                .withDelay(Duration.ofNanos(delayNanos))
-                .withMaxRetries(1)
-                .build();
-    }
-
-    /** A retry on the same deployment was not made: the deadline passed or the breaker refused it. */
-    private static final class SkippedRetry extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SkippedRetry() {
-            super(null, null, false, false);
-        }
     }
 
     /**
@@ -323,97 +323,84 @@ public final class FallbackExecutor {
         }
 
         /**
-         * Empty on success or a skipped retry; else the last failure.
-         *
-         * <p>The first call is made directly: almost every call succeeds or fails for good, and building
-         * a retry policy and a Failsafe execution for each of them cost more than the rest of the
-         * admission path. Only a failure Failsafe would retry enters Failsafe, which then sees that
-         * failure again as its own first attempt (no second call), under the same policy it would have
-         * had: retries decided by what was left of the deadline before the first call, and a max
-         * duration reduced by the time the first call took on Failsafe's own clock
-         * ({@code System.nanoTime}), so backoffs end where they always did.
+         * Empty on success or a skipped retry; else the last failure. The first call is made at once;
+         * each retry after its {@link Backoff} wait, cut short by the deadline.
          */
         Optional<Failure> execute() {
-            long remainingAtStart = deadlineNanos - ticker.getAsLong();
-            long failsafeStart = System.nanoTime();
-            EndpointException first;
-            try {
-                value = attempt(0);
-                succeeded = true;
-                return Optional.empty();
-            } catch (EndpointException e) {
-                if (!e.failure().kind().retryableSameDeployment() || settings.sameDeploymentRetries() == 0) {
-                    return Optional.of(e.failure()); // Failsafe would not retry it
+            int retries = settings.sameDeploymentRetries();
+            if (!backoff.isNone() && deadlineNanos - ticker.getAsLong() <= backoff.min().toNanos()) {
+                retries = 0; // not even the shortest wait fits before the deadline
+            }
+            for (int retry = 0; ; retry++) {
+                if (retry > 0 && !mayRetry(retry)) {
+                    return interrupted ? Optional.of(INTERRUPTED) : Optional.empty();
                 }
-                first = e;
-            }
-            long window = remainingAtStart - (System.nanoTime() - failsafeStart);
-            long min = settings.backoffMin().toNanos();
-            boolean bounded = min > 0 && remainingAtStart > min; // the policy has a max duration
-            if (bounded && window <= 0) {
-                return Optional.of(first.failure()); // Failsafe's max duration already passed: no retry
-            }
-            // Failsafe wants a max duration above the shortest backoff; when less than that is left, the
-            // one retry it would have made waits out what is left (its delay capped by the max duration).
-            RetryPolicy<T> policy = bounded && window <= min
-                    ? lastRetryAfter(window)
-                    : retryPolicy(settings, remainingAtStart, window);
-            try {
-                value = Failsafe.with(policy)
-                        .get(ctx -> {
-                            if (ctx.getAttemptCount() == 0) {
-                                throw first;
-                            }
-                            return attempt(ctx.getAttemptCount());
-                        });
-                succeeded = true;
-                return Optional.empty();
-            } catch (EndpointException e) {
-                return Optional.of(e.failure());
-            } catch (SkippedRetry e) {
-                return Optional.empty();
-            } catch (FailsafeException e) {
-                // Interrupted while waiting for a backoff: stop the whole chain.
-                Thread.currentThread().interrupt();
-                interrupted = true;
-                return Optional.of(Failure.transport(FailureKind.TIMEOUT, "interrupted while backing off"));
+                Failure failure = attempt();
+                if (failure == null) {
+                    return Optional.empty();
+                }
+                if (retry >= retries || !failure.kind().retryableSameDeployment()) {
+                    return Optional.of(failure);
+                }
+                if (!backoff.isNone() && deadlineNanos - ticker.getAsLong() <= 0) {
+                    return Optional.of(failure); // no time left to wait for a retry
+                }
             }
         }
 
-        private T attempt(int index) {
-            if (index > 0) {
-                // A retry: the deadline and the breaker (which this failure may have opened) still rule.
-                if (pastDeadline(deadlineNanos)) {
-                    add(skip(candidate, Outcome.SKIPPED_DEADLINE));
-                    throw new SkippedRetry();
-                }
-                Outcome refused = acquire(candidate);
-                if (refused != null) {
-                    add(skip(candidate, refused));
-                    throw new SkippedRetry();
+        /**
+         * Waits out the backoff before retry {@code retry}, never past the deadline; then the deadline
+         * and the breaker (which the failure may have opened) still rule. False, with the skip on the
+         * path, when the retry is not made.
+         */
+        private boolean mayRetry(int retry) {
+            if (!backoff.isNone()) {
+                long wait = Math.min(backoff.delayNanos(retry, ThreadLocalRandom.current().nextDouble()),
+                        deadlineNanos - ticker.getAsLong());
+                try {
+                    pause.nanos(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the request's thread is being stopped
+                    interrupted = true;
+                    return false;
                 }
             }
+            if (pastDeadline(deadlineNanos)) {
+                add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                return false;
+            }
+            Outcome refused = acquire(candidate);
+            if (refused != null) {
+                add(skip(candidate, refused));
+                return false;
+            }
+            return true;
+        }
+
+        /** One call: null on success (the value kept), else its failure, reported to the breaker. */
+        private Failure attempt() {
             long start = ticker.getAsLong();
             long left = Math.max(1, deadlineNanos - start);
             // The configured timeout itself unless the deadline cuts it short: no Duration per call.
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             try {
-                T result = call.call(candidate, timeout);
+                value = call.call(candidate, timeout);
+                succeeded = true;
                 took = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
                     recordSuccess(candidate, took);
                 }
-                return result;
+                return null;
             } catch (RuntimeException e) {
                 Failure failure = e instanceof EndpointException ee ? ee.failure() : unexpected(e);
                 Duration d = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.FAILED, Optional.of(failure), d)));
                 recordFailure(candidate, failure, d);
-                throw e instanceof EndpointException ee ? ee : new EndpointException(failure, e);
+                return failure;
             }
         }
 

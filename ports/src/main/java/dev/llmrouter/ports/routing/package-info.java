@@ -4,11 +4,13 @@
  * <ul>
  *   <li>{@link dev.llmrouter.ports.routing.Router} implements the inbound use cases
  *       {@link dev.llmrouter.ports.router.RouteChatUseCase} and
- *       {@link dev.llmrouter.ports.admin.DeploymentStatusQuery}: estimate, route, rate limit, reserve
- *       quota, run the chain, settle, record one usage record, report.</li>
+ *       {@link dev.llmrouter.ports.admin.DeploymentStatusQuery} and assembles the jobs of one request:
+ *       admission (cheap rate check, estimate, route, rate limit, quota reserve) answering a sealed
+ *       admission, the plain call or the stream relay, and the usage recording of every ending.</li>
  *   <li>{@link dev.llmrouter.ports.routing.FallbackExecutor} runs a chain of candidates: skips open
- *       breakers and cooling-down deployments, retries transient faults on the same deployment with
- *       Failsafe backoff under the request deadline, stops on final errors.</li>
+ *       breakers and cooling-down deployments, retries transient faults on the same deployment after
+ *       the domain's backoff schedule under the request deadline, stops on final errors, and makes
+ *       every report to the deployments' health.</li>
  *   <li>{@link dev.llmrouter.ports.routing.DeploymentHealth} is what the executor needs of breakers and
  *       cooldowns; {@link dev.llmrouter.ports.routing.BreakerDeploymentHealth} is it on the domain's
  *       circuit breakers.</li>

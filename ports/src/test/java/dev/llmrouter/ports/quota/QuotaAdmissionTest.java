@@ -1,5 +1,7 @@
 package dev.llmrouter.ports.quota;
 
+import dev.llmrouter.domain.fixtures.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.catalog.ModelSpec;

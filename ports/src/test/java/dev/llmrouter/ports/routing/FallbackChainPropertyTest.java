@@ -17,7 +17,7 @@ import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatReply;
 import dev.llmrouter.ports.chat.ChatRequest;
-import dev.llmrouter.ports.fixtures.FakeClock;
+import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint.Step;
 import dev.llmrouter.ports.router.Attempt;

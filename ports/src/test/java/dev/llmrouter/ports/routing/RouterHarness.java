@@ -5,7 +5,7 @@ import dev.llmrouter.domain.region.Residency;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.StreamChunk;
-import dev.llmrouter.ports.fixtures.FakeClock;
+import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;

@@ -19,7 +19,7 @@ import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.domain.usage.UsageRecord;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.StreamChunk;
-import dev.llmrouter.ports.fixtures.FakeClock;
+import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;

@@ -1,0 +1,64 @@
+package dev.llmrouter.ports.routing;
+
+import dev.llmrouter.domain.catalog.ModelSpec;
+import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.ports.chat.ChatRequest;
+import dev.llmrouter.ports.chat.PromptEstimate;
+import dev.llmrouter.ports.chat.PromptTokenEstimator;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One request's prompt estimates, made on first use per tokenizer encoding (a chain that crosses
+ * tokenizers needs more than one), and the token bounds derived from them: the output cap a model is
+ * sent and the worst case a quota must hold. Confined to the request's thread.
+ */
+final class PromptEstimates {
+
+    private final PromptTokenEstimator estimator;
+    private final ChatRequest request;
+    /** The first encoding estimated for (nearly always the only one) and its estimate. */
+    private TokenEncoding first;
+    private PromptEstimate firstEstimate;
+    private Map<TokenEncoding, PromptEstimate> more;
+
+    PromptEstimates(PromptTokenEstimator estimator, ChatRequest request) {
+        this.estimator = estimator;
+        this.request = request;
+    }
+
+    PromptEstimate of(TokenEncoding encoding) {
+        Objects.requireNonNull(encoding, "encoding");
+        if (encoding == first) {
+            return firstEstimate;
+        }
+        if (first == null) {
+            firstEstimate = estimator.estimate(request, encoding);
+            first = encoding;
+            return firstEstimate;
+        }
+        if (more == null) {
+            more = new EnumMap<>(TokenEncoding.class);
+        }
+        return more.computeIfAbsent(encoding, e -> estimator.estimate(request, e));
+    }
+
+    /** {@code min(caller max_tokens, model max)}, the model's max when the caller set none. */
+    int outputCap(ModelSpec model) {
+        int asked = request.maxOutputTokens();
+        return asked == 0 ? model.maxOutputTokens() : Math.min(asked, model.maxOutputTokens());
+    }
+
+    /** Expected prompt tokens plus the output cap: what a rate limit counts for the request. */
+    long expectedTokens(ModelSpec model) {
+        return Math.addExact(of(model.encoding()).expectedTokens(), request.worstCaseOutputTokens(outputCap(model)));
+    }
+
+    /** The prompt's upper bound plus the output cap, priced at {@code model}: what a quota must hold. */
+    QuotaGate.Charge worstCase(ModelSpec model) {
+        long prompt = of(model.encoding()).maxTokens();
+        long out = request.worstCaseOutputTokens(outputCap(model));
+        return new QuotaGate.Charge(Math.addExact(prompt, out), model.pricing().costOf(prompt, out));
+    }
+}
