@@ -2,7 +2,7 @@ package dev.llmrouter.benchmarks;
 
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.plan.Quota;
-import dev.llmrouter.ports.quota.InMemoryQuotaStore;
+import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
 import dev.llmrouter.ports.quota.QuotaAdmission;
 import dev.llmrouter.ports.quota.QuotaAmount;
 import dev.llmrouter.ports.quota.QuotaLimit;

@@ -4,7 +4,7 @@ import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.ratelimit.RateDecision;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
-import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiter;

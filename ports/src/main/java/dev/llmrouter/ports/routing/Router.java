@@ -39,7 +39,6 @@ import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -157,7 +156,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         return fleet;
     }
 
-    /** The ledger records go to (the in-memory default unless one was given). */
+    /** The ledger records go to. */
     public UsageLedger ledger() {
         return ledger;
     }
@@ -239,6 +238,10 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         long rateTokens = Math.addExact(f.estimate(first.encoding()).expectedTokens(),
                 command.request().worstCaseOutputTokens(f.outputCap(first)));
         RateGate.Verdict verdict = rates.admit(command.caller(), rateTokens, ticker.getAsLong());
+        if (verdict instanceof RateGate.Verdict.Unavailable down) {
+            return refuse(new Refusal(Refusal.Reason.STORE_UNAVAILABLE, down.message(), Optional.of(down.retryAfter())),
+                    RateLimitStatus.UNLIMITED);
+        }
         if (verdict instanceof RateGate.Verdict.Limited limited) {
             return refuse(new Refusal(Refusal.Reason.RATE_LIMITED, limited.message(), limited.retryAfter()),
                     limited.status());
@@ -247,11 +250,15 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
         f.rateLimit = verdict.status();
-        QuotaGate.Reservation reservation = quota.reserve(command.caller(), f.worstCase(first), clock.instant());
-        if (reservation instanceof QuotaGate.Reservation.Refused no) {
+        QuotaGate.Verdict reservation = quota.reserve(command.caller(), f.worstCase(first), clock.instant());
+        if (reservation instanceof QuotaGate.Verdict.Refused no) {
             return refuse(new Refusal(Refusal.Reason.QUOTA_EXCEEDED, no.message(), no.retryAfter()), f.rateLimit);
         }
-        f.hold = ((QuotaGate.Reservation.Held) reservation).hold();
+        if (reservation instanceof QuotaGate.Verdict.Unavailable down) {
+            return refuse(new Refusal(Refusal.Reason.STORE_UNAVAILABLE, down.message(), Optional.of(down.retryAfter())),
+                    f.rateLimit);
+        }
+        f.hold = ((QuotaGate.Verdict.Held) reservation).hold();
         f.heldModel = first;
         f.deadline = start + executor.settings().requestDeadline().toNanos();
         return f;
@@ -597,8 +604,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     // ---- assembly --------------------------------------------------------------------------------
 
     /**
-     * Assembles a router. Only {@link #fleet} and {@link #endpoint} are required; every other part has a
-     * default suitable for embedding (default breakers, in-memory ledger, no limits, the system clock).
+     * Assembles a router. {@link #fleet}, {@link #endpoint} and {@link #ledger} are required; every other
+     * part has a default suitable for embedding (default breakers, no limits, the system clock).
      */
     public static final class Builder {
         private Fleet fleet;
@@ -690,7 +697,10 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Where usage records go; default an {@link InMemoryUsageLedger}. */
+        /**
+         * Where usage records go (Requirement 5.1); required: a router meters every request, so there
+         * is no default that would drop records ({@code adapters-inmemory} has an in-memory ledger).
+         */
         public Builder ledger(UsageLedger ledger) {
             this.ledger = Objects.requireNonNull(ledger, "ledger");
             return this;
@@ -738,8 +748,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
 
         public Router build() {
-            if (fleet == null || endpoint == null) {
-                throw new IllegalStateException("a router needs a fleet and an endpoint");
+            if (fleet == null || endpoint == null || ledger == null) {
+                throw new IllegalStateException("a router needs a fleet, an endpoint and a usage ledger");
             }
             if (health == null) {
                 BreakerConfig defaults = breakerDefaults;
@@ -748,9 +758,6 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 health = new BreakerDeploymentHealth(id -> overrides.getOrDefault(id, defaults),
                         t -> observers.breakerTransition(t.deployment().value(), name(t.from()), name(t.to()), t.at(),
                                 t.reason()));
-            }
-            if (ledger == null) {
-                ledger = new InMemoryUsageLedger();
             }
             return new Router(this);
         }
