@@ -24,21 +24,21 @@ class QuotaStoreExpiryTest {
     private final FakeClock clock = new FakeClock(java.time.Instant.parse("2026-03-10T12:00:00Z"));
 
     @Test
-    @DisplayName("a month with an open reservation outlives any idle time, even past the month's end")
+    @DisplayName("a month with a reservation in its lease outlives the idle expiry; it goes once the lease and the idle time are over")
     void openReservationIsNeverEvicted() {
         InMemoryQuotaStore store = new InMemoryQuotaStore(clock, Duration.ofMinutes(5), (account, period) -> QuotaAmount.ZERO);
-        Reservation held = (Reservation) Quotas.reserve(store, "slow", MARCH, new QuotaAmount(400, 4), LIMIT);
-        Quotas.ended(store.release((Reservation) Quotas.reserve(store, "idle", MARCH, new QuotaAmount(100, 1), LIMIT)));
+        Quotas.ended(store.release((Reservation) store.reserve("idle", MARCH, new QuotaAmount(100, 1), LIMIT, Duration.ofMinutes(1))));
+        Reservation held = (Reservation) store.reserve("slow", MARCH, new QuotaAmount(400, 4), LIMIT, Duration.ofHours(2));
 
-        clock.advance(Duration.ofDays(40));
+        clock.advance(Duration.ofMinutes(119));
         store.cleanUp();
 
-        assertThat(store.heldMonths()).as("only the month with an open reservation is kept").isEqualTo(1);
-        assertThat(Quotas.ended(store.settle(held, new QuotaAmount(300, 3)))).isTrue();
+        assertThat(store.heldMonths()).as("only the month with a reservation in its lease is kept").isEqualTo(1);
+        assertThat(store.settle(held, new QuotaAmount(300, 3))).isEqualTo(dev.llmrouter.ports.quota.Ended.WITHIN_LEASE);
         assertThat(store.usage("slow", MARCH).settled()).isEqualTo(new QuotaAmount(300, 3));
 
-        // once settled it is an ordinary idle month again
-        clock.advance(Duration.ofMinutes(6));
+        // once settled it is an ordinary idle month again: kept as long as the longest lease asked for
+        clock.advance(Duration.ofMinutes(121));
         assertThat(store.heldMonths()).isZero();
     }
 

@@ -5,7 +5,6 @@ import dev.llmrouter.ports.ratelimit.*;
 import dev.llmrouter.ports.usage.*;
 import dev.llmrouter.ports.fixtures.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -61,7 +60,7 @@ class QuotaStoreOpenReservationsTest {
                         settled += settle ? 1 : 0;
                         assertThat(Quotas.ended(store.settle(r, new QuotaAmount(1, 1)))).as("second end").isFalse();
                         assertThat(Quotas.ended(store.release(r))).as("third end").isFalse();
-                        assertThatIllegalStateException().isThrownBy(() -> store.resize(r, new QuotaAmount(1, 1), QuotaLimit.UNLIMITED));
+                        assertThat(store.resize(r, new QuotaAmount(1, 1), QuotaLimit.UNLIMITED)).as("resize after the end").isEqualTo(new NotOpen(r.id()));
                         reservedCost -= r.amount().costNanos();
                         assertThat(store.usage("a", MARCH).reserved().costNanos()).isEqualTo(reservedCost);
                     }

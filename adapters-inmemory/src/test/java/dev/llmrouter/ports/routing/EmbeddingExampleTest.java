@@ -2,6 +2,7 @@ package dev.llmrouter.ports.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.domain.catalog.ExampleCatalog;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.deployment.ChainRole;
@@ -22,7 +23,10 @@ import java.time.InstantSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The README's embedding example, as written there, runs: a router in code, no HTTP, no Azure SDK. */
+/**
+ * The README's embedding example, as written there, runs: a router in code, no HTTP, no Azure SDK. It
+ * lives beside the in-memory adapters because the example uses their ledger.
+ */
 @DisplayName("Embedding the router in code (README example)")
 class EmbeddingExampleTest {
 
@@ -39,6 +43,7 @@ class EmbeddingExampleTest {
         Router router = Router.builder()
                 .fleet(fleet)
                 .endpoint(myChatEndpoint)
+                .ledger(new InMemoryUsageLedger())   // any UsageLedger: your database, or adapters-inmemory's
                 .clock(InstantSource.system())
                 .build();
 
