@@ -9,7 +9,10 @@ import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
+import dev.llmrouter.domain.usage.UsageDimension;
 import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.domain.usage.UsageSummary;
+import dev.llmrouter.domain.usage.UsageTotals;
 import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatOperation;
@@ -260,8 +263,13 @@ public class AdmissionPathBenchmark {
         }
 
         @Override
-        public List<UsageRecord> records(String accountId, Instant from, Instant to) {
-            return List.of();
+        public UsageSummary totals(String accountId, Instant from, Instant to, UsageDimension by) {
+            return new UsageSummary(by, List.of(), UsageTotals.ZERO);
+        }
+
+        @Override
+        public RecordPage records(String accountId, Instant from, Instant to, int limit, Optional<String> after) {
+            return new RecordPage(List.of(), Optional.empty());
         }
     }
 }

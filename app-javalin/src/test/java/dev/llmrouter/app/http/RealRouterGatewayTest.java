@@ -64,7 +64,7 @@ class RealRouterGatewayTest {
         Router router = Router.builder().fleet(fleet).endpoint(endpoint).clock(clock).ticker(clock.ticker())
                 .retry(RetrySettings.defaults().withoutBackoff().withSameDeploymentRetries(0))
                 .breakerConfig(BreakerConfig.defaults().withMinimumCalls(2))
-                .rateLimiter(new InMemoryAccountRateLimiter(clock.ticker(), Duration.ofHours(1),
+                .rateLimiter(new InMemoryAccountRateLimiter(clock::nanos, Duration.ofHours(1),
                         InMemoryAccountRateLimiter.DEFAULT_GRANULARITY))
                 .quotaStore(new InMemoryQuotaStore(clock, Duration.ofHours(1), QuotaSeed.NONE))
                 .ledger(ledger)
