@@ -81,11 +81,6 @@ class ArchitectureTest {
             "dev.llmrouter.ports.routing.GuardedTelemetry",
             RouterTelemetry.NOOP.getClass().getName());
 
-    private static final Set<String> IN_MEMORY_ADAPTERS_NOT_YET_MOVED_OUT_OF_PORTS = Set.of(
-            "dev.llmrouter.ports.quota.InMemoryQuotaStore",
-            "dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter",
-            "dev.llmrouter.ports.usage.InMemoryUsageLedger");
-
     /** Static methods that read the system clock, by owner. */
     private static final Map<String, Set<String>> CLOCK_READS = Map.of(
             "java.lang.System", Set.of("currentTimeMillis", "nanoTime"),
@@ -172,7 +167,7 @@ class ArchitectureTest {
     @Test
     @DisplayName("ports holds no adapter: no class of ports implements an outbound port, but the router's own")
     void portsHoldNoAdapter() {
-        Set<String> allowed = union(PORT_IMPLEMENTATIONS_OF_THE_ROUTER, IN_MEMORY_ADAPTERS_NOT_YET_MOVED_OUT_OF_PORTS);
+        Set<String> allowed = PORT_IMPLEMENTATIONS_OF_THE_ROUTER;
         assertThat(allowed).as("every allowed implementation exists (an allowance outlives no class)")
                 .allSatisfy(name -> assertThat(production.contain(name)).as(name).isTrue());
         holdNoAdapter(PORTS, allowed).check(production);

@@ -9,7 +9,10 @@ import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
+import dev.llmrouter.domain.usage.UsageDimension;
 import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.domain.usage.UsageSummary;
+import dev.llmrouter.domain.usage.UsageTotals;
 import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatOperation;
@@ -17,8 +20,8 @@ import dev.llmrouter.ports.chat.ChatReply;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.ChatStream;
 import dev.llmrouter.ports.chat.StreamChunk;
-import dev.llmrouter.ports.quota.InMemoryQuotaStore;
-import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
+import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
@@ -26,7 +29,7 @@ import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
 import dev.llmrouter.ports.routing.Router;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -260,8 +263,13 @@ public class AdmissionPathBenchmark {
         }
 
         @Override
-        public List<UsageRecord> records(String accountId, Instant from, Instant to) {
-            return List.of();
+        public UsageSummary totals(String accountId, Instant from, Instant to, UsageDimension by) {
+            return new UsageSummary(by, List.of(), UsageTotals.ZERO);
+        }
+
+        @Override
+        public RecordPage records(String accountId, Instant from, Instant to, int limit, Optional<String> after) {
+            return new RecordPage(List.of(), Optional.empty());
         }
     }
 }

@@ -2,8 +2,10 @@ package dev.llmrouter.benchmarks;
 
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.plan.Quota;
-import dev.llmrouter.ports.quota.InMemoryQuotaStore;
-import dev.llmrouter.ports.quota.QuotaAdmission;
+import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
+import dev.llmrouter.ports.quota.Ended;
+import dev.llmrouter.ports.quota.QuotaPeriods;
+import dev.llmrouter.ports.quota.QuotaStore;
 import dev.llmrouter.ports.quota.QuotaAmount;
 import dev.llmrouter.ports.quota.QuotaLimit;
 import dev.llmrouter.ports.quota.Reservation;
@@ -72,36 +74,36 @@ public class QuotaBenchmark {
         accounts = new String[ACCOUNTS];
         for (int i = 0; i < ACCOUNTS; i++) {
             accounts[i] = "account-" + i;
-            settle(store.reserve(accounts[i], MONTH, WORST_CASE, QuotaLimit.UNLIMITED));
+            settle(store.reserve(accounts[i], MONTH, WORST_CASE, QuotaLimit.UNLIMITED, QuotaStore.DEFAULT_LEASE));
         }
     }
 
     @Benchmark
     public boolean oneAccount() {
-        return settle(store.reserve("account-0", MONTH, WORST_CASE, QuotaLimit.UNLIMITED));
+        return settle(store.reserve("account-0", MONTH, WORST_CASE, QuotaLimit.UNLIMITED, QuotaStore.DEFAULT_LEASE));
     }
 
     @Benchmark
     public boolean tenThousandAccounts(Cursor cursor) {
         String account = accounts[cursor.next];
         cursor.next = cursor.next == ACCOUNTS - 1 ? 0 : cursor.next + 1;
-        return settle(store.reserve(account, MONTH, WORST_CASE, QuotaLimit.UNLIMITED));
+        return settle(store.reserve(account, MONTH, WORST_CASE, QuotaLimit.UNLIMITED, QuotaStore.DEFAULT_LEASE));
     }
 
     @Benchmark
     @Threads(2)
     public boolean oneAccountTwoThreads() {
-        return settle(store.reserve("account-0", MONTH, WORST_CASE, QuotaLimit.UNLIMITED));
+        return settle(store.reserve("account-0", MONTH, WORST_CASE, QuotaLimit.UNLIMITED, QuotaStore.DEFAULT_LEASE));
     }
 
     @Benchmark
     public boolean gatePath() {
-        YearMonth period = QuotaAdmission.periodOf(NOW);
+        YearMonth period = QuotaPeriods.periodOf(NOW);
         QuotaLimit limit = QuotaLimit.of(QUOTA);
-        return settle(store.reserve("account-0", period, WORST_CASE, limit));
+        return settle(store.reserve("account-0", period, WORST_CASE, limit, QuotaStore.DEFAULT_LEASE));
     }
 
     private boolean settle(ReserveResult result) {
-        return result instanceof Reservation r && store.settle(r, ACTUAL);
+        return result instanceof Reservation r && store.settle(r, ACTUAL) == Ended.WITHIN_LEASE;
     }
 }

@@ -2,9 +2,10 @@ package dev.llmrouter.benchmarks;
 
 import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.ratelimit.RateDecision;
+import dev.llmrouter.ports.ratelimit.RateAnswer;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.ratelimit.RollingWindowLimiter;
-import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -98,9 +99,13 @@ public class RateLimitBenchmark {
         synchronized (rollingWindow) {
             check(rollingWindow.tryAcquire(LIMITS, 1_000, ticker.getAsLong()).isAllowed());
         }
-        check(accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000).isAllowed());
+        check(allowed(accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000)));
         check(bucket.tryConsume(1));
         check(resilience4j.acquirePermission());
+    }
+
+    private static boolean allowed(RateAnswer answer) {
+        return answer instanceof RateAnswer.Decided decided && decided.decision().isAllowed();
     }
 
     private static void check(boolean admitted) {
@@ -125,17 +130,17 @@ public class RateLimitBenchmark {
 
     @Benchmark
     public boolean accountRateLimiter() {
-        return accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000).isAllowed();
+        return allowed(accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000));
     }
 
     @Benchmark
     public boolean accountRateLimiterRequestsOnly() {
-        return accountRateLimiter.tryAcquire("account-0", REQUESTS_ONLY, 1_000).isAllowed();
+        return allowed(accountRateLimiter.tryAcquire("account-0", REQUESTS_ONLY, 1_000));
     }
 
     @Benchmark
     public long accountRateLimiterWithStatus() {
-        RateDecision decision = accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000);
+        RateDecision decision = ((RateAnswer.Decided) accountRateLimiter.tryAcquire("account-0", LIMITS, 1_000)).decision();
         RateLimitStatus status = decision.status();
         return status.requests().remaining() + status.tokens().remaining() + status.tokens().reset().getNano();
     }

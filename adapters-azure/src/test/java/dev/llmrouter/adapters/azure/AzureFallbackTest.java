@@ -12,6 +12,7 @@ import static dev.llmrouter.adapters.azure.AzureFixtures.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.llmrouter.ports.fixtures.RecordingLedger;
 import dev.llmrouter.domain.catalog.ExampleCatalog;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.deployment.ChainRole;
@@ -83,6 +84,7 @@ class AzureFallbackTest {
                 .estimator(new TokenizerEstimator())
                 .retry(RetrySettings.defaults().withoutBackoff())
                 .clock(InstantSource.system())
+                .ledger(new RecordingLedger())
                 .build();
     }
 

@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *   <tr><td>Refused LARGER_THAN_RATE_LIMIT</td><td>400 (a retry could never succeed)</td>
  *       <td>invalid_request_error / request_too_large_for_rate_limit</td></tr>
  *   <tr><td>Refused QUOTA_EXCEEDED</td><td>429 + Retry-After</td><td>insufficient_quota / insufficient_quota</td></tr>
+ *   <tr><td>Refused STORE_UNAVAILABLE (the quota or rate-limit store did not answer, failing closed)</td>
+ *       <td>503 + Retry-After</td><td>server_error / service_unavailable</td></tr>
  *   <tr><td>Failed (content filter, context length, bad request)</td><td>the deployment's status (400 when it
  *       had none) and its error body as it was</td><td>the deployment's</td></tr>
  *   <tr><td>Exhausted, no deployment called (breakers open, cooling down)</td><td>503 + Retry-After</td>
@@ -107,6 +109,8 @@ final class OutcomeMapping {
                     message, "max_tokens");
             case QUOTA_EXCEEDED -> retryAfter(ApiError.of(429, "insufficient_quota", "insufficient_quota", message, null),
                     refusal.retryAfter());
+            case STORE_UNAVAILABLE -> retryAfter(ApiError.of(503, "server_error", "service_unavailable", message, null),
+                    Optional.of(refusal.retryAfter().orElse(Duration.ZERO)));
         };
     }
 

@@ -29,7 +29,7 @@ import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.routing.RetrySettings;
 import dev.llmrouter.ports.routing.Router;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageReporter;
 import java.net.URI;
 import java.net.http.HttpResponse;

@@ -105,6 +105,21 @@ class OutcomeStatusTest {
     }
 
     @Test
+    @DisplayName("Requirement 7.5: a store that cannot answer, failing closed, is a 503 with Retry-After, never a 500")
+    void store_unavailable_is_503_with_retry_after() {
+        Refusal refusal = new Refusal(Refusal.Reason.STORE_UNAVAILABLE, "the quota service is unavailable",
+                Optional.of(Duration.ofMillis(1_500)));
+
+        HttpResponse<String> response = chatEndingIn(new ChatOutcome.Refused(refusal, RateLimitStatus.UNLIMITED), CHAT);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(response.headers().firstValue("retry-after-ms")).hasValue("1500");
+        assertThat(error(response).get("type").asText()).isEqualTo("server_error");
+        assertThat(error(response).get("code").asText()).isEqualTo("service_unavailable");
+    }
+
+    @Test
     void exhausted_without_any_call_is_503_with_retry_after_from_the_earliest_recovery() {
         ChatOutcome outcome = new ChatOutcome.Exhausted(List.of(
                 Outcomes.skipped("gpt-4-turbo-eastus", Attempt.Outcome.SKIPPED_BREAKER_OPEN),

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.money.Money;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageQueryUseCase.GroupBy;
 import dev.llmrouter.ports.usage.UsageReporter;
 import io.micrometer.core.instrument.Counter;

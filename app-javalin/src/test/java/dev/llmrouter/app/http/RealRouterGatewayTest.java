@@ -23,12 +23,12 @@ import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.ports.fixtures.ScriptedChatEndpoint;
-import dev.llmrouter.ports.quota.InMemoryQuotaStore;
+import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
 import dev.llmrouter.ports.quota.QuotaSeed;
-import dev.llmrouter.ports.ratelimit.InMemoryAccountRateLimiter;
+import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import dev.llmrouter.ports.routing.RetrySettings;
 import dev.llmrouter.ports.routing.Router;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageReporter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,7 +64,7 @@ class RealRouterGatewayTest {
         Router router = Router.builder().fleet(fleet).endpoint(endpoint).clock(clock).ticker(clock.ticker())
                 .retry(RetrySettings.defaults().withoutBackoff().withSameDeploymentRetries(0))
                 .breakerConfig(BreakerConfig.defaults().withMinimumCalls(2))
-                .rateLimiter(new InMemoryAccountRateLimiter(clock.ticker(), Duration.ofHours(1),
+                .rateLimiter(new InMemoryAccountRateLimiter(clock::nanos, Duration.ofHours(1),
                         InMemoryAccountRateLimiter.DEFAULT_GRANULARITY))
                 .quotaStore(new InMemoryQuotaStore(clock, Duration.ofHours(1), QuotaSeed.NONE))
                 .ledger(ledger)

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageReporter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

@@ -28,6 +28,11 @@ public record Refusal(Reason reason, String message, Optional<Duration> retryAft
         LARGER_THAN_RATE_LIMIT,
         /** The account's monthly quota cannot hold this request's worst case. (429) */
         QUOTA_EXCEEDED,
+        /**
+         * A store admission depends on (quota, rate limits) could not answer and its policy fails
+         * closed (Requirement 7.5): nothing reached a deployment. (503 + Retry-After)
+         */
+        STORE_UNAVAILABLE,
         /** The request is malformed in a way only the router can see. (400) */
         INVALID_REQUEST
     }

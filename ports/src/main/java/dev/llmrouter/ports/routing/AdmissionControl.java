@@ -93,6 +93,9 @@ final class AdmissionControl {
         Caller caller = command.caller();
         ModelSpec first = routed.candidates().get(0).model();
         RateGate.Verdict rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
+        if (rate instanceof RateGate.Verdict.Unavailable down) {
+            return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
+        }
         if (rate instanceof RateGate.Verdict.Limited limited) {
             return refuse(rateRefusal(limited), limited.status());
         }
@@ -100,13 +103,21 @@ final class AdmissionControl {
             return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
         RateLimitStatus rateLimit = rate.status();
-        QuotaGate.Reservation reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
-        if (reservation instanceof QuotaGate.Reservation.Refused no) {
+        QuotaGate.Verdict reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
+        if (reservation instanceof QuotaGate.Verdict.Refused no) {
             return refuse(new Refusal(Refusal.Reason.QUOTA_EXCEEDED, no.message(), no.retryAfter()), rateLimit);
         }
-        QuotaGate.Hold hold = ((QuotaGate.Reservation.Held) reservation).hold();
+        if (reservation instanceof QuotaGate.Verdict.Unavailable down) {
+            return refuse(unavailable(down.message(), down.retryAfter()), rateLimit);
+        }
+        QuotaGate.Hold hold = ((QuotaGate.Verdict.Held) reservation).hold();
         return new Admission.Admitted(command, requestId, start, estimates, routed, rateLimit,
                 new QuotaHop(hold, estimates, first), start + deadlineNanos);
+    }
+
+    /** A store that could not answer, under a fail-closed policy (Requirement 7.5): 503 with the policy's wait. */
+    private static Refusal unavailable(String message, java.time.Duration retryAfter) {
+        return new Refusal(Refusal.Reason.STORE_UNAVAILABLE, message, java.util.Optional.of(retryAfter));
     }
 
     private static Refusal rateRefusal(RateGate.Verdict.Limited limited) {

@@ -15,10 +15,10 @@ import java.util.Optional;
 public interface QuotaGate {
 
     /** Reserves {@code worstCase} against the caller's quota at {@code now}. */
-    Reservation reserve(Caller caller, Charge worstCase, Instant now);
+    Verdict reserve(Caller caller, Charge worstCase, Instant now);
 
     /** Admits everything and holds nothing. */
-    QuotaGate UNLIMITED = (caller, worstCase, now) -> new Reservation.Held(Hold.NONE);
+    QuotaGate UNLIMITED = (caller, worstCase, now) -> new Verdict.Held(Hold.NONE);
 
     /**
      * What a request may consume: tokens (prompt + completion) and their exact cost.
@@ -35,12 +35,18 @@ public interface QuotaGate {
     }
 
     /** The answer to a reservation. */
-    sealed interface Reservation {
+    sealed interface Verdict {
         /** Reserved; the hold must be settled or released exactly once. */
-        record Held(Hold hold) implements Reservation {}
+        record Held(Hold hold) implements Verdict {}
 
         /** The quota cannot hold the worst case; {@code retryAfter} is the period's end, if known. */
-        record Refused(String message, Optional<Duration> retryAfter) implements Reservation {}
+        record Refused(String message, Optional<Duration> retryAfter) implements Verdict {}
+
+        /**
+         * The quota store could not answer and the gate fails closed (Requirement 7.5): nothing is
+         * held, nothing may reach a deployment; {@code retryAfter} is the policy's wait.
+         */
+        record Unavailable(String message, Duration retryAfter) implements Verdict {}
     }
 
     /** One request's reservation. */
@@ -52,7 +58,11 @@ public interface QuotaGate {
          */
         boolean resize(Charge worstCase);
 
-        /** The request consumed {@code actual}: the reservation becomes that charge. */
+        /**
+         * The request consumed {@code actual}: the reservation becomes that charge. Never throws: a
+         * store that cannot take it leaves the worst case held until its lease ends (the ledger has
+         * the record).
+         */
         void settle(Charge actual);
 
         /** The request consumed nothing: the reservation is returned. */

@@ -50,5 +50,16 @@ public interface RateGate {
          * (a request to change, not to retry).
          */
         record TooLarge(String message, RateLimitStatus status) implements Verdict {}
+
+        /**
+         * The rate-limit store could not answer and the gate fails closed (Requirement 7.5): not
+         * admitted, nothing consumed; {@code retryAfter} is the policy's wait.
+         */
+        record Unavailable(String message, Duration retryAfter) implements Verdict {
+            @Override
+            public RateLimitStatus status() {
+                return RateLimitStatus.UNLIMITED;
+            }
+        }
     }
 }

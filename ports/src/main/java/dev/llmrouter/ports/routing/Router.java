@@ -18,7 +18,6 @@ import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.router.StreamListener;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -91,7 +90,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         return fleet;
     }
 
-    /** The ledger records go to (the in-memory default unless one was given). */
+    /** The ledger records go to. */
     public UsageLedger ledger() {
         return ledger;
     }
@@ -141,8 +140,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     // ---- assembly --------------------------------------------------------------------------------
 
     /**
-     * Assembles a router. Only {@link #fleet} and {@link #endpoint} are required; every other part has a
-     * default suitable for embedding (default breakers, in-memory ledger, no limits, the system clock).
+     * Assembles a router. {@link #fleet}, {@link #endpoint} and {@link #ledger} are required; every other
+     * part has a default suitable for embedding (default breakers, no limits, the system clock).
      */
     public static final class Builder {
         private Fleet fleet;
@@ -234,7 +233,10 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
-        /** Where usage records go; default an {@link InMemoryUsageLedger}. */
+        /**
+         * Where usage records go (Requirement 5.1); required: a router meters every request, so there
+         * is no default that would drop records ({@code adapters-inmemory} has an in-memory ledger).
+         */
         public Builder ledger(UsageLedger ledger) {
             this.ledger = Objects.requireNonNull(ledger, "ledger");
             return this;
@@ -282,8 +284,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         }
 
         public Router build() {
-            if (fleet == null || endpoint == null) {
-                throw new IllegalStateException("a router needs a fleet and an endpoint");
+            if (fleet == null || endpoint == null || ledger == null) {
+                throw new IllegalStateException("a router needs a fleet, an endpoint and a usage ledger");
             }
             if (health == null) {
                 BreakerConfig defaults = breakerDefaults;
@@ -292,9 +294,6 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                 health = new BreakerDeploymentHealth(id -> overrides.getOrDefault(id, defaults),
                         t -> observers.breakerTransition(t.deployment().value(), name(t.from()), name(t.to()), t.at(),
                                 t.reason()));
-            }
-            if (ledger == null) {
-                ledger = new InMemoryUsageLedger();
             }
             return new Router(this);
         }

@@ -1,24 +1,17 @@
 package dev.llmrouter.ports.usage;
 
-import dev.llmrouter.domain.usage.UsageAggregation;
 import dev.llmrouter.domain.usage.UsageDimension;
-import dev.llmrouter.domain.usage.UsageRecord;
 import dev.llmrouter.domain.usage.UsageSummary;
 import dev.llmrouter.domain.usage.UsageTotals;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Answers {@link UsageQueryUseCase} from a {@link UsageLedger} (Requirement 5.3): the account's records
- * with {@code from <= time < to}, grouped by {@link UsageAggregation}, money exact to the nano-dollar.
- *
- * <p>Scoping is enforced here as well as in the ledger: a record of another account, or outside the
- * range, is never counted even if a ledger implementation returned it. The cost of a query is one range
- * read of the account's records plus O(n) aggregation; a database ledger may later push the grouping
- * down, this class is the reference it must agree with.
+ * Answers {@link UsageQueryUseCase} from a {@link UsageLedger} (Requirement 5.3): the ledger groups the
+ * account's records with {@code from <= time < to} ({@link UsageLedger#totals}, where a database does
+ * the {@code GROUP BY}), money exact to the nano-dollar; this class pages the groups by cursor.
  */
 public final class UsageReporter implements UsageQueryUseCase {
 
@@ -42,13 +35,7 @@ public final class UsageReporter implements UsageQueryUseCase {
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("usage range is reversed: from " + from + " is after to " + to);
         }
-        List<UsageRecord> inRange = new ArrayList<>();
-        for (UsageRecord r : ledger.records(accountId, from, to)) {
-            if (r.accountId().equals(accountId) && !r.time().isBefore(from) && r.time().isBefore(to)) {
-                inRange.add(r);
-            }
-        }
-        UsageSummary summary = UsageAggregation.aggregate(inRange, dimension(groupBy));
+        UsageSummary summary = ledger.totals(accountId, from, to, dimension(groupBy));
         List<Line> all = summary.groups().stream().map(g -> line(g.key(), g.totals())).toList();
         int start = page.after().map(cursor -> firstAfter(all, cursor)).orElse(0);
         int end = (int) Math.min(all.size(), (long) start + page.limit());

@@ -39,7 +39,7 @@ class QuotaPeriodAndLimitTest {
                         YearMonth month = YearMonth.from(any.atOffset(ZoneOffset.UTC));
                         Instant nearStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(pick[1]);
                         for (Instant instant : new Instant[] {any, nearStart, nearStart.minusNanos(1), nearStart.plusNanos(1)}) {
-                            assertThat(QuotaAdmission.periodOf(instant))
+                            assertThat(QuotaPeriods.periodOf(instant))
                                     .as("%s", instant)
                                     .isEqualTo(YearMonth.from(instant.atOffset(ZoneOffset.UTC)));
                         }

@@ -17,15 +17,15 @@ final class RecordingQuotaGate implements QuotaGate {
     int open;
 
     @Override
-    public synchronized Reservation reserve(Caller caller, Charge worstCase, Instant now) {
+    public synchronized Verdict reserve(Caller caller, Charge worstCase, Instant now) {
         if (refuseReservations) {
             log.add("refused");
-            return new Reservation.Refused("monthly quota exhausted", Optional.empty());
+            return new Verdict.Refused("monthly quota exhausted", Optional.empty());
         }
         reserved.add(worstCase);
         log.add("reserve");
         open++;
-        return new Reservation.Held(new Hold() {
+        return new Verdict.Held(new Hold() {
             boolean done;
 
             @Override

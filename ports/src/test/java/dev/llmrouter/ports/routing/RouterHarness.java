@@ -12,16 +12,16 @@ import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
-import dev.llmrouter.ports.usage.InMemoryUsageLedger;
+import dev.llmrouter.ports.fixtures.RecordingLedger;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A router over a fleet with a fake clock, a scripted endpoint and an in-memory ledger. */
+/** A router over a fleet with a fake clock, a scripted endpoint and a recording ledger. */
 final class RouterHarness {
 
     final FakeClock clock = new FakeClock();
     final ScriptedChatEndpoint endpoint = new ScriptedChatEndpoint(clock);
-    final InMemoryUsageLedger ledger = new InMemoryUsageLedger();
+    final RecordingLedger ledger = new RecordingLedger();
     final Fleet fleet;
     final Router.Builder builder;
     private Router router;

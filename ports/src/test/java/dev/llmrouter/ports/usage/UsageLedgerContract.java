@@ -1,0 +1,138 @@
+package dev.llmrouter.ports.usage;
+
+import static dev.llmrouter.domain.fixtures.UsageRecordBuilder.aUsageRecord;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.usage.UsageDimension;
+import dev.llmrouter.domain.usage.UsageGroup;
+import dev.llmrouter.domain.usage.UsageRecord;
+import dev.llmrouter.domain.usage.UsageSummary;
+import dev.llmrouter.domain.usage.UsageTotals;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every behaviour a {@link UsageLedger} must have (Requirements 5.1 and 5.3): appends (one by one,
+ * batched, from many threads) are all held; the totals it groups itself and the paged listing answer
+ * exactly the account's records in the range. A ledger passes by extending this class with
+ * {@link #newLedger}.
+ */
+public abstract class UsageLedgerContract {
+
+    private static final Instant T0 = Instant.parse("2026-01-10T00:00:00Z");
+
+    /** A new, empty ledger that keeps every record it is given. */
+    protected abstract UsageLedger newLedger();
+
+    private static List<String> ids(List<UsageRecord> records) {
+        return records.stream().map(UsageRecord::requestId).toList();
+    }
+
+    @Test
+    @DisplayName("totals: grouped by the dimension, highest cost first, scoped to the account and [from, to)")
+    void totalsGroupedAndScoped() {
+        UsageLedger ledger = newLedger();
+        ledger.append(aUsageRecord().requestId("1").account("a").at(T0).creator("alice").tokens(10, 5).costNanos(100).build());
+        ledger.append(aUsageRecord().requestId("2").account("a").at(T0.plusSeconds(1)).creator("bob").tokens(1, 1).costNanos(300).build());
+        ledger.append(aUsageRecord().requestId("3").account("a").at(T0.plusSeconds(2)).creator("alice").tokens(20, 7).costNanos(250).build());
+        ledger.append(aUsageRecord().requestId("4").account("other").at(T0).creator("alice").costNanos(9_999).build());
+        ledger.append(aUsageRecord().requestId("5").account("a").at(T0.plusSeconds(10)).creator("alice").costNanos(9_999).build());
+        ledger.append(aUsageRecord().requestId("6").account("a").at(T0.minusNanos(1)).creator("alice").costNanos(9_999).build());
+
+        UsageSummary summary = ledger.totals("a", T0, T0.plusSeconds(10), UsageDimension.CREATOR);
+
+        assertThat(summary.groups()).containsExactly(
+                new UsageGroup("alice", new UsageTotals(2, 30, 12, Money.ofNanos(350))),
+                new UsageGroup("bob", new UsageTotals(1, 1, 1, Money.ofNanos(300))));
+        assertThat(summary.total()).isEqualTo(new UsageTotals(3, 31, 13, Money.ofNanos(650)));
+        assertThat(ledger.totals("a", T0, T0, UsageDimension.CREATOR).groups()).as("an empty range").isEmpty();
+        assertThat(ledger.totals("nobody", T0, T0.plusSeconds(10), UsageDimension.MODEL).total().requests()).isZero();
+    }
+
+    @Test
+    @DisplayName("records: pages in time order, each record once, cursors stable while records are appended")
+    void pagedListing() {
+        UsageLedger ledger = newLedger();
+        for (int i = 9; i >= 0; i--) { // appended out of time order: the ledger orders them
+            ledger.append(aUsageRecord().requestId("r" + i).account("a").at(T0.plusSeconds(i)).build());
+        }
+        ledger.append(aUsageRecord().requestId("elsewhere").account("b").at(T0.plusSeconds(3)).build());
+
+        List<String> seen = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        int pages = 0;
+        do {
+            UsageLedger.RecordPage page = ledger.records("a", T0, T0.plusSeconds(60), 3, after);
+            assertThat(page.records()).hasSizeLessThanOrEqualTo(3);
+            seen.addAll(ids(page.records()));
+            after = page.next();
+            if (pages++ == 0) {
+                // A record placed after the cursor shows up once; one placed before it never repeats a page.
+                ledger.append(aUsageRecord().requestId("new-late").account("a").at(T0.plusSeconds(30)).build());
+                ledger.append(aUsageRecord().requestId("new-early").account("a").at(T0.minusSeconds(1)).build());
+            }
+        } while (after.isPresent());
+
+        assertThat(seen).containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "new-late");
+        assertThat(ids(ledger.records("a", T0.plusSeconds(2), T0.plusSeconds(4)))).containsExactly("r2", "r3");
+        assertThat(ledger.records("a", T0.plusSeconds(4), T0.plusSeconds(2))).as("a reversed range is empty").isEmpty();
+    }
+
+    @Test
+    @DisplayName("appendAll holds every record of the batch, as appends one by one would")
+    void batchedAppend() {
+        UsageLedger ledger = newLedger();
+        List<UsageRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            batch.add(aUsageRecord().requestId("b" + i).account("a").at(T0.plusMillis(i)).costNanos(i).build());
+        }
+        ledger.appendAll(batch);
+        assertThat(ids(ledger.records("a", T0, T0.plusSeconds(1)))).isEqualTo(ids(batch));
+        assertThat(ledger.totals("a", T0, T0.plusSeconds(1), UsageDimension.MODEL).total().cost())
+                .isEqualTo(Money.ofNanos(300));
+    }
+
+    @Test
+    @DisplayName("Requirement 5.1: appends from 16 threads are all held, none twice")
+    void concurrentAppends() throws Exception {
+        UsageLedger ledger = newLedger();
+        int threads = 16;
+        int each = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        ledger.append(aUsageRecord().requestId(thread + "-" + i).account("a").at(T0.plusMillis(i)).costNanos(1).build());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<UsageRecord> all = ledger.records("a", T0, T0.plusSeconds(60));
+        assertThat(all).hasSize(threads * each);
+        assertThat(ids(all).stream().distinct()).hasSize(threads * each);
+        assertThat(ledger.totals("a", T0, T0.plusSeconds(60), UsageDimension.CREATOR).total().cost())
+                .isEqualTo(Money.ofNanos(threads * each));
+    }
+}
