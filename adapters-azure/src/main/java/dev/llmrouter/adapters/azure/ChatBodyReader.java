@@ -287,13 +287,17 @@ public final class ChatBodyReader {
             return token == JsonToken.VALUE_STRING ? stringEnd(start) : literalEnd(start);
         }
 
-        /** The offset after the closing quote of the string whose opening quote is at {@code start}. */
+        /**
+         * The offset after the closing quote of the string whose opening quote is at {@code start}. The
+         * parser reads a string's contents only when asked, after this: an unterminated string runs to
+         * the body's end here, and the parser then reports it.
+         */
         private int stringEnd(int start) {
             int i = start + 1;
-            while (body[i] != '"') {
+            while (i < body.length && body[i] != '"') {
                 i += body[i] == '\\' ? 2 : 1;
             }
-            return i + 1;
+            return Math.min(i + 1, body.length);
         }
 
         private int literalEnd(int start) {

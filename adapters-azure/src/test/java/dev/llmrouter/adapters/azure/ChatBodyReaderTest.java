@@ -83,6 +83,21 @@ class ChatBodyReaderTest {
     }
 
     @Test
+    void every_cut_short_body_is_refused_as_malformed_json() {
+        // The texts are found by position before the parser reads them: a body cut anywhere, even inside
+        // a string or an escape, must still end in the parser's own error and nothing else.
+        String json = "{\"model\":\"m\",\"tools\":[{\"a\":\"b\\\"\"}],\"messages\":[{\"role\":\"user\",\"name\":\"n\\\\\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9\"},{\"type\":\"image_url\",\"image_url\":"
+                + "{\"url\":\"data:x\",\"detail\":\"low\"}}]}],\"prompt\":[\"p\",1],\"stream\":true,\"max_tokens\":5}";
+        for (ChatOperation operation : ChatOperation.values()) {
+            for (int cut = 1; cut < json.length(); cut++) {
+                String prefix = json.substring(0, cut);
+                assertThatThrownBy(() -> read(operation, prefix)).as(prefix).isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Test
     void names_a_root_that_is_not_an_object() throws IOException {
         assertThat(read(ChatOperation.CHAT, " [1] ").rootType()).isEqualTo("array");
         assertThat(read(ChatOperation.CHAT, "null").rootType()).isEqualTo("null");

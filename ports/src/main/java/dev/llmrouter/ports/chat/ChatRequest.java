@@ -65,6 +65,7 @@ public record ChatRequest(
         return imageCount > 0;
     }
 
+    /** A chat request not indexed, for the core's tests: the gateway builds its requests from the one parse. */
     public static ChatRequest chat(String json) {
         return new ChatRequest(ChatOperation.CHAT, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 false, false, 0, 0);
