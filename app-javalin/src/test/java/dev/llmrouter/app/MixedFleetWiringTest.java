@@ -13,7 +13,8 @@ import dev.llmrouter.app.config.ConfigLoader;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.KeyHasher;
 import dev.llmrouter.app.sim.Pacer;
-import dev.llmrouter.ports.chat.ChatRequest;
+import dev.llmrouter.adapters.azure.ChatBodyReader;
+import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
@@ -72,7 +73,8 @@ class MixedFleetWiringTest {
     private ChatOutcome chat() {
         Caller caller = new Caller("acme", gateway.config().plan("p"), "", "");
         return gateway.router().complete(ChatCommand.of(caller, null,
-                ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+                new ChatBodyReader(1 << 20).request(ChatOperation.CHAT,
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test

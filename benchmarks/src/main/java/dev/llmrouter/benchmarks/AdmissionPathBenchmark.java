@@ -1,5 +1,6 @@
 package dev.llmrouter.benchmarks;
 
+import dev.llmrouter.adapters.azure.ChatBodyReader;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.domain.money.Money;
@@ -132,8 +133,9 @@ public class AdmissionPathBenchmark {
         Plan enterprise = Plan.builder("enterprise").highestTier(Tier.PREMIUM)
                 .defaultTier(Tier.STANDARD).fallDown(true)
                 .rateLimits(limits).quota(quota).build();
-        ChatRequest request = new ChatRequest(ChatOperation.CHAT,
-                BODY.getBytes(StandardCharsets.UTF_8), false, false, 256, 0);
+        // As the gateway hands a request over: its body read once and indexed.
+        ChatRequest request = new ChatBodyReader(1 << 20).request(ChatOperation.CHAT, BODY.getBytes(StandardCharsets.UTF_8))
+                .withMaxOutputTokens(256);
         command = switch (shape) {
             case "downgrade" -> new ChatCommand(new Caller("acct-bench", free, "bench", "summarise"), "premium",
                     null, Residency.ANY, true, request, "");

@@ -3,8 +3,10 @@ package dev.llmrouter.benchmarks;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.llmrouter.adapters.azure.ChatBodyReader;
 import dev.llmrouter.adapters.azure.TokenizerEstimator;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import java.awt.image.BufferedImage;
@@ -34,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * charged rather than tokenized.
  *
  * <ul>
- *   <li>{@code estimate}: {@link TokenizerEstimator#estimate} on a one-message chat body of
+ *   <li>{@code estimate}: {@link TokenizerEstimator#estimate} of a request whose body was read
+ *       (indexed by {@link ChatBodyReader}) beforehand; {@code readAndEstimate}: the read and the
+ *       estimate, all the work a prompt costs; both on a one-message chat body of
  *       {@code size} bytes whose content is {@code shape}: {@code text} (words, punctuation, line
  *       breaks), {@code repeated} (one character), {@code random} (random code points of the basic
  *       plane), {@code image} (a short text and a base64 PNG data URL filling the body);</li>
@@ -62,6 +66,8 @@ public class EstimatorBenchmark {
         public int size;
 
         final TokenizerEstimator estimator = new TokenizerEstimator();
+        final ChatBodyReader reader = new ChatBodyReader(64L << 20);
+        byte[] bytes;
         ChatRequest request;
 
         @Setup
@@ -73,7 +79,9 @@ public class EstimatorBenchmark {
                         + dataUrl(size - prefix.length() - 120) + "\"}}]}]}";
                 default -> prefix + "\"" + content(shape, size - prefix.length() - 5) + "\"}]}";
             };
-            request = ChatRequest.chat(body).withImageCount(shape.equals("image") ? 1 : 0);
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+            // Indexed once, as the gateway reads a body on arrival.
+            request = reader.request(ChatOperation.CHAT, bytes).withImageCount(shape.equals("image") ? 1 : 0);
             estimator.preload(java.util.List.of(TokenEncoding.O200K_BASE));
         }
     }
@@ -96,6 +104,12 @@ public class EstimatorBenchmark {
     @Benchmark
     public PromptEstimate estimate(Bodies b) {
         return b.estimator.estimate(b.request, TokenEncoding.O200K_BASE);
+    }
+
+    /** The body's one parse and then the estimate: all the work a request's prompt costs. */
+    @Benchmark
+    public PromptEstimate readAndEstimate(Bodies b) {
+        return b.estimator.estimate(b.reader.request(ChatOperation.CHAT, b.bytes), TokenEncoding.O200K_BASE);
     }
 
     @Benchmark

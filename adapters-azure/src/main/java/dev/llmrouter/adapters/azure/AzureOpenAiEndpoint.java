@@ -254,7 +254,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     private static byte[] body(ChatCall call, boolean stream) {
         try {
-            return RequestBodies.prepare(call.request().body(), call.maxOutputTokens(), stream);
+            return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream);
         } catch (IllegalArgumentException e) {
             throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
         }

@@ -1,15 +1,11 @@
 package dev.llmrouter.adapters.azure;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.llmrouter.domain.catalog.TokenEncoding;
-import dev.llmrouter.ports.chat.ChatOperation;
+import dev.llmrouter.ports.chat.BodyIndex;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
@@ -35,8 +31,10 @@ import javax.imageio.stream.ImageInputStream;
  * whose size is unknown (a remote URL, a header further in) is charged the most its detail level can
  * cost: 85 for low, 85 + 170 × 8 = 1445 for high/auto (a 2048×768 image is the worst case).
  *
- * <p><b>Bounded work.</b> The body is read as a stream of JSON tokens, never as a tree: only the
- * string being counted is held, and only an image URL's header is kept. Texts are tokenized in bounded
+ * <p><b>Bounded work.</b> The body is not parsed again: the request's {@link BodyIndex}, from the one
+ * parse of the body ({@link ChatBodyReader}), shows where each text lies, and only the string being
+ * counted is decoded, only an image URL's header. A body without an index (built by hand, never by the
+ * gateway) is estimated by its length. Texts are tokenized in bounded
  * segments, at most {@code budgetChars} characters per estimate, the rest charged at the rate of what
  * was counted ({@link TokenTally}): a prompt of any shape costs at most the budget of tokenizer work
  * plus one linear pass over its bytes. Work is bounded by this budget rather than cancelled when the
@@ -66,8 +64,6 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
 
     /** Base64 characters of a data URL decoded to find the image's size (192 KiB of image). */
     static final int DATA_URL_PREFIX_CHARS = 1 << 18;
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final long budgetChars;
     private final ToIntBiFunction<TokenEncoding, String> tokenizer;
@@ -104,188 +100,75 @@ public final class TokenizerEstimator implements PromptTokenEstimator {
     public PromptEstimate estimate(ChatRequest request, TokenEncoding encoding) {
         byte[] body = request.body();
         long bytes = body.length;
-        TokenTally tally = new TokenTally(encoding, budgetChars, tokenizer);
-        long imageMax;
-        try (JsonParser parser = JSON.createParser(body)) {
-            Reading reading = new Reading(parser, body, tally);
-            reading.root(request.operation() == ChatOperation.TEXT_COMPLETION);
-            imageMax = reading.imageMax;
-        } catch (IOException | RuntimeException unreadable) {
-            // The deployment will refuse it anyway; estimate by bytes so admission still has a figure.
+        BodyIndex index = request.index();
+        if (!index.isRead()) {
+            // A body the parse did not index: estimate by bytes so admission still has a figure.
             long images = (long) request.imageCount() * maxImageTokens("high");
             return new PromptEstimate(bytes / 4 + images, bytes + images);
         }
-        long tokens = tally.tokens();
-        long max = Math.max(Math.addExact(bytes, imageMax), tokens);
+        Counting counting = new Counting(body, new TokenTally(encoding, budgetChars, tokenizer));
+        index.visitPrompt(counting);
+        long tokens = counting.tally.tokens();
+        long max = Math.max(Math.addExact(bytes, counting.imageMax), tokens);
         return new PromptEstimate(tokens, max);
     }
 
-    /** One pass over one body's JSON tokens, counting into a tally. */
-    private static final class Reading {
-        private final JsonParser p;
+    /** Counts one body's prompt, as its index shows it, into a tally. */
+    private static final class Counting implements BodyIndex.PromptVisitor {
         private final byte[] body;
-        private final TokenTally tally;
+        final TokenTally tally;
         long imageMax;
 
-        Reading(JsonParser p, byte[] body, TokenTally tally) {
-            this.p = p;
+        Counting(byte[] body, TokenTally tally) {
             this.body = body;
             this.tally = tally;
         }
 
-        void root(boolean textCompletion) throws IOException {
-            long[] tools = null;
-            long[] functions = null;
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (textCompletion && field.equals("prompt")) {
-                        prompt(value);
-                    } else if (!textCompletion && field.equals("messages") && value == JsonToken.START_ARRAY) {
-                        messages();
-                    } else if (!textCompletion && field.equals("tools") && value != JsonToken.VALUE_NULL) {
-                        tools = slice(value);
-                    } else if (!textCompletion && field.equals("functions") && value != JsonToken.VALUE_NULL) {
-                        functions = slice(value);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-            if (p.nextToken() != null) {
-                throw new IllegalArgumentException("trailing content after JSON value");
-            }
-            if (!textCompletion) {
-                tally.add(REPLY_PRIMING);
-                // "tools" when present (and not null), else the older "functions"; either only when a non-empty array.
-                long[] definitions = tools != null ? tools : functions;
-                if (definitions != null && definitions[2] == 1) {
-                    rawText(definitions);
-                }
-            }
+        @Override
+        public void messages(int count) {
+            tally.add((long) TOKENS_PER_MESSAGE * count);
         }
 
-        private void messages() throws IOException {
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                tally.add(TOKENS_PER_MESSAGE);
-                if (p.currentToken() != JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (value == JsonToken.VALUE_STRING) {
-                        text();
-                        if (field.equals("name")) {
-                            tally.add(TOKENS_PER_NAME);
-                        }
-                    } else if (field.equals("content") && value == JsonToken.START_ARRAY) {
-                        parts();
-                    } else if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
-                        rawText(slice(value)); // tool_calls, function_call
-                    }
-                }
-            }
+        @Override
+        public void name() {
+            tally.add(TOKENS_PER_NAME);
         }
 
-        private void parts() throws IOException {
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                if (p.currentToken() != JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    continue;
-                }
-                String type = "";
-                String text = null;
-                String url = null;
-                String detail = "";
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("type") && value.isScalarValue()) {
-                        type = p.getText();
-                    } else if (field.equals("text") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-                        text = p.getText();
-                    } else if (field.equals("image_url") && value == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String imageField = p.currentName();
-                            JsonToken imageValue = p.nextToken();
-                            if (imageField.equals("url") && imageValue == JsonToken.VALUE_STRING) {
-                                url = new String(p.getTextCharacters(), p.getTextOffset(),
-                                        Math.min(p.getTextLength(), DATA_URL_PREFIX_CHARS + 64));
-                            } else if (imageField.equals("detail") && imageValue.isScalarValue()
-                                    && imageValue != JsonToken.VALUE_NULL) {
-                                detail = p.getText();
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                if (type.equals("image_url")) {
-                    tally.add(imageTokens(url, detail));
-                    imageMax += maxImageTokens(detail);
-                } else if (text != null) {
-                    tally.text(text);
-                }
-            }
+        @Override
+        public void tokenIds(int count) {
+            tally.add(count);
         }
 
-        private void prompt(JsonToken value) throws IOException {
-            if (value == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    if (p.currentToken() == JsonToken.VALUE_STRING) {
-                        text();
-                    } else {
-                        tally.add(1); // a token id (or a list of them, counted as one as before)
-                        p.skipChildren();
-                    }
-                }
-            } else if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-                text();
-            } else {
-                p.skipChildren();
-            }
+        @Override
+        public void reply() {
+            tally.add(REPLY_PRIMING);
         }
 
-        /** The current scalar's text: tokenized while the budget lasts, else charged by length unread. */
-        private void text() throws IOException {
+        /** A string: decoded and tokenized while the budget lasts, else charged by its length unread. */
+        @Override
+        public void text(int start, int end) {
             if (tally.budgetLeft()) {
-                tally.text(p.getText());
+                tally.text(BodyIndex.string(body, start, end));
             } else {
-                tally.uncounted(p.getTextLength());
+                tally.uncounted(BodyIndex.stringChars(body, start, end));
             }
         }
 
-        /**
-         * The current value's bytes in the body as {@code {start, end, 1 if a non-empty array else 0}},
-         * skipping over it.
-         * Offsets of a byte-array parser are byte offsets.
-         */
-        private long[] slice(JsonToken value) throws IOException {
-            long start = p.currentTokenLocation().getByteOffset();
-            p.skipChildren();
-            long end = p.currentLocation().getByteOffset();
-            boolean nonEmpty = false;
-            for (int i = (int) start + 1; value == JsonToken.START_ARRAY && !nonEmpty && i < end - 1; i++) {
-                nonEmpty = body[i] != ' ' && body[i] != '\n' && body[i] != '\r' && body[i] != '\t';
-            }
-            return new long[] {start, end, nonEmpty ? 1 : 0};
-        }
-
-        private void rawText(long[] slice) {
-            int start = (int) slice[0];
-            int length = (int) (slice[1] - slice[0]);
+        @Override
+        public void raw(int start, int end) {
             if (tally.budgetLeft()) {
-                tally.text(new String(body, start, length, StandardCharsets.UTF_8));
+                tally.text(new String(body, start, end - start, StandardCharsets.UTF_8));
             } else {
-                tally.uncounted(length);
+                tally.uncounted(end - start);
             }
+        }
+
+        @Override
+        public void image(int urlStart, int urlEnd, boolean lowDetail) {
+            String detail = lowDetail ? "low" : "auto";
+            String url = urlStart < 0 ? null : BodyIndex.string(body, urlStart, urlEnd, DATA_URL_PREFIX_CHARS + 64);
+            tally.add(imageTokens(url, detail));
+            imageMax += maxImageTokens(detail);
         }
     }
 

@@ -102,7 +102,7 @@ class AuthenticationTest {
         AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(
                 List.of(new AzureDeploymentSettings(d, null, new AzureAuth.Credential(credential))),
                 transport, InstantSource.system(), new TokenizerEstimator());
-        ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        ChatRequest request = AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         // when
         endpoint.complete(call(d, request));

@@ -109,7 +109,7 @@ class AzureFallbackTest {
 
         // when
         ChatOutcome outcome = router.complete(command(
-                ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"seed\":3}")));
+                AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"seed\":3}")));
 
         // then
         assertThat(outcome).isInstanceOfSatisfying(ChatOutcome.Served.class, served -> {
@@ -137,7 +137,7 @@ class AzureFallbackTest {
         List<StreamChunk> received = new ArrayList<>();
         List<RouteInfo> started = new ArrayList<>();
 
-        ChatOutcome outcome = router.stream(command(ChatRequest.chat(
+        ChatOutcome outcome = router.stream(command(AzureFixtures.chat(
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").streaming(false)), new StreamListener() {
             @Override
             public void onStart(RouteInfo route, RateLimitStatus rateLimit) {

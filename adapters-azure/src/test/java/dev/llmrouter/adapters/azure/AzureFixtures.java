@@ -17,6 +17,19 @@ import java.time.Duration;
 /** Deployments, models and calls pointing at a WireMock server. */
 final class AzureFixtures {
 
+    /** The gateway's own parse of request bodies: requests reach the adapter indexed by it. */
+    static final ChatBodyReader READER = new ChatBodyReader(32L << 20);
+
+    /** A chat request as the gateway reads it. */
+    static ChatRequest chat(String json) {
+        return READER.request(dev.llmrouter.ports.chat.ChatOperation.CHAT, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A completions request as the gateway reads it. */
+    static ChatRequest completion(byte[] body) {
+        return READER.request(dev.llmrouter.ports.chat.ChatOperation.TEXT_COMPLETION, body);
+    }
+
     static final String KEY = "test-key-0123456789";
     static final ModelSpec GPT_4O = ModelSpec.builder("gpt-4o").tier(Tier.PREMIUM).encoding(TokenEncoding.O200K_BASE).build();
 

@@ -115,7 +115,7 @@ class ErrorMappingTest {
             answer.withHeader(c.header(), c.headerValue());
         }
         azure.wm().stubFor(post(urlPathEqualTo(PATH)).willReturn(answer));
-        ChatRequest request = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        ChatRequest request = AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         // when
         EndpointException e = catchThrowableOfType(EndpointException.class, () -> {

@@ -74,7 +74,7 @@ class Property27EstimationTest {
             for (TokenEncoding enc : TokenEncoding.values()) {
                 long truth = 3 + trueCount(enc, "user") + trueCount(enc, text) + 3;
                 for (TokenizerEstimator estimator : estimators) {
-                    PromptEstimate e = estimator.estimate(ChatRequest.chat(body), enc);
+                    PromptEstimate e = estimator.estimate(AzureFixtures.chat(body), enc);
                     assertThat(e.maxTokens()).isGreaterThanOrEqualTo(truth).isGreaterThanOrEqualTo(e.expectedTokens());
                 }
             }
@@ -87,7 +87,7 @@ class Property27EstimationTest {
         TokenizerEstimator estimator = new TokenizerEstimator(1_000);
         qt().withExamples(40).forAll(shapes()).checkAssert(text -> {
             byte[] body = ("{\"prompt\":" + TokenizerEstimatorTest.jsonString(text) + "}").getBytes(StandardCharsets.UTF_8);
-            ChatRequest request = new ChatRequest(ChatOperation.TEXT_COMPLETION, body, false, false, 0, 0);
+            ChatRequest request = AzureFixtures.completion(body);
             for (TokenEncoding enc : TokenEncoding.values()) {
                 assertThat(estimator.estimate(request, enc).maxTokens()).isGreaterThanOrEqualTo(trueCount(enc, text));
             }
@@ -103,7 +103,7 @@ class Property27EstimationTest {
             String text = words(n, seed);
             String body = "{\"messages\":[{\"role\":\"user\",\"content\":" + TokenizerEstimatorTest.jsonString(text) + "}]}";
             for (TokenEncoding enc : TokenEncoding.values()) {
-                assertThat(estimator.estimate(ChatRequest.chat(body), enc).expectedTokens())
+                assertThat(estimator.estimate(AzureFixtures.chat(body), enc).expectedTokens())
                         .isEqualTo(3 + trueCount(enc, "user") + trueCount(enc, text) + 3);
             }
         });
@@ -159,9 +159,10 @@ class Property27EstimationTest {
         for (String prompt : prompts) {
             Recording recording = new Recording();
             TokenizerEstimator estimator = new TokenizerEstimator(budget, recording::count);
-            String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt.replace("\n", "\\n") + "\"}]}";
+            // Escaped as JSON (the words hold tabs and line feeds): the body is one the gateway accepts.
+            String body = "{\"messages\":[{\"role\":\"user\",\"content\":" + TokenizerEstimatorTest.jsonString(prompt) + "}]}";
 
-            PromptEstimate e = estimator.estimate(ChatRequest.chat(body), TokenEncoding.O200K_BASE);
+            PromptEstimate e = estimator.estimate(AzureFixtures.chat(body), TokenEncoding.O200K_BASE);
 
             assertThat(recording.segmentLengths).allSatisfy(n -> assertThat(n).isBetween(1, TokenTally.SEGMENT_CHARS + 1));
             assertThat(recording.total()).isLessThanOrEqualTo(budget + 1);
@@ -191,7 +192,7 @@ class Property27EstimationTest {
         Recording recording = new Recording();
 
         PromptEstimate e = new TokenizerEstimator(TokenizerEstimator.DEFAULT_BUDGET_CHARS, recording::count)
-                .estimate(ChatRequest.chat(body).withImageCount(1), TokenEncoding.O200K_BASE);
+                .estimate(AzureFixtures.chat(body).withImageCount(1), TokenEncoding.O200K_BASE);
 
         // 3 (message) + 1 ("user") + 765 (1024x1024, 4 tiles) + 3; the image's text is never tokenized
         assertThat(e.expectedTokens()).isEqualTo(3 + 1 + 765 + 3);

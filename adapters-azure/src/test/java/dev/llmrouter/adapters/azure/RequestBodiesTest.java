@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import dev.llmrouter.ports.chat.ChatRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RequestBodiesTest {
 
     static String prepare(String body, int cap, boolean stream) {
-        return new String(RequestBodies.prepare(body.getBytes(StandardCharsets.UTF_8), cap, stream), StandardCharsets.UTF_8);
+        return new String(RequestBodies.prepare(AzureFixtures.chat(body), cap, stream), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -30,9 +31,28 @@ class RequestBodiesTest {
         String body = "{ \"messages\" : [{\"role\":\"user\",\"content\":\"a \\\"quoted\\\" }{ text\"}],\n"
                 + "  \"max_tokens\": 9000, \"temperature\": 1.50, \"logit_bias\": {\"50256\": -100}, \"n\": 1e0 }";
 
+        // Only the owned member and its comma are cut: the bytes around it, spacing included, stay.
         assertThat(prepare(body, 100, false)).isEqualTo(
                 "{\"messages\" : [{\"role\":\"user\",\"content\":\"a \\\"quoted\\\" }{ text\"}],"
-                        + "\"temperature\": 1.50,\"logit_bias\": {\"50256\": -100},\"n\": 1e0,\"max_tokens\":100}");
+                        + "\"temperature\": 1.50, \"logit_bias\": {\"50256\": -100}, \"n\": 1e0,\"max_tokens\":100}");
+    }
+
+    @Test
+    void an_owned_member_is_found_however_its_key_is_escaped() {
+        // The parse decodes keys as a deployment will: an escaped max_tokens is still the caller's cap.
+        assertThat(prepare("{\"max\\u005ftokens\":9000,\"a\":1}", 100, false)).isEqualTo("{\"a\":1,\"max_tokens\":100}");
+    }
+
+    @Test
+    void a_body_that_needs_no_change_is_sent_as_it_is() {
+        ChatRequest request = AzureFixtures.chat(" {\"a\": 1} ");
+        assertThat(RequestBodies.prepare(request, 0, false)).isSameAs(request.body());
+    }
+
+    @Test
+    void a_body_the_parse_never_indexed_is_refused() {
+        assertThatThrownBy(() -> RequestBodies.prepare(ChatRequest.chat("{\"a\":1}"), 1, false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

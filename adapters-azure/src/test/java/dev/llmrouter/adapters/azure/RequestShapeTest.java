@@ -58,7 +58,7 @@ class RequestShapeTest {
         // given
         azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(CHAT_REPLY)));
-        ChatRequest request = ChatRequest.chat(RICH_REQUEST).withImageCount(2);
+        ChatRequest request = AzureFixtures.chat(RICH_REQUEST).withImageCount(2);
 
         // when
         ChatReply reply = azure.endpoint().complete(call(azure.deployment(), request, 512, java.time.Duration.ofSeconds(5)));
@@ -87,7 +87,7 @@ class RequestShapeTest {
         azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
 
         azure.endpoint().complete(call(azure.deployment(),
-                ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":9000}"),
+                AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":9000}"),
                 100, java.time.Duration.ofSeconds(5)));
 
         azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(
@@ -100,8 +100,7 @@ class RequestShapeTest {
         String answer = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\" world\",\"index\":0,"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
         azure.wm().stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody(answer)));
-        ChatRequest request = new ChatRequest(ChatOperation.TEXT_COMPLETION,
-                "{\"prompt\":\"hello\",\"echo\":false,\"suffix\":null}".getBytes(StandardCharsets.UTF_8), false, false, 0, 0);
+        ChatRequest request = AzureFixtures.completion("{\"prompt\":\"hello\",\"echo\":false,\"suffix\":null}".getBytes(StandardCharsets.UTF_8));
 
         ChatReply reply = azure.endpoint().complete(call(azure.deployment(), request, 16, java.time.Duration.ofSeconds(5)));
 
@@ -121,7 +120,7 @@ class RequestShapeTest {
                 + "\"stream_options\":{\"include_usage\":false}}";
 
         // when
-        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), ChatRequest.chat(body).streaming(false)))) {
+        try (ChatStream stream = azure.endpoint().openStream(call(azure.deployment(), AzureFixtures.chat(body).streaming(false)))) {
             Optional<StreamChunk> first = stream.next();
             assertThat(first).hasValueSatisfying(c -> assertThat(c.hasContent()).isTrue());
             assertThat(stream.next()).hasValueSatisfying(c -> assertThat(c.usageOnly()).isTrue());
@@ -142,7 +141,7 @@ class RequestShapeTest {
         azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
         var preview = new AzureOpenAiEndpoint(List.of(keySettings(azure.deployment()).withApiVersion("2025-04-01-preview")));
 
-        preview.complete(call(azure.deployment(), ChatRequest.chat("{\"messages\":[]}")));
+        preview.complete(call(azure.deployment(), AzureFixtures.chat("{\"messages\":[]}")));
 
         azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withQueryParam("api-version", equalTo("2025-04-01-preview")));
     }

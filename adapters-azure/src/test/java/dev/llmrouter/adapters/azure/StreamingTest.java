@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StreamingTest {
 
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
-    static final ChatRequest REQUEST = ChatRequest.chat(
+    static final ChatRequest REQUEST = AzureFixtures.chat(
             "{\"messages\":[{\"role\":\"user\",\"content\":\"Say hello world\"}]}").streaming(true);
     @RegisterExtension
     static final AzureWireMock azure = new AzureWireMock();

@@ -50,8 +50,8 @@ class TokenizerEstimatorTest {
         String lone = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\\ud800b\\udc00\"}]}";
 
         for (TokenEncoding encoding : TokenEncoding.values()) {
-            PromptEstimate estimate = estimator.estimate(ChatRequest.chat(lone), encoding);
-            PromptEstimate replaced = estimator.estimate(ChatRequest.chat(
+            PromptEstimate estimate = estimator.estimate(AzureFixtures.chat(lone), encoding);
+            PromptEstimate replaced = estimator.estimate(AzureFixtures.chat(
                     "{\"messages\":[{\"role\":\"user\",\"content\":\"a\uFFFDb\uFFFD\"}]}"), encoding);
             assertThat(estimate.expectedTokens()).isEqualTo(replaced.expectedTokens());
             assertThat(estimate.maxTokens()).isGreaterThanOrEqualTo(estimate.expectedTokens());
@@ -72,10 +72,10 @@ class TokenizerEstimatorTest {
     @Test
     void the_cookbook_conversation_counts_as_the_api_reports() {
         // the cookbook prints 129 prompt tokens for gpt-4 / gpt-3.5-turbo-0613 (cl100k_base) and the API agrees
-        PromptEstimate cl100k = estimator.estimate(ChatRequest.chat(COOKBOOK), TokenEncoding.CL100K_BASE);
+        PromptEstimate cl100k = estimator.estimate(AzureFixtures.chat(COOKBOOK), TokenEncoding.CL100K_BASE);
         assertThat(cl100k.expectedTokens()).isEqualTo(129);
         // and 124 for gpt-4o / gpt-4o-mini (o200k_base)
-        assertThat(estimator.estimate(ChatRequest.chat(COOKBOOK), TokenEncoding.O200K_BASE).expectedTokens()).isEqualTo(124);
+        assertThat(estimator.estimate(AzureFixtures.chat(COOKBOOK), TokenEncoding.O200K_BASE).expectedTokens()).isEqualTo(124);
         assertThat(cl100k.maxTokens()).isGreaterThanOrEqualTo(cl100k.expectedTokens());
     }
 
@@ -97,7 +97,7 @@ class TokenizerEstimatorTest {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hello world\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl + "\",\"detail\":\"high\"}}]}]}";
 
-        PromptEstimate e = estimator.estimate(ChatRequest.chat(body).withImageCount(1), TokenEncoding.O200K_BASE);
+        PromptEstimate e = estimator.estimate(AzureFixtures.chat(body).withImageCount(1), TokenEncoding.O200K_BASE);
 
         // 3 (message) + 1 ("user") + 2 ("hello world") + 765 (1024x1024, 4 tiles) + 3 (reply priming)
         assertThat(e.expectedTokens()).isEqualTo(3 + 1 + 2 + 765 + 3);
@@ -106,8 +106,7 @@ class TokenizerEstimatorTest {
 
     @Test
     void text_completion_counts_the_prompt() {
-        ChatRequest r = new ChatRequest(ChatOperation.TEXT_COMPLETION,
-                "{\"prompt\":\"hello world\"}".getBytes(StandardCharsets.UTF_8), false, false, 0, 0);
+        ChatRequest r = AzureFixtures.completion("{\"prompt\":\"hello world\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(estimator.estimate(r, TokenEncoding.CL100K_BASE).expectedTokens()).isEqualTo(2);
     }
 
@@ -126,7 +125,7 @@ class TokenizerEstimatorTest {
                     String body = "{\"messages\":[{\"role\":\"user\",\"content\":" + parts + "},{\"role\":\"assistant\","
                             + "\"content\":" + jsonString(text) + "}]}";
                     for (TokenEncoding enc : TokenEncoding.values()) {
-                        PromptEstimate e = estimator.estimate(ChatRequest.chat(body).withImageCount(images), enc);
+                        PromptEstimate e = estimator.estimate(AzureFixtures.chat(body).withImageCount(images), enc);
                         long textTokens = 2L * Tokenizers.count(enc, text);
                         assertThat(e.expectedTokens()).isGreaterThanOrEqualTo(textTokens);
                         assertThat(e.maxTokens()).isGreaterThanOrEqualTo(e.expectedTokens())

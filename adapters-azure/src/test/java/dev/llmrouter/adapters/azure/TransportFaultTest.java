@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TransportFaultTest {
 
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
-    static final ChatRequest REQUEST = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    static final ChatRequest REQUEST = AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     @RegisterExtension
     static final AzureWireMock azure = new AzureWireMock();
 

@@ -2,8 +2,10 @@ package dev.llmrouter.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrouter.adapters.azure.ChatBodyReader;
+import dev.llmrouter.adapters.azure.ChatBodyReader.Field;
+import dev.llmrouter.adapters.azure.ChatBodyReader.Kind;
+import dev.llmrouter.adapters.azure.ChatBodyReader.Value;
 import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatRequest;
 import java.io.IOException;
@@ -11,7 +13,10 @@ import java.io.IOException;
 /**
  * Reads what the router needs from a caller's JSON body and validates it, without rebuilding the body:
  * the {@link ChatRequest} carries the caller's bytes unchanged, so fields the gateway does not know
- * (tools, response_format, seed, ...) reach the deployment as sent.
+ * (tools, response_format, seed, ...) reach the deployment as sent. The body is parsed once, by
+ * {@link ChatBodyReader}; the request carries that parse's index, which the estimator and the adapter
+ * read instead of parsing the body again. Every value is checked after the whole body was read, in
+ * the order below, so a malformed document is reported before a wrong field.
  *
  * <p>Read: {@code model}, {@code stream}, {@code stream_options.include_usage}, {@code max_tokens} /
  * {@code max_completion_tokens} (the latter wins), the number of {@code image_url} content parts,
@@ -32,9 +37,9 @@ final class ChatRequestParser {
      */
     record Parsed(ChatRequest request, String model, String user, String operation) {}
 
-    private final ObjectMapper reader;
+    private final ChatBodyReader reader;
 
-    ChatRequestParser(ObjectMapper reader) {
+    ChatRequestParser(ChatBodyReader reader) {
         this.reader = reader;
     }
 
@@ -43,52 +48,54 @@ final class ChatRequestParser {
      *                  {@code null} on the OpenAI routes
      */
     Parsed parse(ChatOperation operation, byte[] body, String pathModel) {
-        JsonNode root = readTree(body);
-        if (!root.isObject()) {
-            throw ApiError.invalidJson("the body is a JSON " + root.getNodeType().toString().toLowerCase()
-                    + ", not an object").exception();
+        ChatBodyReader.Read read = read(operation, body);
+        if (!read.isObject()) {
+            throw ApiError.invalidJson(read.rootType().equals("empty") ? "the body is empty"
+                    : "the body is a JSON " + read.rootType() + ", not an object").exception();
         }
-        String model = pathModel != null ? pathModel : optionalText(root, "model");
+        String model = pathModel != null ? pathModel : optionalText(read.value(Field.MODEL), "model");
         if (model != null && model.isBlank()) {
             throw ApiError.invalidField("model", "invalid_value", "'model' must name a tier or a model.").exception();
         }
-        int images = operation == ChatOperation.CHAT ? validateMessages(root) : validatePrompt(root);
-        boolean stream = optionalBoolean(root, "stream", "stream");
+        int images = operation == ChatOperation.CHAT ? validateMessages(read) : validatePrompt(read.value(Field.PROMPT));
+        boolean stream = optionalBoolean(read.value(Field.STREAM), "stream");
         boolean includeUsage = false;
-        JsonNode options = root.get("stream_options");
-        if (options != null && !options.isNull()) {
-            if (!options.isObject()) {
+        Value options = read.value(Field.STREAM_OPTIONS);
+        if (options.present()) {
+            if (options.kind() != Kind.OBJECT) {
                 throw wrongType("stream_options", "an object");
             }
-            includeUsage = optionalBoolean(options, "include_usage", "stream_options.include_usage");
+            includeUsage = optionalBoolean(read.value(Field.INCLUDE_USAGE), "stream_options.include_usage");
         }
-        int maxTokens = optionalPositiveInt(root, "max_completion_tokens");
+        int maxTokens = optionalPositiveInt(read.value(Field.MAX_COMPLETION_TOKENS), "max_completion_tokens");
         if (maxTokens == 0) {
-            maxTokens = optionalPositiveInt(root, "max_tokens");
+            maxTokens = optionalPositiveInt(read.value(Field.MAX_TOKENS), "max_tokens");
         }
-        String user = CallerText.field(optionalText(root, "user"), "user");
+        String user = CallerText.field(optionalText(read.value(Field.USER), "user"), "user");
         String op = null;
-        JsonNode metadata = root.get("metadata");
-        if (metadata != null && !metadata.isNull()) {
-            if (!metadata.isObject()) {
+        Value metadata = read.value(Field.METADATA);
+        if (metadata.present()) {
+            if (metadata.kind() != Kind.OBJECT) {
                 throw wrongType("metadata", "an object");
             }
-            op = CallerText.field(optionalText(metadata, "operation", "metadata.operation"), "metadata.operation");
+            op = CallerText.field(optionalText(read.value(Field.OPERATION), "metadata.operation"), "metadata.operation");
         }
         // Each of n (or best_of) completions may use the whole output cap: the quota reserves for all.
-        int choices = Math.max(1, Math.max(optionalPositiveInt(root, "n"), optionalPositiveInt(root, "best_of")));
+        int choices = Math.max(1, Math.max(optionalPositiveInt(read.value(Field.N), "n"),
+                optionalPositiveInt(read.value(Field.BEST_OF), "best_of")));
         if (choices > MAX_CHOICES) {
-            throw ApiError.invalidField(root.has("best_of") ? "best_of" : "n", "invalid_value",
+            throw ApiError.invalidField(read.value(Field.BEST_OF).kind() != Kind.ABSENT ? "best_of" : "n", "invalid_value",
                     "At most " + MAX_CHOICES + " completions can be asked for in one request.").exception();
         }
-        ChatRequest request = new ChatRequest(operation, body, stream, stream && includeUsage, maxTokens, images, choices);
+        ChatRequest request = new ChatRequest(operation, body, stream, stream && includeUsage, maxTokens, images, choices,
+                read.index());
         return new Parsed(request, model, user, op);
     }
 
     /** OpenAI's own limit on {@code n}. */
     static final int MAX_CHOICES = 128;
 
-    private JsonNode readTree(byte[] body) {
+    private ChatBodyReader.Read read(ChatOperation operation, byte[] body) {
         if (body.length == 0) {
             throw ApiError.invalidJson("the body is empty").exception();
         }
@@ -103,11 +110,7 @@ final class ChatRequestParser {
                     .exception();
         }
         try {
-            JsonNode node = reader.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw ApiError.invalidJson("the body is empty").exception();
-            }
-            return node;
+            return reader.read(operation, body);
         } catch (StreamConstraintsException e) {
             throw ApiError.invalidJson("the JSON exceeds the gateway's limits (nesting or value length)").exception();
         } catch (JsonProcessingException e) {
@@ -146,115 +149,78 @@ final class ChatRequestParser {
         return loc == null ? head : head + " at byte " + loc.getByteOffset();
     }
 
-    private static int validateMessages(JsonNode root) {
-        JsonNode messages = root.get("messages");
-        if (messages == null || messages.isNull()) {
+    private static int validateMessages(ChatBodyReader.Read read) {
+        Value messages = read.value(Field.MESSAGES);
+        if (!messages.present()) {
             throw ApiError.invalidField("messages", "missing_required_parameter",
                     "Missing required parameter: 'messages'.").exception();
         }
-        if (!messages.isArray()) {
+        if (messages.kind() != Kind.ARRAY) {
             throw wrongType("messages", "an array");
         }
-        if (messages.isEmpty()) {
+        if (messages.number() == 0) {
             throw ApiError.invalidField("messages", "empty_array",
                     "'messages' must contain at least one message.").exception();
         }
-        int images = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode message = messages.get(i);
-            String at = "messages[" + i + "]";
-            if (!message.isObject()) {
-                throw wrongType(at, "an object");
-            }
-            JsonNode role = message.get("role");
-            if (role == null || role.isNull()) {
-                throw ApiError.invalidField(at + ".role", "missing_required_parameter",
-                        "Missing required parameter: '" + at + ".role'.").exception();
-            }
-            if (!role.isTextual()) {
-                throw wrongType(at + ".role", "a string");
-            }
-            JsonNode content = message.get("content");
-            if (content == null || content.isNull() || content.isTextual()) {
-                continue;
-            }
-            if (!content.isArray()) {
-                throw wrongType(at + ".content", "a string or an array of content parts");
-            }
-            for (int j = 0; j < content.size(); j++) {
-                JsonNode part = content.get(j);
-                String partAt = at + ".content[" + j + "]";
-                if (!part.isObject()) {
-                    throw wrongType(partAt, "an object");
-                }
-                JsonNode type = part.get("type");
-                if (type == null || !type.isTextual()) {
-                    throw ApiError.invalidField(partAt + ".type", "missing_required_parameter",
-                            "Each content part needs a string 'type'.").exception();
-                }
-                if ("image_url".equals(type.textValue())) {
-                    JsonNode image = part.get("image_url");
-                    JsonNode url = image == null ? null : image.isTextual() ? image : image.get("url");
-                    if (url == null || !url.isTextual()) {
-                        throw ApiError.invalidField(partAt + ".image_url.url", "missing_required_parameter",
-                                "An image_url part needs 'image_url.url' (an https URL or a data: URL).").exception();
-                    }
-                    images++;
-                }
-            }
+        ChatBodyReader.MessageProblem problem = read.problem();
+        if (problem != null) {
+            String at = problem.param();
+            throw switch (problem.problem()) {
+                case MESSAGE_NOT_OBJECT, PART_NOT_OBJECT -> wrongType(at, "an object");
+                case ROLE_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
+                        "Missing required parameter: '" + at + "'.").exception();
+                case ROLE_NOT_STRING -> wrongType(at, "a string");
+                case CONTENT_WRONG_TYPE -> wrongType(at, "a string or an array of content parts");
+                case PART_TYPE_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
+                        "Each content part needs a string 'type'.").exception();
+                case IMAGE_URL_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
+                        "An image_url part needs 'image_url.url' (an https URL or a data: URL).").exception();
+            };
         }
-        return images;
+        return read.images();
     }
 
-    private static int validatePrompt(JsonNode root) {
-        JsonNode prompt = root.get("prompt");
-        if (prompt == null || prompt.isNull()) {
+    private static int validatePrompt(Value prompt) {
+        if (!prompt.present()) {
             throw ApiError.invalidField("prompt", "missing_required_parameter",
                     "Missing required parameter: 'prompt'.").exception();
         }
-        if (!prompt.isTextual() && !prompt.isArray()) {
+        if (prompt.kind() != Kind.STRING && prompt.kind() != Kind.ARRAY) {
             throw wrongType("prompt", "a string or an array");
         }
         return 0;
     }
 
-    private static String optionalText(JsonNode node, String field) {
-        return optionalText(node, field, field);
-    }
-
-    private static String optionalText(JsonNode node, String field, String param) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static String optionalText(Value value, String param) {
+        if (!value.present()) {
             return null;
         }
-        if (!value.isTextual()) {
+        if (value.kind() != Kind.STRING) {
             throw wrongType(param, "a string");
         }
-        return value.textValue();
+        return value.text();
     }
 
-    private static boolean optionalBoolean(JsonNode node, String field, String param) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static boolean optionalBoolean(Value value, String param) {
+        if (!value.present()) {
             return false;
         }
-        if (!value.isBoolean()) {
+        if (value.kind() != Kind.BOOLEAN) {
             throw wrongType(param, "a boolean");
         }
-        return value.booleanValue();
+        return value.number() == 1;
     }
 
     /** A positive integer that fits an int, or 0 when absent. */
-    private static int optionalPositiveInt(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static int optionalPositiveInt(Value value, String field) {
+        if (!value.present()) {
             return 0;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+        if (value.kind() != Kind.INT || value.number() < 1) {
             throw ApiError.invalidField(field, "invalid_value",
                     "'" + field + "' must be a positive integer.").exception();
         }
-        return value.intValue();
+        return value.number();
     }
 
     private static ApiError.ApiException wrongType(String param, String expected) {

@@ -1,5 +1,6 @@
 package dev.llmrouter.app.http;
 
+import dev.llmrouter.adapters.azure.ChatBodyReader;
 import dev.llmrouter.ports.chat.ChatOperation;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -59,7 +60,7 @@ public final class HttpApi {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(clock, "clock");
         Authenticator auth = new Authenticator(context.accounts());
-        ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(Json.reader(context.maxBodyBytes())),
+        ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(new ChatBodyReader(context.maxBodyBytes())),
                 context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);

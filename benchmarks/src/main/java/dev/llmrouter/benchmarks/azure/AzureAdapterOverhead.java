@@ -75,7 +75,8 @@ public final class AzureAdapterOverhead {
                     URI.create(wm.baseUrl()), "gpt-4o-bench", ChainRole.PRIMARY);
             AzureOpenAiEndpoint endpoint = new AzureOpenAiEndpoint(List.of(AzureDeploymentSettings.apiKey(deployment, "bench-key")));
             ModelSpec model = ModelSpec.builder("gpt-4o").tier(Tier.STANDARD).build();
-            ChatRequest request = ChatRequest.chat(BODY);
+            ChatRequest request = new dev.llmrouter.adapters.azure.ChatBodyReader(1 << 20).request(
+                dev.llmrouter.ports.chat.ChatOperation.CHAT, BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ChatCall call = new ChatCall(new Candidate(deployment, model, Tier.STANDARD, false), request, 64,
                     Duration.ofSeconds(10), "bench");
             ChatCall streamCall = new ChatCall(new Candidate(deployment, model, Tier.STANDARD, false),

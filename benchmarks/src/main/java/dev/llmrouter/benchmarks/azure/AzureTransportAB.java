@@ -100,7 +100,8 @@ public final class AzureTransportAB {
         Deployment deployment = new Deployment(DeploymentId.of("bench"), "gpt-4o", Region.of("eastus", Geography.US),
                 URI.create(base), "gpt-4o-bench", ChainRole.PRIMARY);
         ModelSpec model = ModelSpec.builder("gpt-4o").tier(Tier.STANDARD).build();
-        ChatRequest request = ChatRequest.chat(AzureAdapterOverhead.BODY);
+        ChatRequest request = new dev.llmrouter.adapters.azure.ChatBodyReader(1 << 20).request(
+                dev.llmrouter.ports.chat.ChatOperation.CHAT, AzureAdapterOverhead.BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Candidate candidate = new Candidate(deployment, model, Tier.STANDARD, false);
         ChatCall call = new ChatCall(candidate, request, 64, Duration.ofSeconds(10), "bench");
         ChatCall streamCall = new ChatCall(candidate, request.streaming(true), 64, Duration.ofSeconds(10), "bench");

@@ -3,12 +3,16 @@ package dev.llmrouter.ports.chat;
 import java.util.Objects;
 
 /**
- * A caller's request, in the router's terms, with the caller's JSON kept whole.
+ * A caller's request, in the router's terms, with the caller's JSON kept whole and read once.
  *
  * <p>The router reads only the fields below; everything else the caller sent (tools, tool_choice,
  * response_format, seed, logprobs, user, ...) stays in {@link #body()} and reaches the deployment
  * unchanged. The adapter adjusts only what the router decides: the output cap and, for streams, the
  * request for a usage chunk.
+ *
+ * <p>The body is parsed once, when the request arrives: the fields below and the {@link BodyIndex}
+ * (where the owned members and the prompt's texts lie in the bytes) come from that one parse, and the
+ * estimator and the adapter read the index instead of parsing the body again.
  *
  * @param operation       chat or text completion
  * @param body            the caller's JSON body, UTF-8, exactly as received
@@ -19,6 +23,8 @@ import java.util.Objects;
  * @param choices         completions generated per request ({@code n}, or {@code best_of} for text
  *                        completions, whichever is larger); each may produce up to the output cap,
  *                        so the worst case reserved against a quota is the cap times this
+ * @param index           where the owned members and the prompt lie in {@code body}, or
+ *                        {@link BodyIndex#UNREAD} for a request built without the parse
  */
 public record ChatRequest(
         ChatOperation operation,
@@ -27,11 +33,13 @@ public record ChatRequest(
         boolean includeUsage,
         int maxOutputTokens,
         int imageCount,
-        int choices) {
+        int choices,
+        BodyIndex index) {
 
     public ChatRequest {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(index, "index");
         if (maxOutputTokens < 0 || imageCount < 0) {
             throw new IllegalArgumentException("maxOutputTokens and imageCount cannot be negative");
         }
@@ -40,7 +48,14 @@ public record ChatRequest(
         }
     }
 
-    /** A request for one completion. */
+    /** A request whose body was not indexed: estimators fall back to its length, adapters refuse it. */
+    public ChatRequest(
+            ChatOperation operation, byte[] body, boolean stream, boolean includeUsage, int maxOutputTokens, int imageCount,
+            int choices) {
+        this(operation, body, stream, includeUsage, maxOutputTokens, imageCount, choices, BodyIndex.UNREAD);
+    }
+
+    /** A request for one completion, not indexed. */
     public ChatRequest(
             ChatOperation operation, byte[] body, boolean stream, boolean includeUsage, int maxOutputTokens, int imageCount) {
         this(operation, body, stream, includeUsage, maxOutputTokens, imageCount, 1);
@@ -50,25 +65,26 @@ public record ChatRequest(
         return imageCount > 0;
     }
 
+    /** A chat request not indexed, for the core's tests: the gateway builds its requests from the one parse. */
     public static ChatRequest chat(String json) {
         return new ChatRequest(ChatOperation.CHAT, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 false, false, 0, 0);
     }
 
     public ChatRequest streaming(boolean includeUsageChunk) {
-        return new ChatRequest(operation, body, true, includeUsageChunk, maxOutputTokens, imageCount, choices);
+        return new ChatRequest(operation, body, true, includeUsageChunk, maxOutputTokens, imageCount, choices, index);
     }
 
     public ChatRequest withMaxOutputTokens(int max) {
-        return new ChatRequest(operation, body, stream, includeUsage, max, imageCount, choices);
+        return new ChatRequest(operation, body, stream, includeUsage, max, imageCount, choices, index);
     }
 
     public ChatRequest withImageCount(int images) {
-        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, images, choices);
+        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, images, choices, index);
     }
 
     public ChatRequest withChoices(int n) {
-        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, imageCount, n);
+        return new ChatRequest(operation, body, stream, includeUsage, maxOutputTokens, imageCount, n, index);
     }
 
     /** The most completion tokens the request may produce in all: the output cap times {@link #choices()}. */
