@@ -1,5 +1,7 @@
 package dev.llmrouter.app.config;
 
+import static java.util.Objects.requireNonNullElse;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -553,14 +555,14 @@ public final class ConfigLoader {
             }
             // A stable default seed per deployment: the same file gives the same faults on every start.
             return Optional.of(new SimulationProfile(
-                    or(s.latency(), at, SimulationProfile.DEFAULT_LATENCY),
-                    or(s.chunkDelay(), at, SimulationProfile.DEFAULT_CHUNK_DELAY),
+                    requireNonNullElse(s.latency(), SimulationProfile.DEFAULT_LATENCY),
+                    requireNonNullElse(s.chunkDelay(), SimulationProfile.DEFAULT_CHUNK_DELAY),
                     failure.doubleValue(), throttle.doubleValue(),
-                    or(s.retryAfter(), at, SimulationProfile.DEFAULT_RETRY_AFTER),
+                    requireNonNullElse(s.retryAfter(), SimulationProfile.DEFAULT_RETRY_AFTER),
                     slow.doubleValue(),
-                    or(s.slowLatency(), at, SimulationProfile.DEFAULT_SLOW_LATENCY),
-                    or(s.streamCutRate(), at, BigDecimal.ZERO).doubleValue(),
-                    or(s.seed(), at, (long) deploymentId.hashCode())));
+                    requireNonNullElse(s.slowLatency(), SimulationProfile.DEFAULT_SLOW_LATENCY),
+                    requireNonNullElse(s.streamCutRate(), BigDecimal.ZERO).doubleValue(),
+                    requireNonNullElse(s.seed(), (long) deploymentId.hashCode())));
         }
 
         // ---- plans and accounts ------------------------------------------------------------
