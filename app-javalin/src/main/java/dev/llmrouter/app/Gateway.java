@@ -8,17 +8,14 @@ import dev.llmrouter.app.http.GatewayContext;
 import dev.llmrouter.app.http.HttpApi;
 import dev.llmrouter.app.sim.Pacer;
 import dev.llmrouter.app.sim.SimulatedChatEndpoint;
+import dev.llmrouter.app.storage.Stores;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.chat.ChatEndpoint;
-import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
-import dev.llmrouter.ports.quota.QuotaSeed;
-import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.routing.Router;
-import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
 import dev.llmrouter.ports.usage.UsageLedger;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import dev.llmrouter.ports.usage.UsageReporter;
@@ -70,9 +67,9 @@ public final class Gateway implements AutoCloseable {
      */
     static final int MAX_PLATFORM_THREADS = 1_200;
     /**
-     * An idle account's month is swept from the quota store this long after the month is over. Not
-     * sooner: the in-memory ledger is bounded, so it cannot rebuild a month whose records it dropped,
-     * and the store is then the only record of the month's spend (one small entry per account).
+     * An idle account's month is swept from an in-process quota store this long after the month is
+     * over. Not sooner: with the bounded in-memory ledger (a gateway without a data directory) the
+     * store is the only record of the month's spend, which that ledger cannot rebuild.
      */
     static final java.time.Duration QUOTA_IDLE_EXPIRY = java.time.Duration.ofHours(1);
 
@@ -121,6 +118,7 @@ public final class Gateway implements AutoCloseable {
     private final RoutingChatEndpoint endpoint;
     private final RouteChatUseCase router;
     private final DeploymentStatusQuery deployments;
+    private final Stores stores;
     private final UsageLedger ledger;
     private final UsageQueryUseCase usage;
     private final PrometheusMeterRegistry metrics;
@@ -136,29 +134,33 @@ public final class Gateway implements AutoCloseable {
         this.telemetry = new MicrometerRouterTelemetry(metrics);
         telemetry.trackDeployments(config.fleet().deployments().stream().map(d -> d.id().value()).toList());
         this.endpoint = new RoutingChatEndpoint(endpoints(config, options), config.retry().firstTokenTimeout());
-        InMemoryUsageLedger inMemory = new InMemoryUsageLedger(config.ledger().maxRecords());
-        telemetry.trackUsageLedger(inMemory::size, inMemory::dropped);
-        this.ledger = inMemory;
-        this.usage = new UsageReporter(ledger);
-        Router.Builder builder = Router.builder()
-                .fleet(config.fleet())
-                .endpoint(endpoint)
-                .clock(options.clock())
-                .estimator(new TokenizerEstimator().preload(config.fleet().catalog().models().stream()
-                        .map(ModelSpec::encoding).collect(Collectors.toSet())))
-                .retry(config.retry())
-                .breakerConfig(config.breakerDefaults().toBreakerConfig())
-                .ledger(ledger)
-                .telemetry(telemetry)
-                .quotaStore(new InMemoryQuotaStore(options.clock(), QUOTA_IDLE_EXPIRY, QuotaSeed.NONE))
-                .rateLimiter(new InMemoryAccountRateLimiter());
-        config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
-        Router built = builder.build();
-        this.router = built;
-        this.deployments = built;
-        this.context = new GatewayContext(router, usage, deployments,
-                new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
-                config.server().maxBodyBytes(), config.server().bodyRead());
+        this.stores = Stores.open(config.storage(), config.ledger(), options.clock(), QUOTA_IDLE_EXPIRY, metrics, telemetry);
+        try {
+            this.ledger = stores.ledger();
+            this.usage = new UsageReporter(ledger);
+            Router.Builder builder = Router.builder()
+                    .fleet(config.fleet())
+                    .endpoint(endpoint)
+                    .clock(options.clock())
+                    .estimator(new TokenizerEstimator().preload(config.fleet().catalog().models().stream()
+                            .map(ModelSpec::encoding).collect(Collectors.toSet())))
+                    .retry(config.retry())
+                    .breakerConfig(config.breakerDefaults().toBreakerConfig())
+                    .ledger(ledger)
+                    .telemetry(telemetry)
+                    .quota(stores.quotaGate())
+                    .rateLimits(stores.rateGate());
+            config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
+            Router built = builder.build();
+            this.router = built;
+            this.deployments = built;
+            this.context = new GatewayContext(router, usage, deployments,
+                    new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
+                    config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses);
+        } catch (RuntimeException e) {
+            stores.close(); // a database file stays locked while its ledger is open
+            throw e;
+        }
     }
 
     /** Assembles the gateway; nothing listens until {@link #start}. */
@@ -198,6 +200,11 @@ public final class Gateway implements AutoCloseable {
 
     public DeploymentStatusQuery deploymentStatus() {
         return deployments;
+    }
+
+    /** The ledger, quota store and rate limiter, with their state. */
+    public Stores stores() {
+        return stores;
     }
 
     public UsageLedger ledger() {
@@ -293,13 +300,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
             }
         }
-        if (ledger instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("usage ledger did not close cleanly: {}", e.toString());
-            }
-        }
+        stores.close();
     }
 
     @Override

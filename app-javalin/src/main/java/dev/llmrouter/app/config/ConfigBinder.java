@@ -103,7 +103,9 @@ final class ConfigBinder {
                     .addDeserializer(Geography.class, enumScalar(Geography.class, Geography::parse))
                     .addDeserializer(Tier.class, enumScalar(Tier.class, Tier::parse))
                     .addDeserializer(TokenEncoding.class, enumScalar(TokenEncoding.class, t -> parseEnum(TokenEncoding.class, t)))
-                    .addDeserializer(ChainRole.class, enumScalar(ChainRole.class, t -> parseEnum(ChainRole.class, t))))
+                    .addDeserializer(ChainRole.class, enumScalar(ChainRole.class, t -> parseEnum(ChainRole.class, t)))
+                    .addDeserializer(ConfigFile.WhenUnavailable.class, enumScalar(ConfigFile.WhenUnavailable.class,
+                            t -> parseEnum(ConfigFile.WhenUnavailable.class, t))))
             .build();
 
     private final List<ConfigProblem> problems;

@@ -33,7 +33,7 @@ final class ConfigFile {
 
     /** The top level: its keys are the sections; any other key is reported. */
     record Sections(JsonNode server, JsonNode ledger, JsonNode regions, JsonNode catalog, JsonNode deployments,
-            JsonNode plans, JsonNode accounts, JsonNode breakers, JsonNode retry) {}
+            JsonNode plans, JsonNode accounts, JsonNode breakers, JsonNode retry, JsonNode storage) {}
 
     record RegionEntry(@NotNull String name, @NotNull Geography geography) {}
 
@@ -136,4 +136,30 @@ final class ConfigFile {
             @Range(min = 1, max = Integer.MAX_VALUE) Long maxConnections) {}
 
     record LedgerEntry(@Range(min = 1, max = Long.MAX_VALUE) Long maxRecords) {}
+
+    /** {@code storage:}; absent parts keep the defaults of {@link StorageSettings}. */
+    record StorageEntry(
+            @Valid StorageLedgerEntry ledger,
+            @Valid RedisEntry redis,
+            @Valid StorePolicyEntry quota,
+            @Valid StorePolicyEntry rateLimit,
+            String spoolDir) {}
+
+    /** A JDBC ledger; the password is meant to come from the environment ({@code ${VAR}}). */
+    record StorageLedgerEntry(
+            @NotNull String url,
+            String user,
+            String password,
+            @Range(min = 1, max = 1_000) Long poolSize) {}
+
+    record RedisEntry(
+            @NotNull String url,
+            @DurationRange(min = "1ms", max = "1m") Duration commandTimeout) {}
+
+    record StorePolicyEntry(
+            WhenUnavailable whenUnavailable,
+            @DurationRange(min = "1s", max = "1h") Duration retryAfter) {}
+
+    /** What a check does when its store cannot answer. */
+    enum WhenUnavailable { FAIL_CLOSED, FAIL_OPEN }
 }

@@ -27,9 +27,12 @@ import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.routing.RetrySettings;
+import dev.llmrouter.ports.routing.UnavailableStorePolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -86,10 +89,30 @@ public final class ConfigLoader {
             .build();
 
     private final Function<String, String> env;
+    private final Optional<Path> dataDir;
 
-    /** @param env the environment variables ({@code System::getenv}; a map's {@code get} in tests) */
+    /**
+     * A loader without a data directory: a file with no {@code storage:} section keeps its usage
+     * ledger in memory (an embedding application, tests, benchmarks). The jar gives one
+     * ({@link #withDataDir}), so its default ledger is a file (Requirement 7.6).
+     *
+     * @param env the environment variables ({@code System::getenv}; a map's {@code get} in tests)
+     */
     public ConfigLoader(Function<String, String> env) {
+        this(env, Optional.empty());
+    }
+
+    private ConfigLoader(Function<String, String> env, Optional<Path> dataDir) {
         this.env = env;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * The same loader with a data directory: a configuration without a JDBC ledger keeps its ledger in
+     * an H2 file there, and a JDBC ledger's spool defaults to {@code <dataDir>/spool}.
+     */
+    public ConfigLoader withDataDir(Path dir) {
+        return new ConfigLoader(env, Optional.of(dir));
     }
 
     public static ConfigLoader fromSystemEnvironment() {
@@ -142,7 +165,7 @@ public final class ConfigLoader {
 
     /** The order of the report: problems before parsing, then section by section, entry by entry. */
     private static final List<String> SECTION_ORDER = List.of("regions", "catalog", "deployments", "plans", "accounts",
-            "breakers", "retry", "server", "ledger");
+            "breakers", "retry", "server", "ledger", "storage");
 
     private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
         List<ConfigProblem> sorted = new ArrayList<>(problems);
@@ -237,6 +260,7 @@ public final class ConfigLoader {
             LedgerSettings ledger = binder.bind(file.ledger(), "ledger", ConfigFile.LedgerEntry.class)
                     .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
                     .orElse(LedgerSettings.DEFAULTS);
+            StorageSettings storage = readStorage(file.storage());
 
             Fleet fleet = null;
             if (problems.isEmpty()) {
@@ -252,7 +276,8 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(source, inFileOrder(problems));
             }
-            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger);
+            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
+                    storage);
         }
 
         /** The value read at {@code path}, or {@code fallback} when absent or reported there. */
@@ -719,6 +744,74 @@ public final class ConfigLoader {
             // An invalid section stops the start with its problems; the defaults only stand in meanwhile.
             return valid ? new RetrySettings(attempts - 1, initialBackoff, maxBackoff, jitter, requestDeadline,
                     attemptTimeout, firstTokenTimeout) : d;
+        }
+
+        /**
+         * The {@code storage:} section over the defaults of the loader's data directory: with none, the
+         * ledger is an H2 file there (or in memory without a data directory), quotas and rate limits
+         * stay in the process, and both fail closed.
+         */
+        private StorageSettings readStorage(JsonNode node) {
+            StorageSettings.LedgerStore ledger = dataDir.<StorageSettings.LedgerStore>map(StorageSettings.LedgerStore.EmbeddedFile::new)
+                    .orElseGet(StorageSettings.LedgerStore.InMemory::new);
+            Optional<Path> spool = dataDir.map(d -> d.resolve("spool"));
+            Optional<ConfigFile.StorageEntry> bound = binder.bind(node, "storage", ConfigFile.StorageEntry.class);
+            if (bound.isEmpty()) {
+                return new StorageSettings(ledger, Optional.empty(), UnavailableStorePolicy.FAIL_CLOSED,
+                        UnavailableStorePolicy.FAIL_CLOSED, spool);
+            }
+            ConfigFile.StorageEntry s = bound.get();
+            ConfigFile.StorageLedgerEntry l = s.ledger();
+            if (l != null && l.url() != null && !binder.hasProblemsAt("storage.ledger.url")) {
+                if (!l.url().startsWith("jdbc:")) {
+                    // Not quoted: a JDBC URL may carry a password.
+                    binder.problem("storage.ledger.url", "must be a JDBC URL such as jdbc:postgresql://host:5432/llmrouter");
+                }
+                ledger = new StorageSettings.LedgerStore.Jdbc(l.url(), Optional.ofNullable(l.user()),
+                        Optional.ofNullable(l.password()).map(Secret::new),
+                        or(l.poolSize(), "storage.ledger.pool-size", (long) StorageSettings.DEFAULT_POOL_SIZE).intValue());
+            }
+            Optional<StorageSettings.RedisSettings> redis = Optional.empty();
+            ConfigFile.RedisEntry r = s.redis();
+            if (r != null && r.url() != null && !binder.hasProblemsAt("storage.redis.url")) {
+                redis = redisUri(r.url()).map(uri -> new StorageSettings.RedisSettings(uri,
+                        or(r.commandTimeout(), "storage.redis.command-timeout", StorageSettings.DEFAULT_COMMAND_TIMEOUT)));
+            }
+            if (s.spoolDir() != null) {
+                spool = Optional.of(Path.of(s.spoolDir()));
+            }
+            if (ledger instanceof StorageSettings.LedgerStore.Jdbc && spool.isEmpty()) {
+                binder.problem("storage.spool-dir", "is required with a JDBC ledger when the gateway has no data directory");
+            }
+            return new StorageSettings(ledger, redis, policy(s.quota(), "storage.quota"),
+                    policy(s.rateLimit(), "storage.rate-limit"), spool);
+        }
+
+        private Optional<URI> redisUri(String text) {
+            try {
+                URI uri = new URI(text);
+                if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (URISyntaxException e) {
+                // reported below, like any other URL that names no Redis server
+            }
+            binder.problem("storage.redis.url", "must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)");
+            return Optional.empty();
+        }
+
+        private UnavailableStorePolicy policy(ConfigFile.StorePolicyEntry entry, String at) {
+            if (entry == null) {
+                return UnavailableStorePolicy.FAIL_CLOSED;
+            }
+            Duration retryAfter = or(entry.retryAfter(), at + ".retry-after", UnavailableStorePolicy.FAIL_CLOSED.retryAfter());
+            ConfigFile.WhenUnavailable when = or(entry.whenUnavailable(), at + ".when-unavailable",
+                    ConfigFile.WhenUnavailable.FAIL_CLOSED);
+            if (when == ConfigFile.WhenUnavailable.FAIL_OPEN && entry.retryAfter() != null) {
+                binder.problem(at + ".retry-after", "applies only when-unavailable: fail-closed");
+            }
+            return when == ConfigFile.WhenUnavailable.FAIL_OPEN ? UnavailableStorePolicy.FAIL_OPEN
+                    : UnavailableStorePolicy.failClosed(retryAfter);
         }
 
         private ServerSettings readServer(JsonNode node) {

@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param breakers    effective breaker settings per deployment (defaults merged with overrides)
  * @param retry       retry and time limits
  * @param server      HTTP server settings
- * @param ledger      the in-memory usage ledger's bound
+ * @param ledger      the in-memory usage ledger's bound (used only when {@code storage} keeps the ledger in memory)
+ * @param storage     where the ledger, quotas and rate limits are kept, and what happens when a store fails
  */
 public record GatewayConfig(
         String source,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         Map<DeploymentId, BreakerSettings> breakers,
         RetrySettings retry,
         ServerSettings server,
-        LedgerSettings ledger) {
+        LedgerSettings ledger,
+        StorageSettings storage) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -45,6 +47,7 @@ public record GatewayConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(storage, "storage");
         plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         accounts = List.copyOf(accounts);
         connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
@@ -77,10 +80,15 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger, storage);
     }
 
     public GatewayConfig withLedger(LedgerSettings newLedger) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger, storage);
+    }
+
+    public GatewayConfig withStorage(StorageSettings newStorage) {
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
+                newStorage);
     }
 }

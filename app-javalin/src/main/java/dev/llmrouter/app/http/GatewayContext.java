@@ -5,7 +5,10 @@ import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.llmrouter.app.storage.StoreStatus;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything the HTTP layer needs, built by the application's wiring (or by a test): the HTTP layer
@@ -19,6 +22,7 @@ import java.util.Objects;
  * @param metrics       the Prometheus registry scraped at {@code /metrics}
  * @param maxBodyBytes  the largest request body accepted (413 above it)
  * @param bodyRead      how long a request body may take to arrive (408 beyond it)
+ * @param stores        the state of the ledger, quota and rate-limit stores, probed now (for {@code /health/ready})
  */
 public record GatewayContext(
         RouteChatUseCase router,
@@ -28,7 +32,8 @@ public record GatewayContext(
         Fleet fleet,
         PrometheusMeterRegistry metrics,
         long maxBodyBytes,
-        BodyReadLimits bodyRead) {
+        BodyReadLimits bodyRead,
+        Supplier<List<StoreStatus>> stores) {
 
     /** Default body limit: several base64 images (20 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -41,8 +46,15 @@ public record GatewayContext(
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(bodyRead, "bodyRead");
+        Objects.requireNonNull(stores, "stores");
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
+    }
+
+    /** A context with no stores to report (an HTTP layer over fakes). */
+    public GatewayContext(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
+            AccountDirectory accounts, Fleet fleet, PrometheusMeterRegistry metrics, long maxBodyBytes, BodyReadLimits bodyRead) {
+        this(router, usage, deployments, accounts, fleet, metrics, maxBodyBytes, bodyRead, List::of);
     }
 }

@@ -64,7 +64,7 @@ public final class HttpApi {
                 context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
-        OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics());
+        OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics(), context.stores());
         long maxBody = context.maxBodyBytes();
         return Javalin.create(config -> {
             configure(config, maxBody);

@@ -6,7 +6,9 @@ import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery.DeploymentStatus;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.llmrouter.app.storage.StoreStatus;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The operator's routes: {@code GET /admin/deployments} (operator key only), {@code /health/live},
@@ -14,18 +16,25 @@ import java.util.List;
  *
  * <p>Ready means the gateway can route: its fleet has deployments and the router's health view
  * answers. A fleet whose breakers are all open is still ready — it answers 503 with
- * {@code Retry-After}, which callers handle better than a missing instance.
+ * {@code Retry-After}, which callers handle better than a missing instance. The same holds for a
+ * store that cannot answer (Requirement 7.5): the page lists each store with its kind, its failure
+ * policy and whether it answers, and says {@code degraded} while one does not, but stays 200, since
+ * every replica shares the store and a missing instance would serve no caller better than a 503
+ * with {@code Retry-After} does. {@code /health/live} reads no store at all.
  */
 final class OperationsHandler {
 
     private final Authenticator auth;
     private final DeploymentStatusQuery deployments;
     private final PrometheusMeterRegistry metrics;
+    private final Supplier<List<StoreStatus>> stores;
 
-    OperationsHandler(Authenticator auth, DeploymentStatusQuery deployments, PrometheusMeterRegistry metrics) {
+    OperationsHandler(Authenticator auth, DeploymentStatusQuery deployments, PrometheusMeterRegistry metrics,
+            Supplier<List<StoreStatus>> stores) {
         this.auth = auth;
         this.deployments = deployments;
         this.metrics = metrics;
+        this.stores = stores;
     }
 
     void deployments(Context ctx) {
@@ -68,9 +77,21 @@ final class OperationsHandler {
             return;
         }
         long open = all.stream().filter(s -> "open".equals(s.breaker())).count();
-        root.put("status", all.isEmpty() ? "not_ready" : "ready");
+        List<StoreStatus> storeStates = stores.get();
+        boolean storesAnswer = storeStates.stream().allMatch(StoreStatus::available);
+        root.put("status", all.isEmpty() ? "not_ready" : storesAnswer ? "ready" : "degraded");
         root.put("deployments", all.size());
         root.put("open_breakers", open);
+        if (!storeStates.isEmpty()) {
+            ObjectNode byName = root.putObject("stores");
+            for (StoreStatus s : storeStates) {
+                ObjectNode node = byName.putObject(s.store());
+                node.put("kind", s.kind());
+                node.put("policy", s.policy());
+                node.put("status", s.available() ? "up" : "down");
+                s.problem().ifPresent(p -> node.put("problem", p));
+            }
+        }
         ctx.status(all.isEmpty() ? 503 : 200).contentType("application/json").result(Json.bytes(root));
     }
 
