@@ -55,6 +55,7 @@ final class GroupCommitter implements Runnable {
     private final long retryIntervalNanos;
     private final LongSupplier ticker;
 
+    private final Object shippedSignal = new Object();
     private volatile SqlDialect dialect;
     private volatile Throwable death;
     private boolean up;
@@ -78,6 +79,21 @@ final class GroupCommitter implements Runnable {
     /** Records on the spool, not yet in the database. */
     long spoolBacklog() {
         return spool.backlog();
+    }
+
+    /** Waits until the spool is empty; false if it is not within {@code timeoutNanos}. */
+    boolean awaitSpoolShipped(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (shippedSignal) {
+            while (spool.backlog() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(shippedSignal, left);
+            }
+            return true;
+        }
     }
 
     /** Why the committer stopped, if it did. */
@@ -204,6 +220,9 @@ final class GroupCommitter implements Runnable {
             if (shipOffset >= spool.size()) {
                 spool.clear();
                 shipOffset = 0;
+                synchronized (shippedSignal) {
+                    shippedSignal.notifyAll();
+                }
             }
         } catch (SQLException | RuntimeException e) {
             markDown(e);

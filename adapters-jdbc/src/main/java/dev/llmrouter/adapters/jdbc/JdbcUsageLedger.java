@@ -287,6 +287,15 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
         return committer.spoolBacklog();
     }
 
+    /**
+     * Waits until every spooled record is in the database (after an outage, before a planned stop).
+     *
+     * @return false if records are still on the spool after {@code timeout}
+     */
+    public boolean awaitSpoolShipped(Duration timeout) throws InterruptedException {
+        return committer.awaitSpoolShipped(timeout.toNanos());
+    }
+
     /** Submissions waiting for the committer (a gauge). */
     public int queued() {
         return queue.size();
