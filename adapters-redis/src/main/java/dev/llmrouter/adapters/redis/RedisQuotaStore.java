@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link QuotaStore} on Redis, shared by every gateway process that uses the same server
@@ -48,8 +49,8 @@ import java.util.Objects;
  * missing (so two replicas seeding at once agree: the first wins, the second's is dropped), and
  * tries again. Nothing is admitted in a month Redis does not hold. Reservations of a lost month are
  * gone with it: ending one answers {@link NotOpen}, and what its request used is in the ledger.
- * Reservation ids continue from the seeding time in microseconds, so an id of a lost month is never
- * reused for a new reservation (and ending also checks the amount).
+ * Each seeding starts the month's reservation ids at a random multiple of 2^32 (below 2^53), so an id
+ * of a lost month is not handed out again in the rebuilt one (and ending also checks the amount).
  *
  * <p><b>The bound after a loss.</b> Requests in flight when Redis lost its data are not held in the
  * rebuilt month: until they end, the month may admit their worst cases again. Each such request is
@@ -153,8 +154,9 @@ public final class RedisQuotaStore implements QuotaStore {
             return new StoreUnavailable("the usage ledger could not seed the month: " + e.getClass().getSimpleName());
         }
         exact(settled);
+        long firstId = ThreadLocalRandom.current().nextLong(1L << 20) << 32;
         RedisLink.Reply reply = redis.run(SEED, keys, clock.scriptNow(),
-                Long.toString(settled.costNanos()), Long.toString(settled.tokens()), ttl);
+                Long.toString(settled.costNanos()), Long.toString(settled.tokens()), ttl, Long.toString(firstId));
         return reply instanceof RedisLink.Reply.Down down ? new StoreUnavailable(down.reason()) : null;
     }
 

@@ -20,7 +20,7 @@ class RedisAccountRateLimiterContractTest extends AccountRateLimiterContract {
     protected AccountRateLimiter newLimiter(FakeClock clock) {
         server.flushAll();
         if (link == null) {
-            link = RedisLink.open(RedisSettings.of(server.uri()));
+            link = RedisLink.open(server.settings());
         }
         return new RedisAccountRateLimiter(link, RedisClock.caller(clock), RedisAccountRateLimiter.DEFAULT_GRANULARITY);
     }

@@ -22,7 +22,7 @@ class RedisQuotaStoreContractTest extends QuotaStoreContract {
     protected QuotaStore newStore(FakeClock clock) {
         server.flushAll();
         if (link == null) {
-            link = RedisLink.open(RedisSettings.of(server.uri()));
+            link = RedisLink.open(server.settings());
         }
         return new RedisQuotaStore(link, RedisClock.caller(clock), QuotaSeed.NONE, Duration.ofHours(1));
     }
