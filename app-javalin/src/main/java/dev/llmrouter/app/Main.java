@@ -4,6 +4,7 @@ import dev.llmrouter.app.config.ConfigLoader;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.InvalidConfigException;
 import dev.llmrouter.app.config.KeyHasher;
+import dev.llmrouter.app.config.StorageSettings;
 import dev.llmrouter.app.http.AccessLogAppender;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -23,6 +24,8 @@ import java.util.function.Function;
  * java -jar llm-router.jar                      serve the embedded default (simulated fleet, demo keys) on 8080
  * java -jar llm-router.jar --port 9000          ...on another port (or LLM_ROUTER_PORT=9000)
  * java -jar llm-router.jar --config fleet.yaml  serve a real fleet
+ * java -jar llm-router.jar --data-dir DIR       keep the usage ledger under DIR (or LLM_ROUTER_DATA_DIR;
+ *                                               default ./llm-router-data), unless storage: names a database
  * java -jar llm-router.jar hash-key [KEY]       print the stored form of a key (read from stdin when not given)
  * </pre>
  *
@@ -50,6 +53,7 @@ public final class Main {
             return hashKey(args, in, out, err);
         }
         Path configFile = null;
+        Path dataDir = null;
         Integer port = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -58,6 +62,12 @@ public final class Main {
                         return usage(err, "--config needs a file");
                     }
                     configFile = Path.of(args[i]);
+                }
+                case "--data-dir" -> {
+                    if (++i >= args.length || args[i].isBlank()) {
+                        return usage(err, "--data-dir needs a directory");
+                    }
+                    dataDir = Path.of(args[i]);
                 }
                 case "--port", "-p" -> {
                     if (++i >= args.length) {
@@ -84,9 +94,14 @@ public final class Main {
             }
         }
 
+        if (dataDir == null) {
+            String fromEnv = env.apply(StorageSettings.DATA_DIR_ENV);
+            dataDir = fromEnv == null || fromEnv.isBlank() ? StorageSettings.DEFAULT_DATA_DIR : Path.of(fromEnv);
+        }
+
         GatewayConfig config;
         try {
-            ConfigLoader loader = new ConfigLoader(env);
+            ConfigLoader loader = new ConfigLoader(env).withDataDir(dataDir);
             config = configFile == null ? loader.loadEmbeddedDefault() : loader.load(configFile);
         } catch (InvalidConfigException e) {
             err.println(e.report());
@@ -102,6 +117,9 @@ public final class Main {
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("Cannot build the gateway from " + config.source() + ": " + e.getMessage());
             return EXIT_INVALID;
+        } catch (RuntimeException e) {
+            err.println("Cannot open the gateway's stores: " + rootMessage(e));
+            return EXIT_FAILED;
         }
         try {
             gateway.start();
@@ -135,6 +153,10 @@ public final class Main {
             out.println("  curl -s " + url + "/v1/chat/completions -H 'Authorization: Bearer " + DemoKeys.ENTERPRISE
                     + "' -H 'Content-Type: application/json' \\");
             out.println("       -d '{\"model\":\"premium\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, router!\"}]}'");
+        }
+        if (config.storage().ledger() instanceof StorageSettings.LedgerStore.EmbeddedFile file) {
+            out.println("Usage and the month's spend are kept in " + file.dataDir().toAbsolutePath()
+                    + " (--data-dir), across restarts.");
         }
         out.println("Health: " + url + "/health/ready   Metrics: " + url + "/metrics   Stop: Ctrl+C");
         out.flush();
@@ -191,10 +213,12 @@ public final class Main {
         if (problem != null) {
             to.println("llm-router: " + problem);
         }
-        to.println("Usage: java -jar llm-router.jar [--config FILE] [--port N]");
+        to.println("Usage: java -jar llm-router.jar [--config FILE] [--port N] [--data-dir DIR]");
         to.println("       java -jar llm-router.jar hash-key [KEY]");
         to.println("Without --config it serves the embedded default (simulated deployments, demo keys).");
         to.println("The port comes from --port, else " + PORT_ENV + ", else the configuration (default 8080).");
+        to.println("The usage ledger is kept under --data-dir, else " + StorageSettings.DATA_DIR_ENV + ", else ./"
+                + StorageSettings.DEFAULT_DATA_DIR + " (unless storage.ledger names a database).");
         return problem == null ? 0 : EXIT_INVALID;
     }
 }

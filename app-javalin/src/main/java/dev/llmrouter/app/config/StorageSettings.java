@@ -39,7 +39,7 @@ public record StorageSettings(
     /** The connections a JDBC ledger keeps open when {@code pool-size} is not given. */
     public static final int DEFAULT_POOL_SIZE = 10;
     /** How long one Redis command may take before the store counts as unavailable. */
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
 
     public StorageSettings {
         Objects.requireNonNull(ledger, "ledger");
@@ -78,15 +78,13 @@ public record StorageSettings(
          */
         record InMemory() implements LedgerStore {}
 
-        /** An H2 database file under {@code dataDir}: the embedded default's durable ledger (Requirement 7.6). */
+        /**
+         * An H2 database file under {@code dataDir} ({@code ledger.mv.db}, its spool in {@code spool/}):
+         * the embedded default's durable ledger (Requirement 7.6).
+         */
         record EmbeddedFile(Path dataDir) implements LedgerStore {
             public EmbeddedFile {
                 Objects.requireNonNull(dataDir, "dataDir");
-            }
-
-            /** The H2 URL of the ledger's file ({@code <dataDir>/ledger.mv.db}). */
-            public String jdbcUrl() {
-                return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("ledger");
             }
         }
 

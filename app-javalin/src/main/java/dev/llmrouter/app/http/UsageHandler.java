@@ -74,7 +74,16 @@ final class UsageHandler {
         }
         GroupBy groupBy = groupBy(ctx.queryParam("group_by"));
         Page page = new Page(limit(ctx.queryParam("limit")), after(ctx.queryParam("after")));
-        UsageQueryUseCase.UsageReport report = usage.usage(account.id(), from, to, groupBy, page);
+        UsageQueryUseCase.UsageReport report;
+        try {
+            report = usage.usage(account.id(), from, to, groupBy, page);
+        } catch (RuntimeException e) {
+            // The request was checked above: what fails now is the ledger (a database away, records
+            // still on the spool). A report without them would be wrong, so none is given.
+            RequestLog.LOG.warn("usage report: the ledger cannot answer: {}", e.toString());
+            throw ApiError.of(503, "server_error", "service_unavailable",
+                    "The usage ledger cannot answer now; retry later.", null).withHeader("Retry-After", "1").exception();
+        }
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("object", "usage.report");
         root.put("account", report.accountId());

@@ -3,7 +3,16 @@ package dev.llmrouter.app.storage;
 import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import dev.llmrouter.adapters.inmemory.InMemoryQuotaStore;
 import dev.llmrouter.adapters.inmemory.InMemoryUsageLedger;
+import dev.llmrouter.adapters.jdbc.JdbcUsageLedger;
+import dev.llmrouter.adapters.jdbc.LedgerListener;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
+import dev.llmrouter.adapters.redis.RedisAccountRateLimiter;
+import dev.llmrouter.adapters.redis.RedisClock;
+import dev.llmrouter.adapters.redis.RedisLink;
+import dev.llmrouter.adapters.redis.RedisQuotaStore;
+import dev.llmrouter.adapters.redis.RedisSettings;
+import dev.llmrouter.app.config.Secret;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.llmrouter.app.config.LedgerSettings;
 import dev.llmrouter.app.config.StorageSettings;
 import dev.llmrouter.ports.quota.QuotaSeed;
@@ -14,13 +23,19 @@ import dev.llmrouter.ports.routing.QuotaGate;
 import dev.llmrouter.ports.routing.QuotaStoreGate;
 import dev.llmrouter.ports.routing.RateGate;
 import dev.llmrouter.ports.usage.UsageLedger;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class Stores implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
+    /** How long Redis keeps an unused account's month after its last lease could end. */
+    private static final Duration REDIS_IDLE = Duration.ofDays(1);
 
     private final UsageLedger ledger;
     private final QuotaGate quota;
@@ -69,29 +86,112 @@ public final class Stores implements AutoCloseable {
         try {
             UsageLedger ledger;
             QuotaSeed seed;
-            if (settings.ledger() instanceof StorageSettings.LedgerStore.InMemory) {
+            StorageSettings.LedgerStore store = settings.ledger();
+            if (store instanceof StorageSettings.LedgerStore.InMemory) {
                 InMemoryUsageLedger inMemory = new InMemoryUsageLedger(bound.maxRecords());
                 telemetry.trackUsageLedger(inMemory::size, inMemory::dropped);
                 monitor.watch("ledger", "in-memory", "bounded", StoreMonitor.Probe.NONE);
                 ledger = inMemory;
                 seed = QuotaSeed.NONE; // it drops its oldest records: it cannot rebuild a month
             } else {
-                throw new IllegalStateException("no adapter for the ledger " + settings.ledger());
+                JdbcUsageLedger jdbc = openJdbc(store, settings, monitor, registry);
+                opened.push(jdbc);
+                ledger = jdbc;
+                seed = new LedgerQuotaSeed(jdbc);
             }
-            QuotaStore quotaStore = new InMemoryQuotaStore(clock, quotaIdleExpiry, seed);
-            AccountRateLimiter limiter = new InMemoryAccountRateLimiter();
-            StoreMonitor.Health quotaHealth = monitor.watch("quota", "in-memory", policyName(settings.quota().failOpen()),
-                    StoreMonitor.Probe.NONE);
-            StoreMonitor.Health rateHealth = monitor.watch("rate_limit", "in-memory",
-                    settings.rateLimit().failOpen() ? "fail-open" : "fail-closed", StoreMonitor.Probe.NONE);
+
+            QuotaStore quotaStore;
+            AccountRateLimiter shared;
+            AccountRateLimiter local = null;
+            String kind;
+            StoreMonitor.Probe probe;
+            if (settings.redis().isPresent()) {
+                StorageSettings.RedisSettings r = settings.redis().get();
+                RedisLink link = RedisLink.open(new RedisSettings(r.url().toString(), r.commandTimeout(),
+                        RedisSettings.DEFAULT_CONNECT_TIMEOUT));
+                opened.push(link);
+                quotaStore = new RedisQuotaStore(link, RedisClock.server(), seed, REDIS_IDLE);
+                shared = new RedisAccountRateLimiter(link, RedisClock.server(), RedisAccountRateLimiter.DEFAULT_GRANULARITY);
+                if (settings.rateLimit().failOpen()) {
+                    local = new InMemoryAccountRateLimiter();
+                }
+                kind = "redis";
+                probe = () -> link.isReachable() ? Optional.empty() : Optional.of("redis does not answer PING");
+            } else {
+                quotaStore = new InMemoryQuotaStore(clock, quotaIdleExpiry, seed);
+                shared = new InMemoryAccountRateLimiter();
+                kind = "in-memory";
+                probe = StoreMonitor.Probe.NONE;
+            }
+            StoreMonitor.Health quotaHealth = monitor.watch("quota", kind, policyName(settings.quota().failOpen()), probe);
+            StoreMonitor.Health rateHealth = monitor.watch("rate_limit", kind,
+                    local != null ? "fail-open-local" : policyName(settings.rateLimit().failOpen()), probe);
             QuotaGate quota = new QuotaStoreGate(new ObservedQuotaStore(quotaStore, quotaHealth, settings.quota()),
                     settings.quota(), QuotaStore.DEFAULT_LEASE);
-            RateGate rates = new AccountRateGate(new ObservedRateLimiter(limiter, null, rateHealth), settings.rateLimit());
+            RateGate rates = new AccountRateGate(new ObservedRateLimiter(shared, local, rateHealth), settings.rateLimit());
             return new Stores(ledger, quota, rates, monitor, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * The embedded default's H2 file or a database by its URL, group-committed, with its spool. Its
+     * state: down from the moment the database stops answering until the spool has shipped.
+     */
+    private static JdbcUsageLedger openJdbc(StorageSettings.LedgerStore store, StorageSettings settings, StoreMonitor monitor,
+            MeterRegistry registry) {
+        HikariDataSource pool;
+        String kind;
+        Path spool;
+        if (store instanceof StorageSettings.LedgerStore.EmbeddedFile file) {
+            pool = JdbcUsageLedger.pool(JdbcUsageLedger.h2FileUrl(file.dataDir().resolve("ledger")), "sa", "");
+            kind = "h2-file";
+            spool = settings.spoolDir().orElse(file.dataDir().resolve("spool"));
+        } else {
+            StorageSettings.LedgerStore.Jdbc jdbc = (StorageSettings.LedgerStore.Jdbc) store;
+            pool = JdbcUsageLedger.pool(jdbc.url(), jdbc.user().orElse(null), jdbc.password().map(Secret::value).orElse(null));
+            pool.setMaximumPoolSize(jdbc.poolSize());
+            kind = "jdbc";
+            spool = settings.spoolDir().orElseThrow(() -> new IllegalStateException("a JDBC ledger needs a spool directory"));
+        }
+        AtomicReference<JdbcUsageLedger> built = new AtomicReference<>();
+        HikariDataSource database = pool;
+        StoreMonitor.Health health = monitor.watch("ledger", kind, "spool", () -> {
+            JdbcUsageLedger ledger = built.get();
+            long backlog = ledger == null ? 0 : ledger.spoolBacklog();
+            if (backlog > 0) {
+                return Optional.of(backlog + " records on the local spool, not yet in the database");
+            }
+            try (Connection c = database.getConnection()) {
+                return c.isValid(1) ? Optional.empty() : Optional.of("the database does not answer");
+            } catch (SQLException e) {
+                return Optional.of("the database does not answer: " + e.getClass().getSimpleName());
+            }
+        });
+        JdbcUsageLedger ledger;
+        try {
+            ledger = JdbcUsageLedger.builder(pool).spoolDirectory(spool).closesDataSource()
+                    .listener(new LedgerListener() {
+                        @Override
+                        public void committed(int records) {
+                            health.answered();
+                        }
+
+                        @Override
+                        public void databaseUnavailable(Exception cause) {
+                            health.unavailable("the database does not answer: " + cause.getClass().getSimpleName());
+                        }
+                    }).build();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        built.set(ledger);
+        Gauge.builder("llm_router_usage_ledger_spooled_records", ledger, JdbcUsageLedger::spoolBacklog)
+                .description("Usage records on the local spool, waiting for the database").register(registry);
+        return ledger;
     }
 
     private static String policyName(boolean failOpen) {
