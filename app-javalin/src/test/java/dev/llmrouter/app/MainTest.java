@@ -99,4 +99,16 @@ class MainTest {
         assertThat(run("", Map.of(), "--help")).isZero();
         assertThat(out()).contains("hash-key [KEY]");
     }
+
+    @Test
+    void data_dir_without_a_directory_is_a_usage_error() {
+        assertThat(run("", Map.of(), "--data-dir")).isEqualTo(2);
+        assertThat(err()).contains("--data-dir needs a directory");
+    }
+
+    @Test
+    void the_help_names_the_data_directory_and_its_default() {
+        assertThat(run("", Map.of(), "--help")).isZero();
+        assertThat(out()).contains("[--data-dir DIR]").contains("LLM_ROUTER_DATA_DIR").contains("./llm-router-data");
+    }
 }

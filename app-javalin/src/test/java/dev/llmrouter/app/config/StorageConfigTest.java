@@ -181,4 +181,28 @@ class StorageConfigTest {
                 .anyMatch(p -> p.startsWith("storage.redis.url: "))
                 .anyMatch(p -> p.startsWith("storage.redis.command-timeout: "));
     }
+
+    @Test
+    void the_commented_storage_section_of_the_azure_example_parses_once_uncommented() throws IOException {
+        // given the example fleet with its storage: section uncommented
+        String example = java.nio.file.Files.readString(AzureFleetExampleConfigTest.EXAMPLE);
+        int section = example.indexOf("\n#storage:\n");
+        assertThat(section).isPositive();
+        String uncommented = example.substring(0, section) + example.substring(section).replaceAll("(?m)^#(storage:|  .*)$", "$1");
+        Map<String, String> env = new java.util.HashMap<>(AzureFleetExampleConfigTest.env());
+        env.put("LLM_ROUTER_DB_PASSWORD", "s3cret-db-pass");
+
+        // when it is read
+        StorageSettings storage = new ConfigLoader(env::get).withDataDir(Path.of("d")).parse(uncommented, "example").storage();
+
+        // then it names PostgreSQL and Redis over TLS, quotas failing closed and rate limits open
+        assertThat(storage.ledger()).isInstanceOfSatisfying(LedgerStore.Jdbc.class, l -> {
+            assertThat(l.url()).startsWith("jdbc:postgresql://");
+            assertThat(l.password()).contains(new Secret("s3cret-db-pass"));
+        });
+        assertThat(storage.redis().orElseThrow().url().getScheme()).isEqualTo("rediss");
+        assertThat(storage.quota()).isEqualTo(UnavailableStorePolicy.FAIL_CLOSED);
+        assertThat(storage.rateLimit()).isEqualTo(UnavailableStorePolicy.FAIL_OPEN);
+        assertThat(storage.spoolDir()).contains(Path.of("/var/lib/llm-router/spool"));
+    }
 }
