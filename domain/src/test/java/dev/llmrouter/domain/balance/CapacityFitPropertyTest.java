@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Load balancing, capacity: a deployment whose reported remaining tokens are below the request's
+ * Requirement 1.4, load balancing inside a priority group, capacity: a deployment whose reported remaining tokens are below the request's
  * estimate (or whose remaining requests are zero) is never picked while another deployment of the
  * group can fit the request, whatever the weights, in-flight counts, latencies and draws; and a
  * deployment that said nothing is taken to fit. Every strategy that fits is checked: {@code balanced}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Load balancing, least busy: the power of two choices never keeps the busier of its two choices. The
+ * Requirement 1.4, load balancing inside a priority group, least busy: the power of two choices never keeps the busier of its two choices. The
  * two choices are replayed from the same seed: the first is what one weighted draw picks, the second
  * what a weighted draw picks with the first left out (the draws consume the generator exactly so).
  * The pick is one of them, with the fewer requests in flight; on a tie, the first.

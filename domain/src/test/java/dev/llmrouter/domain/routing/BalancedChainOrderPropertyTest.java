@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * group picked through until every deployment of it is tried, then the next group), with arbitrary
  * weights, capacity reports, in-flight counts, latencies, strategies and draws, balancing never breaks
  * residency, capability or priority order: the walk is a permutation of the routed candidates (which
- * the residency and capability filters chose, Properties 1 and 3), a lower group is reached only when
+ * the residency and capability filters chose), a lower group is reached only when
  * every deployment of the higher ones has been tried, a group keeps to one model, tier and chain role,
  * and no attempt leaves the residency set.
  */

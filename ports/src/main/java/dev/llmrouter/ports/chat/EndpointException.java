@@ -23,7 +23,7 @@ public final class EndpointException extends RuntimeException {
         this(failure, capacity, null);
     }
 
-    private EndpointException(Failure failure, CapacityReport capacity, Throwable cause) {
+    public EndpointException(Failure failure, CapacityReport capacity, Throwable cause) {
         super(failure.toString(), cause, false, false);
         this.failure = failure;
         this.capacity = capacity == null ? CapacityReport.NONE : capacity;
