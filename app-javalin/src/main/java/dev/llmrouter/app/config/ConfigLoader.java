@@ -235,6 +235,7 @@ public final class ConfigLoader {
                 breakers.putIfAbsent(d.id(), breakerDefaults);
             }
             RetrySettings retry = readRetry(file.retry());
+            BalancingSettings balancing = readBalancing(file.balancing());
             ServerSettings server = readServer(file.server());
             LedgerSettings ledger = binder.bind(file.ledger(), "ledger", ConfigFile.LedgerEntry.class)
                     .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
@@ -251,10 +252,6 @@ public final class ConfigLoader {
                     problems.add(new ConfigProblem("deployments", e.getMessage()));
                 }
             }
-            if (!problems.isEmpty()) {
-                throw new InvalidConfigException(source, inFileOrder(problems));
-            }
-            BalancingSettings balancing = readBalancing(file.balancing());
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(source, inFileOrder(problems));
             }
