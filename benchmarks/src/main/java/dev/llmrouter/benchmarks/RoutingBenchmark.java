@@ -88,7 +88,7 @@ public class RoutingBenchmark {
             board.slot(d.id()).latency(50_000_000);
         }
         random = new SplittableRandom(42);
-        if (!(balancedPolicy.route(tierRequest) instanceof RoutePlan.Routed r) || r.groups().end(0) != 2) {
+        if (!(balancedPolicy.route(tierRequest) instanceof RoutePlan.Routed routed) || routed.groups().end(0) != 2) {
             throw new IllegalStateException("the balanced benchmark needs two premium primaries in one group");
         }
         for (RouteRequest r : new RouteRequest[] {tierRequest, downgrade, residencyConstrained, vision}) {
