@@ -148,6 +148,7 @@ public final class Gateway implements AutoCloseable {
                         .map(ModelSpec::encoding).collect(Collectors.toSet())))
                 .retry(config.retry())
                 .breakerConfig(config.breakerDefaults().toBreakerConfig())
+                .balancing(config.balancing())
                 .ledger(ledger)
                 .telemetry(telemetry)
                 .quotaStore(new InMemoryQuotaStore(options.clock(), QUOTA_IDLE_EXPIRY, QuotaSeed.NONE))

@@ -1,5 +1,6 @@
 package dev.llmrouter.app.config;
 
+import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.plan.Plan;
 import dev.llmrouter.domain.routing.Fleet;
@@ -36,7 +37,8 @@ public record GatewayConfig(
         Map<DeploymentId, BreakerSettings> breakers,
         RetrySettings retry,
         ServerSettings server,
-        LedgerSettings ledger) {
+        LedgerSettings ledger,
+        BalancingSettings balancing) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -45,6 +47,7 @@ public record GatewayConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(balancing, "balancing");
         plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         accounts = List.copyOf(accounts);
         connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
@@ -77,10 +80,10 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger, balancing);
     }
 
     public GatewayConfig withLedger(LedgerSettings newLedger) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger, balancing);
     }
 }
