@@ -146,6 +146,7 @@ public final class Gateway implements AutoCloseable {
                             .map(ModelSpec::encoding).collect(Collectors.toSet())))
                     .retry(config.retry())
                     .breakerConfig(config.breakerDefaults().toBreakerConfig())
+                    .balancing(config.balancing())
                     .ledger(ledger)
                     .telemetry(telemetry)
                     .quota(stores.quotaGate())

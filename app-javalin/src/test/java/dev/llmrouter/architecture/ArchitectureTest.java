@@ -22,6 +22,7 @@ import dev.llmrouter.adapters.azure.AzureOpenAiEndpoint;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.ports.chat.ByteBoundEstimator;
 import dev.llmrouter.ports.chat.ChatEndpoint;
+import dev.llmrouter.ports.chat.BodyIndex;
 import dev.llmrouter.ports.chat.ChatStream;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.quota.QuotaStore;
@@ -67,8 +68,11 @@ class ArchitectureTest {
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
             QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class);
 
-    /** What an outbound port hands back and its adapter implements along with it: not a port of its own. */
-    private static final Set<String> PORT_PRODUCTS = names(ChatStream.class);
+    /**
+     * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's
+     * values are read through: not ports of their own.
+     */
+    private static final Set<String> PORT_PRODUCTS = names(ChatStream.class, BodyIndex.PromptVisitor.class);
 
     /**
      * The outbound-port implementations that belong in {@code ports}: they adapt nothing outside the

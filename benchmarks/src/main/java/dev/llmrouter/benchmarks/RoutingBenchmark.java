@@ -1,6 +1,16 @@
 package dev.llmrouter.benchmarks;
 
+import dev.llmrouter.domain.balance.Balancer;
+import dev.llmrouter.domain.balance.BalancingSettings;
+import dev.llmrouter.domain.balance.CapacityReport;
+import dev.llmrouter.domain.balance.LoadBoard;
+import dev.llmrouter.domain.balance.Strategy;
+import dev.llmrouter.domain.deployment.ChainRole;
+import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.fixtures.Fixtures;
+import dev.llmrouter.domain.routing.Fleet;
+import java.time.Duration;
+import java.util.SplittableRandom;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
 import dev.llmrouter.domain.routing.RoutePlan;
@@ -29,7 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code tierRequest}: an enterprise request for {@code premium}, no constraint (the common case);
  *   <li>{@code downgrade}: a free-plan request for {@code premium}, capped to economy;
  *   <li>{@code residencyConstrained}: premium, EU only, preferring swedencentral (filter and sort);
- *   <li>{@code vision}: economy with image input (the tier model is text-only and is skipped).
+ *   <li>{@code vision}: economy with image input (the tier model is text-only and is skipped);
+ *   <li>{@code balancedFirstPick}: the tier request over the same fleet with a second premium
+ *       primary (weights 3 and 1), routed and its first deployment picked by the default
+ *       {@link Strategy#BALANCED} strategy over a {@link LoadBoard} that has seen a capacity report
+ *       and a latency for each: the routing decision as the router now makes it.
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -jar
@@ -48,6 +62,9 @@ public class RoutingBenchmark {
     private RouteRequest downgrade;
     private RouteRequest residencyConstrained;
     private RouteRequest vision;
+    private RoutingPolicy balancedPolicy;
+    private LoadBoard board;
+    private SplittableRandom random;
 
     @Setup
     public void setUp() {
@@ -58,6 +75,22 @@ public class RoutingBenchmark {
                 .withResidency(Residency.within(Geography.EU))
                 .withPreferredRegion("swedencentral");
         vision = RouteRequest.of(Fixtures.enterprisePlan(), "economy").withVision(true);
+        Fleet example = Fixtures.exampleFleet();
+        Fleet.Builder twoPrimaries = Fleet.builder().catalog(example.catalog());
+        example.regions().forEach(twoPrimaries::region);
+        example.deployments().forEach(twoPrimaries::deployment);
+        twoPrimaries.deployment(Fixtures.deployment("gpt-4-turbo-eastus2", "gpt-4-turbo", Fixtures.EASTUS2, ChainRole.PRIMARY));
+        balancedPolicy = new RoutingPolicy(twoPrimaries.build());
+        BalancingSettings weights = BalancingSettings.DEFAULTS.withWeight(DeploymentId.of("gpt-4-turbo-eastus"), 3);
+        board = new LoadBoard(weights::weightOf);
+        for (var d : twoPrimaries.build().deployments()) {
+            board.slot(d.id()).reported(new CapacityReport(100_000, 500, Duration.ofMinutes(1), Duration.ofMinutes(1)), 0);
+            board.slot(d.id()).latency(50_000_000);
+        }
+        random = new SplittableRandom(42);
+        if (!(balancedPolicy.route(tierRequest) instanceof RoutePlan.Routed routed) || routed.groups().end(0) != 2) {
+            throw new IllegalStateException("the balanced benchmark needs two premium primaries in one group");
+        }
         for (RouteRequest r : new RouteRequest[] {tierRequest, downgrade, residencyConstrained, vision}) {
             if (!(policy.route(r) instanceof RoutePlan.Routed)) {
                 throw new IllegalStateException("benchmark request is not routable: " + r);
@@ -83,5 +116,11 @@ public class RoutingBenchmark {
     @Benchmark
     public RoutePlan vision() {
         return policy.route(vision);
+    }
+
+    @Benchmark
+    public int balancedFirstPick() {
+        RoutePlan.Routed routed = (RoutePlan.Routed) balancedPolicy.route(tierRequest);
+        return Balancer.pick(routed.candidates(), 0, routed.groups().end(0), 0, 1_000, Strategy.BALANCED, board, random, 1);
     }
 }

@@ -162,7 +162,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                 answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
                         r.getValue() == null ? new byte[0] : r.getValue().toBytes());
             } catch (HttpResponseException e) {
-                throw new EndpointException(errorAnswer(e), e);
+                throw new EndpointException(errorAnswer(e),
+                        RateLimitHeaders.capacity(e.getResponse() == null ? null : e.getResponse().getHeaders()), e);
             } catch (Throwable t) {
                 if (deadline.expired()) {
                     throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
@@ -178,9 +179,10 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
             throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET, "no answer"));
         }
         if (answer.status / 100 != 2) {
-            throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body));
+            throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body),
+                    RateLimitHeaders.capacity(answer.headers));
         }
-        return new ChatReply(answer.body, replyUsage(call, answer.body));
+        return new ChatReply(answer.body, replyUsage(call, answer.body), RateLimitHeaders.capacity(answer.headers));
     }
 
     @Override
@@ -235,7 +237,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                 error = new byte[0];
             }
             throw new EndpointException(classifier.ofResponse(response.getStatusCode(), response.getHeaders(),
-                    error == null ? new byte[0] : error));
+                    error == null ? new byte[0] : error), RateLimitHeaders.capacity(response.getHeaders()));
         }
         TokenEncoding encoding = call.candidate().model().encoding();
         return new SseChatStream(response, inFlight, call.timeout(), classifier, encoding,

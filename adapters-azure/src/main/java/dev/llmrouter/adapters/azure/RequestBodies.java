@@ -24,13 +24,14 @@ final class RequestBodies {
      * @param request         the caller's request, indexed by the one parse of its body
      * @param maxOutputTokens the cap to send, or 0 to leave the caller's as it is
      * @param stream          ask for SSE with a final usage chunk
-     * @throws IllegalArgumentException when the body was never indexed
+     * @throws IllegalArgumentException when the body is not a JSON object
      */
     static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream) {
         byte[] body = request.body();
         BodyIndex index = request.index();
         if (!index.isRead()) {
-            throw new IllegalArgumentException("the request body was not read as a JSON object");
+            // Built by hand (ChatRequest.chat, an embedding service): nobody parsed it yet, so this is its one parse.
+            index = new ChatBodyReader(body.length).request(request.operation(), body).index();
         }
         OwnedMember capField = index.has(OwnedMember.MAX_COMPLETION_TOKENS)
                 ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;

@@ -2,6 +2,7 @@ package dev.llmrouter.adapters.azure;
 
 import com.azure.core.http.HttpResponse;
 import dev.llmrouter.adapters.azure.FailureClassifier.MalformedStreamException;
+import dev.llmrouter.domain.balance.CapacityReport;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
@@ -85,6 +86,12 @@ final class SseChatStream implements ChatStream {
     private long estimatedPrompt = -1;
     private int countedLength = -1;
     private long countedTokens;
+
+    /** What the answer's headers said of the deployment's remaining quota. */
+    @Override
+    public CapacityReport capacity() {
+        return RateLimitHeaders.capacity(response.getHeaders());
+    }
 
     SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
             TokenEncoding encoding, LongSupplier promptTokens, int maxEventBytes) {

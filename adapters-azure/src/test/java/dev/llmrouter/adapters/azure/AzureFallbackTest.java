@@ -171,7 +171,7 @@ class AzureFallbackTest {
         List<StreamChunk> received = new ArrayList<>();
 
         // when
-        ChatOutcome outcome = router.stream(command(ChatRequest.chat(
+        ChatOutcome outcome = router.stream(command(AzureFixtures.chat(
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").streaming(false)), collectingInto(received));
 
         // then
@@ -196,7 +196,7 @@ class AzureFallbackTest {
         List<StreamChunk> received = new ArrayList<>();
 
         // when
-        ChatOutcome outcome = router.stream(command(ChatRequest.chat(
+        ChatOutcome outcome = router.stream(command(AzureFixtures.chat(
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").streaming(false)), collectingInto(received));
 
         // then: no fallback once content reached the caller; the failure says why

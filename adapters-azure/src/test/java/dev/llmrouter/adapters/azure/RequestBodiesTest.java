@@ -1,5 +1,6 @@
 package dev.llmrouter.adapters.azure;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
@@ -50,8 +51,13 @@ class RequestBodiesTest {
     }
 
     @Test
-    void a_body_the_parse_never_indexed_is_refused() {
-        assertThatThrownBy(() -> RequestBodies.prepare(ChatRequest.chat("{\"a\":1}"), 1, false))
+    void a_body_built_by_hand_is_parsed_here_once_and_prepared_the_same() {
+        String body = "{\"a\":1,\"max_tokens\":900}";
+
+        assertThat(new String(RequestBodies.prepare(ChatRequest.chat(body), 7, false), UTF_8))
+                .isEqualTo(new String(RequestBodies.prepare(AzureFixtures.chat(body), 7, false), UTF_8))
+                .isEqualTo("{\"a\":1,\"max_tokens\":7}");
+        assertThatThrownBy(() -> RequestBodies.prepare(ChatRequest.chat("[1]"), 1, false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -33,7 +33,8 @@ final class ConfigFile {
 
     /** The top level: its keys are the sections; any other key is reported. */
     record Sections(JsonNode server, JsonNode ledger, JsonNode regions, JsonNode catalog, JsonNode deployments,
-            JsonNode plans, JsonNode accounts, JsonNode breakers, JsonNode retry, JsonNode storage) {}
+            JsonNode plans, JsonNode accounts, JsonNode breakers, JsonNode retry, JsonNode balancing,
+            JsonNode storage) {}
 
     record RegionEntry(@NotNull String name, @NotNull Geography geography) {}
 
@@ -57,6 +58,7 @@ final class ConfigFile {
             @NotNull String model,
             @NotNull String region,
             ChainRole role,
+            @Range(min = 0, max = 1_000_000) Long weight,
             String endpoint,
             String azureDeployment,
             String apiVersion,
@@ -77,7 +79,9 @@ final class ConfigFile {
             @Range(min = 0, max = 1) BigDecimal slowRate,
             Duration slowLatency,
             @Range(min = 0, max = 1) BigDecimal streamCutRate,
-            Long seed) {}
+            Long seed,
+            @Range(min = 0, max = Long.MAX_VALUE) Long tokensPerMinute,
+            @Range(min = 0, max = Long.MAX_VALUE) Long requestsPerMinute) {}
 
     record PlanEntry(
             @NotNull String id,
@@ -120,7 +124,7 @@ final class ConfigFile {
 
     record RetryEntry(
             @Range(min = 1, max = 10) Long attemptsPerDeployment,
-            Duration initialBackoff,
+            @DurationMin(nanos = 0, message = "cannot be negative") Duration initialBackoff,
             Duration maxBackoff,
             @Range(min = 0, max = 1) BigDecimal jitter,
             @DurationMin(nanos = 1, message = "must be positive") Duration requestDeadline,
@@ -134,6 +138,12 @@ final class ConfigFile {
             @DurationMin(nanos = 1, message = "must be positive") Duration bodyReadTimeout,
             @Range(min = 1, max = Long.MAX_VALUE) Long bodyMinBytesPerSecond,
             @Range(min = 1, max = Integer.MAX_VALUE) Long maxConnections) {}
+
+    /**
+     * {@code balancing:}: the default strategy, and strategies per tier and per model (mappings from a
+     * tier or model id to a strategy name); names are checked by the loader against the strategies.
+     */
+    record BalancingEntry(String strategy, JsonNode tiers, JsonNode models) {}
 
     record LedgerEntry(@Range(min = 1, max = Long.MAX_VALUE) Long maxRecords) {}
 

@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.llmrouter.app.sim.SimulationProfile;
+import dev.llmrouter.domain.balance.BalancingSettings;
+import dev.llmrouter.domain.balance.Strategy;
 import dev.llmrouter.domain.catalog.Capability;
 import dev.llmrouter.domain.catalog.ModelCatalog;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
-import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.deployment.ChainRole;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
@@ -23,7 +24,6 @@ import dev.llmrouter.domain.money.TokenPrice;
 import dev.llmrouter.domain.plan.Plan;
 import dev.llmrouter.domain.plan.Quota;
 import dev.llmrouter.domain.plan.RateLimits;
-import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.routing.RetrySettings;
@@ -41,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -195,6 +196,7 @@ public final class ConfigLoader {
         private final Map<DeploymentId, DeploymentSettings> connections = new LinkedHashMap<>();
         private final List<AccountSpec> accounts = new ArrayList<>();
         private final Set<String> deploymentIds = new HashSet<>();
+        private final Map<String, Integer> weights = new HashMap<>();
         /*
          * Every name declared, valid or not, so that a bad entry is reported once, not again at each
          * use as "unknown".
@@ -256,6 +258,7 @@ public final class ConfigLoader {
                 breakers.putIfAbsent(d.id(), breakerDefaults);
             }
             RetrySettings retry = readRetry(file.retry());
+            BalancingSettings balancing = readBalancing(file.balancing());
             ServerSettings server = readServer(file.server());
             LedgerSettings ledger = binder.bind(file.ledger(), "ledger", ConfigFile.LedgerEntry.class)
                     .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
@@ -276,8 +279,59 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(source, inFileOrder(problems));
             }
-            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
-                    storage);
+            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server,
+                    ledger, balancing, storage);
+        }
+
+        /**
+         * The {@code balancing:} section and the deployments' weights: the default strategy (balanced
+         * unless given), strategies per tier and per model, each name checked.
+         */
+        private BalancingSettings readBalancing(JsonNode node) {
+            Map<DeploymentId, Integer> weightsById = new HashMap<>();
+            weights.forEach((id, w) -> weightsById.put(DeploymentId.of(id), w));
+            Optional<ConfigFile.BalancingEntry> bound = binder.bind(node, "balancing", ConfigFile.BalancingEntry.class);
+            Strategy defaultStrategy = bound.map(ConfigFile.BalancingEntry::strategy)
+                    .flatMap(name -> strategy(name, "balancing.strategy")).orElse(Strategy.BALANCED);
+            Map<Tier, Strategy> byTier = new EnumMap<>(Tier.class);
+            Map<String, Strategy> byModel = new HashMap<>();
+            if (bound.isPresent()) {
+                for (Map.Entry<String, JsonNode> e : strategyMap(bound.get().tiers(), "balancing.tiers")) {
+                    String at = "balancing.tiers." + e.getKey();
+                    Optional<Tier> tier = Tier.parse(e.getKey());
+                    if (tier.isEmpty()) {
+                        binder.problem(at, "unknown tier '" + e.getKey() + "' (premium, standard, economy)");
+                    }
+                    strategy(e.getValue().asText(), at).ifPresent(s -> tier.ifPresent(t -> byTier.put(t, s)));
+                }
+                for (Map.Entry<String, JsonNode> e : strategyMap(bound.get().models(), "balancing.models")) {
+                    String at = "balancing.models." + e.getKey();
+                    if (!models.containsKey(e.getKey()) && !declaredModels.contains(e.getKey())) {
+                        binder.problem(at, "unknown model '" + e.getKey() + "'");
+                    }
+                    strategy(e.getValue().asText(), at).ifPresent(s -> byModel.put(e.getKey(), s));
+                }
+            }
+            return new BalancingSettings(defaultStrategy, byTier, byModel, weightsById);
+        }
+
+        private Iterable<Map.Entry<String, JsonNode>> strategyMap(JsonNode node, String at) {
+            if (ConfigBinder.absent(node)) {
+                return List.of();
+            }
+            if (!node.isObject()) {
+                binder.problem(at, "must be a mapping of keys to values");
+                return List.of();
+            }
+            return node.properties();
+        }
+
+        private Optional<Strategy> strategy(String name, String at) {
+            Optional<Strategy> s = Strategy.parse(name);
+            if (s.isEmpty()) {
+                binder.problem(at, "unknown strategy '" + name + "' (balanced, weighted, capacity, least-busy, latency)");
+            }
+            return s;
         }
 
         /** The value read at {@code path}, or {@code fallback} when absent or reported there. */
@@ -488,6 +542,9 @@ public final class ConfigLoader {
                         d.azureDeployment() != null ? d.azureDeployment() : d.model(),
                         d.role() != null ? d.role() : ChainRole.PRIMARY));
                 connections.put(deploymentId, connection.get());
+                if (d.weight() != null) {
+                    weights.put(d.id(), d.weight().intValue());
+                }
             }
         }
 
@@ -586,9 +643,11 @@ public final class ConfigLoader {
                     failure.doubleValue(), throttle.doubleValue(),
                     requireNonNullElse(s.retryAfter(), SimulationProfile.DEFAULT_RETRY_AFTER),
                     slow.doubleValue(),
-                    requireNonNullElse(s.slowLatency(), SimulationProfile.DEFAULT_SLOW_LATENCY),
-                    requireNonNullElse(s.streamCutRate(), BigDecimal.ZERO).doubleValue(),
-                    requireNonNullElse(s.seed(), (long) deploymentId.hashCode())));
+                    or(s.slowLatency(), at, SimulationProfile.DEFAULT_SLOW_LATENCY),
+                    or(s.streamCutRate(), at, BigDecimal.ZERO).doubleValue(),
+                    or(s.seed(), at, (long) deploymentId.hashCode()),
+                    or(s.tokensPerMinute(), at + ".tokens-per-minute", 0L),
+                    or(s.requestsPerMinute(), at + ".requests-per-minute", 0L)));
         }
 
         // ---- plans and accounts ------------------------------------------------------------
@@ -714,7 +773,10 @@ public final class ConfigLoader {
             return s;
         }
 
-        /** The {@code retry:} section, read into the router's own settings; invalid values are problems. */
+        /**
+         * The {@code retry:} section, read into the router's own settings. A bound the record would
+         * refuse is a problem at its path, and the defaults stand in until the start stops with it.
+         */
         private RetrySettings readRetry(JsonNode node) {
             RetrySettings d = RetrySettings.defaults();
             Optional<ConfigFile.RetryEntry> bound = binder.bind(node, "retry", ConfigFile.RetryEntry.class);
@@ -730,18 +792,14 @@ public final class ConfigLoader {
             Duration requestDeadline = or(r.requestDeadline(), "retry.request-deadline", d.requestDeadline());
             Duration attemptTimeout = or(r.attemptTimeout(), "retry.attempt-timeout", d.attemptTimeout());
             Duration firstTokenTimeout = or(r.firstTokenTimeout(), "retry.first-token-timeout", d.firstTokenTimeout());
-            boolean valid = !binder.hasProblemsAt("retry");
-            if (initialBackoff.isNegative()) {
-                binder.problem("retry.initial-backoff", "cannot be negative");
-                valid = false;
-            } else if (maxBackoff.compareTo(initialBackoff) < 0) {
+            boolean valid = true;
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
                 binder.problem("retry.max-backoff", "cannot be shorter than initial-backoff");
                 valid = false;
             }
             if (attemptTimeout.compareTo(requestDeadline) > 0) {
                 binder.problem("retry.attempt-timeout", "cannot be longer than request-deadline (" + requestDeadline + ")");
             }
-            // An invalid section stops the start with its problems; the defaults only stand in meanwhile.
             return valid ? new RetrySettings(attempts - 1, initialBackoff, maxBackoff, jitter, requestDeadline,
                     attemptTimeout, firstTokenTimeout) : d;
         }

@@ -1,5 +1,6 @@
 package dev.llmrouter.app.config;
 
+import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.plan.Plan;
 import dev.llmrouter.domain.routing.Fleet;
@@ -38,6 +39,7 @@ public record GatewayConfig(
         RetrySettings retry,
         ServerSettings server,
         LedgerSettings ledger,
+        BalancingSettings balancing,
         StorageSettings storage) {
 
     public GatewayConfig {
@@ -47,6 +49,7 @@ public record GatewayConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(balancing, "balancing");
         Objects.requireNonNull(storage, "storage");
         plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         accounts = List.copyOf(accounts);
@@ -80,15 +83,17 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger, storage);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger,
+                balancing, storage);
     }
 
     public GatewayConfig withLedger(LedgerSettings newLedger) {
-        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger, storage);
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger,
+                balancing, storage);
     }
 
     public GatewayConfig withStorage(StorageSettings newStorage) {
         return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
-                newStorage);
+                balancing, newStorage);
     }
 }

@@ -55,8 +55,29 @@ final class OperationsHandler {
             node.put("recent_calls", s.recentCalls());
             node.put("recent_failures", s.recentFailures());
             node.put("transitions", s.transitions());
+            // Balancing, as this process sees it: the weight, what the deployment last said it has left
+            // (less what was sent since; null when it never said or the window has reset), requests in
+            // flight now, and the decayed latency (to the first token for streams).
+            ObjectNode balancing = node.putObject("balancing");
+            balancing.put("weight", s.load().weight());
+            putKnown(balancing, "remaining_tokens", s.load().remainingTokens());
+            putKnown(balancing, "remaining_requests", s.load().remainingRequests());
+            balancing.put("in_flight", s.load().inFlight());
+            if (s.load().latencyNanos() < 0) {
+                balancing.putNull("latency_ms");
+            } else {
+                balancing.put("latency_ms", s.load().latencyNanos() / 1_000_000);
+            }
         }
         ctx.contentType("application/json").result(Json.bytes(root));
+    }
+
+    private static void putKnown(ObjectNode node, String field, long value) {
+        if (value < 0) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 
     void live(Context ctx) {

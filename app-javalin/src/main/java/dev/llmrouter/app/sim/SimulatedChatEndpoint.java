@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrouter.domain.balance.CapacityReport;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
@@ -64,6 +65,7 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     private final RandomGenerator random;
     private final InstantSource clock;
     private final Pacer pacer;
+    private final MinuteQuota quota = new MinuteQuota();
 
     public SimulatedChatEndpoint(SimulationProfile profile, InstantSource clock, Pacer pacer) {
         this.profile = Objects.requireNonNull(profile, "profile");
@@ -86,10 +88,11 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         Draw draw = draw();
         arrive(call, draw);
         Answer answer = answer(call);
+        CapacityReport capacity = quota.take(answer.usage().totalTokens());
         ObjectNode body = call.request().operation() == ChatOperation.TEXT_COMPLETION
                 ? textCompletion(call, answer, draw.id)
                 : chatCompletion(call, answer, draw.id);
-        return new ChatReply(bytes(body), answer.usage());
+        return new ChatReply(bytes(body), answer.usage(), capacity);
     }
 
     @Override
@@ -97,8 +100,9 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         Draw draw = draw();
         arrive(call, draw);
         Answer answer = answer(call);
+        CapacityReport capacity = quota.take(answer.usage().totalTokens());
         return new SimulatedStream(chunks(call, answer, draw.id), answer,
-                draw.cut ? Math.max(1, (answer.pieces.size() * answer.choices + 1) / 2) : -1);
+                draw.cut ? Math.max(1, (answer.pieces.size() * answer.choices + 1) / 2) : -1, capacity);
     }
 
     // ---- faults ------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
                 String message = "Requests to the ChatCompletions_Create Operation under Azure OpenAI API have exceeded "
                         + "the token rate limit of your current pricing tier. Please retry after " + seconds + " seconds.";
                 throw new EndpointException(new Failure(FailureKind.THROTTLED, 429, "429", message,
-                        Optional.of(profile.retryAfter()), errorBody("429", message)));
+                        Optional.of(profile.retryAfter()), errorBody("429", message)), quota.report());
             }
             case SLOW -> {
                 if (profile.slowLatency().compareTo(timeout) > 0) {
@@ -403,6 +407,71 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         }
     }
 
+    // ---- quota ----------------------------------------------------------------------------------
+
+    /**
+     * The simulated per-minute quota ({@code tokens-per-minute}, {@code requests-per-minute}), in
+     * windows of the clock's minutes as Azure's are: every answer reports what is left and when it
+     * resets, and a call the rest of the minute cannot hold is a 429 that says so.
+     */
+    private final class MinuteQuota {
+        private long minute = Long.MIN_VALUE;
+        private long tokens;
+        private long requests;
+
+        /** Takes one request of {@code total} tokens; the report after it, or a 429 when it does not fit. */
+        synchronized CapacityReport take(long total) {
+            if (profile.tokensPerMinute() == 0 && profile.requestsPerMinute() == 0) {
+                return CapacityReport.NONE;
+            }
+            roll();
+            boolean tokensOut = profile.tokensPerMinute() > 0 && tokens + total > profile.tokensPerMinute();
+            boolean requestsOut = profile.requestsPerMinute() > 0 && requests + 1 > profile.requestsPerMinute();
+            if (tokensOut || requestsOut) {
+                Duration wait = untilNextMinute();
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                String message = "Requests to the ChatCompletions_Create Operation under Azure OpenAI API have exceeded "
+                        + (tokensOut ? "the token rate limit" : "the call rate limit")
+                        + " of your current pricing tier. Please retry after " + seconds + " seconds.";
+                throw new EndpointException(new Failure(FailureKind.THROTTLED, 429, "429", message,
+                        Optional.of(Duration.ofSeconds(seconds)), errorBody("429", message)), reportNow());
+            }
+            tokens += total;
+            requests++;
+            return reportNow();
+        }
+
+        synchronized CapacityReport report() {
+            if (profile.tokensPerMinute() == 0 && profile.requestsPerMinute() == 0) {
+                return CapacityReport.NONE;
+            }
+            roll();
+            return reportNow();
+        }
+
+        private CapacityReport reportNow() {
+            Duration reset = untilNextMinute();
+            return new CapacityReport(
+                    profile.tokensPerMinute() == 0 ? CapacityReport.UNKNOWN : Math.max(0, profile.tokensPerMinute() - tokens),
+                    profile.requestsPerMinute() == 0 ? CapacityReport.UNKNOWN : Math.max(0, profile.requestsPerMinute() - requests),
+                    reset, reset);
+        }
+
+        private void roll() {
+            long now = clock.millis() / 60_000;
+            if (now != minute) {
+                minute = now;
+                tokens = 0;
+                requests = 0;
+            }
+        }
+
+        private Duration untilNextMinute() {
+            long ms = clock.millis();
+            return Duration.ofMillis(60_000 - ms % 60_000);
+        }
+    }
+
     // ---- the stream --------------------------------------------------------------------------
 
     /** Hands out prepared chunks with the profile's small delay between content chunks. */
@@ -414,11 +483,18 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         private int contentSent;
         private boolean usageSeen;
         private volatile boolean closed;
+        private final CapacityReport capacity;
 
-        SimulatedStream(List<StreamChunk> chunks, Answer answer, int cutAfterContent) {
+        SimulatedStream(List<StreamChunk> chunks, Answer answer, int cutAfterContent, CapacityReport capacity) {
+            this.capacity = capacity;
             this.chunks = chunks;
             this.answer = answer;
             this.cutAfterContent = cutAfterContent;
+        }
+
+        @Override
+        public CapacityReport capacity() {
+            return capacity;
         }
 
         @Override

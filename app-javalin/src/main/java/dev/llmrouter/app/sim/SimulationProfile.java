@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param slowLatency   time to the first byte of a slow answer (beyond the attempt timeout it times out)
  * @param streamCutRate share of streams cut after the first content chunks
  * @param seed          seed of the deployment's random generator: the same seed gives the same faults
+ * @param tokensPerMinute   the deployment's simulated token quota per clock minute, reported on every
+ *                          answer as Azure does ({@code x-ratelimit-remaining-tokens}); a call past it
+ *                          is a 429 until the minute ends; 0: none reported, none enforced
+ * @param requestsPerMinute likewise for requests ({@code x-ratelimit-remaining-requests})
  */
 public record SimulationProfile(
         Duration latency,
@@ -32,7 +36,9 @@ public record SimulationProfile(
         double slowRate,
         Duration slowLatency,
         double streamCutRate,
-        long seed) {
+        long seed,
+        long tokensPerMinute,
+        long requestsPerMinute) {
 
     public static final Duration DEFAULT_LATENCY = Duration.ofMillis(40);
     public static final Duration DEFAULT_CHUNK_DELAY = Duration.ofMillis(4);
@@ -52,6 +58,12 @@ public record SimulationProfile(
         if (failureRate + throttleRate + slowRate > 1.0 + 1e-9) {
             throw new IllegalArgumentException("failure, throttle and slow rates add up to more than 1");
         }
+    }
+
+    /** A deployment that reports no quota. */
+    public SimulationProfile(Duration latency, Duration chunkDelay, double failureRate, double throttleRate,
+            Duration retryAfter, double slowRate, Duration slowLatency, double streamCutRate, long seed) {
+        this(latency, chunkDelay, failureRate, throttleRate, retryAfter, slowRate, slowLatency, streamCutRate, seed, 0, 0);
     }
 
     /** A healthy, fast deployment: no faults, default latency. */

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code tokens < contextWindow}, so two estimates between the same two neighbouring distinct windows
  * of the catalog ({@link #bucket}) filter the same models. That tuple is the key; a hit returns the
  * very list the rules would build again. Only non-empty chains are stored: a rejection always runs
- * the filters that explain it.
+ * the filters that explain it. What is remembered is the eligible set in priority groups, never a
+ * balanced order: the order within a group depends on load and chance and is chosen per request.
  *
  * <h2>Where they are kept, and the bound</h2>
  * Requests without residency and without a preferred region (nearly all) index a table of
@@ -55,14 +56,20 @@ final class ChainCache {
     private final ModelSpec[] models;
     /** The catalog's distinct context windows, ascending. */
     private final long[] windows;
-    private final AtomicReferenceArray<List<Candidate>> unconstrained;
-    private final ConcurrentHashMap<Key, List<Candidate>> constrained = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Chain> unconstrained;
+    private final ConcurrentHashMap<Key, Chain> constrained = new ConcurrentHashMap<>();
     /** Entries in {@link #constrained}, or slots reserved for one about to be added: holds the bound under races. */
     private final AtomicInteger constrainedCount = new AtomicInteger();
     /** The key of every preferred region the fleet does not have (not a region name: see {@link #knownRegion}). */
     private static final Object UNKNOWN_REGION = new Object();
     /** The fleet's region names: a preferred region outside them ranks no deployment first. */
     private final Set<String> regionNames = new HashSet<>();
+
+    /**
+     * A remembered chain: the eligible candidates and their priority groups. The order within a group is
+     * not remembered: it is chosen per request.
+     */
+    record Chain(List<Candidate> candidates, PriorityGroups groups) {}
 
     /** {@code preferredRegion}: null, a fleet region's name, or {@link #UNKNOWN_REGION}. */
     private record Key(long index, Residency residency, Object preferredRegion) {}
@@ -81,7 +88,7 @@ final class ChainCache {
     }
 
     /** The remembered chain for this shape, or null. */
-    List<Candidate> get(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request) {
+    Chain get(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request) {
         long index = index(model, effective, named, fallDown, request);
         if (index < 0) {
             return null;
@@ -95,9 +102,9 @@ final class ChainCache {
 
     /** Remembers a non-empty chain built for this shape (within the bound). */
     void put(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request,
-            List<Candidate> chain) {
+            Chain chain) {
         long index = index(model, effective, named, fallDown, request);
-        if (index < 0 || chain.isEmpty()) {
+        if (index < 0 || chain.candidates().isEmpty()) {
             return;
         }
         Object region = knownRegion(request);

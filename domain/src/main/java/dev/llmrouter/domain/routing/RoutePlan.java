@@ -17,14 +17,18 @@ public sealed interface RoutePlan {
      *                       named model), unless filters removed it (e.g. a text-only model for an
      *                       image request), then the first candidate's
      * @param downgrade      why the effective tier is below the requested one, when it is
-     * @param candidates     deployments in the order to try them; never empty
+     * @param candidates     the eligible deployments, group by group in priority order; within a
+     *                       group in declaration order, the order being chosen per request by the
+     *                       balancer; never empty
+     * @param groups         the priority groups of {@code candidates}
      */
     record Routed(
             Optional<Tier> requestedTier,
             Tier effectiveTier,
             ModelSpec model,
             Optional<String> downgrade,
-            List<Candidate> candidates)
+            List<Candidate> candidates,
+            PriorityGroups groups)
             implements RoutePlan {
 
         public Routed {
@@ -32,6 +36,15 @@ public sealed interface RoutePlan {
             if (candidates.isEmpty()) {
                 throw new IllegalArgumentException("a route needs at least one candidate");
             }
+            if (groups.size() != candidates.size()) {
+                throw new IllegalArgumentException("groups cover " + groups.size() + " candidates, not " + candidates.size());
+            }
+        }
+
+        /** A route tried exactly in the order of {@code candidates} (each its own group). */
+        public Routed(Optional<Tier> requestedTier, Tier effectiveTier, ModelSpec model, Optional<String> downgrade,
+                List<Candidate> candidates) {
+            this(requestedTier, effectiveTier, model, downgrade, candidates, PriorityGroups.singletons(candidates.size()));
         }
 
         public boolean downgraded() {

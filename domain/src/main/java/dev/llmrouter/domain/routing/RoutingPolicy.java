@@ -28,7 +28,9 @@ import java.util.Optional;
  *       tier's other models, then, where both the plan and the request allow it, each lower tier's
  *       models (fall-down). Within a model, deployments go primary → secondary → disaster recovery,
  *       and within a role the preferred region first, then regions of the same geography, then the
- *       rest, declaration order breaking ties.
+ *       rest, declaration order breaking ties. Each run of one model, role and closeness is a
+ *       {@link PriorityGroups priority group}: the order inside it is chosen per request by the
+ *       balancer, never here.
  *   <li><b>Filter</b>: a deployment outside the residency set is never a candidate, not even as a
  *       fall-down; a model that does not serve the request's operation (chat or text completion),
  *       lacks a needed capability (vision) or whose context window cannot hold the estimated prompt
@@ -97,18 +99,30 @@ public final class RoutingPolicy {
         // The chain is a pure function of the fleet and the inputs the cache is keyed on: a hit is the
         // same list the rules below would build. Empty chains are not cached, so a rejection always
         // runs the filters that explain it.
-        List<Candidate> chain = chains.get(model, effective, named != null, fallDown, request);
+        ChainCache.Chain chain = chains.get(model, effective, named != null, fallDown, request);
         if (chain == null) {
             Filters filters = new Filters(request, fleet);
             List<Candidate> built = buildChain(model, effective, named != null, fallDown, filters);
             if (built.isEmpty()) {
                 return filters.rejection(model);
             }
-            chain = List.copyOf(built);
+            chain = new ChainCache.Chain(List.copyOf(built), groups(built, filters));
             chains.put(model, effective, named != null, fallDown, request, chain);
         }
         // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
-        return new Routed(requestedTier, effective, chain.get(0).model(), downgrade, chain);
+        List<Candidate> candidates = chain.candidates();
+        return new Routed(requestedTier, effective, candidates.get(0).model(), downgrade, candidates, chain.groups());
+    }
+
+    /** The priority groups of a built chain: model, tier, fall-down, role and closeness to the preferred region. */
+    private static PriorityGroups groups(List<Candidate> chain, Filters f) {
+        Object[] keys = new Object[chain.size()];
+        for (int i = 0; i < keys.length; i++) {
+            Candidate c = chain.get(i);
+            keys[i] = List.of(c.model().id(), c.tier(), c.fallDown(), c.deployment().role(),
+                    f.preferredName == null ? 0 : f.regionRank(c));
+        }
+        return PriorityGroups.of(keys);
     }
 
     /**

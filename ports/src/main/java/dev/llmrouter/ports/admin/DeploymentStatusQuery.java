@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.admin;
 
+import dev.llmrouter.domain.balance.LoadBoard;
 import dev.llmrouter.domain.deployment.Deployment;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,7 @@ public interface DeploymentStatusQuery {
      * @param recentCalls  calls in the breaker's window
      * @param recentFailures failures among them
      * @param transitions  breaker transitions so far
+     * @param load         its weight and the load this process has seen on it (balancing)
      */
     record DeploymentStatus(
             Deployment deployment,
@@ -26,5 +28,19 @@ public interface DeploymentStatusQuery {
             Optional<Instant> coolingUntil,
             int recentCalls,
             int recentFailures,
-            long transitions) {}
+            long transitions,
+            LoadBoard.Snapshot load) {
+
+        /** A status with no load seen. */
+        public DeploymentStatus(Deployment deployment, String breaker, Optional<Instant> openUntil,
+                Optional<Instant> coolingUntil, int recentCalls, int recentFailures, long transitions) {
+            this(deployment, breaker, openUntil, coolingUntil, recentCalls, recentFailures, transitions,
+                    LoadBoard.Snapshot.NONE);
+        }
+
+        public DeploymentStatus withLoad(LoadBoard.Snapshot load) {
+            return new DeploymentStatus(deployment, breaker, openUntil, coolingUntil, recentCalls, recentFailures,
+                    transitions, load);
+        }
+    }
 }

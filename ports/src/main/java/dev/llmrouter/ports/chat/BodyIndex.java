@@ -17,8 +17,9 @@ import java.util.Arrays;
  * per run of messages or token ids, so the index is linear in the body and smaller than it for any
  * body but one made of strings and messages of a few bytes each (then at most about twice its size).
  *
- * <p>{@link #UNREAD} stands for a body nobody parsed (requests built by hand in the core's tests):
- * an estimator falls back to the body's length, an adapter refuses to send it.
+ * <p>{@link #UNREAD} stands for a body nobody parsed (a request built by hand, {@link ChatRequest#chat}):
+ * an estimator falls back to the body's length, and an adapter that must change the body parses it
+ * then, its one parse.
  */
 public final class BodyIndex {
 

@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.chat;
 
+import dev.llmrouter.domain.balance.CapacityReport;
 import dev.llmrouter.domain.money.TokenUsage;
 import java.util.Optional;
 
@@ -27,6 +28,11 @@ public interface ChatStream extends AutoCloseable {
 
     /** True when {@link #usage()} comes from the deployment's own usage chunk. */
     boolean usageReported();
+
+    /** What the deployment said of its remaining quota when the stream opened; {@link CapacityReport#NONE} by default. */
+    default CapacityReport capacity() {
+        return CapacityReport.NONE;
+    }
 
     /** Ends the stream; cancels the upstream call if it is still running. Idempotent. */
     @Override

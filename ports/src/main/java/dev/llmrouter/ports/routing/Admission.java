@@ -33,6 +33,11 @@ sealed interface Admission {
             return command.request();
         }
 
+        /** The request's tokens as the first model's rate limit counts them: what a deployment must have left. */
+        long estimatedTokens() {
+            return estimates.expectedTokens(routed.candidates().get(0).model());
+        }
+
         ChatCall chatCall(Candidate candidate, Duration timeout) {
             return new ChatCall(candidate, command.request(), estimates.outputCap(candidate.model()), timeout, requestId);
         }

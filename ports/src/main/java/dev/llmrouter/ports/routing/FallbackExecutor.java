@@ -1,10 +1,13 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.balance.CapacityReport;
+import dev.llmrouter.domain.balance.LoadBoard;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.failure.Backoff;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.failure.FailureKind;
 import dev.llmrouter.domain.routing.Candidate;
+import dev.llmrouter.domain.routing.PriorityGroups;
 import dev.llmrouter.ports.chat.EndpointException;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.Attempt.Outcome;
@@ -17,13 +20,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * Runs one request down its fallback chain (Requirements 1.4, 1.5; Property 2).
  *
  * <h2>Algorithm</h2>
- * For each candidate, in chain order:
+ * The chain is walked group by group ({@link PriorityGroups}); within a group the {@link Balancing}
+ * picks each next candidate among those not yet tried, on the load of that moment, so the first pick
+ * spreads requests and the rest of the group follows in balanced order before the next group is
+ * reached. For each candidate so reached:
  * <ol>
  *   <li><b>Deadline</b>: if the request's deadline (ticker nanos) has passed, the candidate is recorded
  *       as {@link Outcome#SKIPPED_DEADLINE} and never called.</li>
@@ -45,6 +52,9 @@ import java.util.function.LongSupplier;
  *       Any other failure moves on at once: moving to the next deployment never waits for a
  *       backoff.</li>
  * </ol>
+ * Around each call the deployment's in-flight count is raised and lowered; its latency (each success,
+ * and a timeout's duration) and the remaining capacity its answer reported (a success's or a 429's)
+ * go to the {@link LoadBoard}.
  * When the chain runs out, the result lists every call and skip, and the earliest instant any candidate
  * is expected back (breaker open-until or cooldown end).
  *
@@ -75,13 +85,25 @@ public final class FallbackExecutor {
     private final LongSupplier ticker;
     private final Backoff backoff;
     private final Pause pause;
+    private final Balancing balancing;
 
     public FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker) {
-        this(health, settings, clock, ticker, TimeUnit.NANOSECONDS::sleep);
+        this(health, settings, clock, ticker, Balancing.defaults());
+    }
+
+    public FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker,
+            Balancing balancing) {
+        this(health, settings, clock, ticker, TimeUnit.NANOSECONDS::sleep, balancing);
     }
 
     /** As the public constructor, waiting out backoffs with {@code pause} (tests advance a fake clock). */
     FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker, Pause pause) {
+        this(health, settings, clock, ticker, pause, Balancing.defaults());
+    }
+
+    FallbackExecutor(DeploymentHealth health, RetrySettings settings, InstantSource clock, LongSupplier ticker, Pause pause,
+            Balancing balancing) {
+        this.balancing = Objects.requireNonNull(balancing, "balancing");
         this.health = Objects.requireNonNull(health, "health");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -123,8 +145,13 @@ public final class FallbackExecutor {
         return ticker.getAsLong() + settings.requestDeadline().toNanos();
     }
 
+    public Balancing balancing() {
+        return balancing;
+    }
+
     /**
-     * Runs the chain.
+     * Runs the chain exactly in the order given (each candidate a group of its own), with no capacity
+     * reports read.
      *
      * @param candidates    in the order to try them
      * @param deadlineNanos the ticker reading after which no attempt starts
@@ -135,49 +162,72 @@ public final class FallbackExecutor {
      */
     public <T> ExecutionResult<T> execute(
             List<Candidate> candidates, long deadlineNanos, HopGate gate, CandidateCall<T> call, boolean recordSuccess) {
-        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess);
+        return execute(candidates, PriorityGroups.singletons(candidates.size()), 0, deadlineNanos, gate, call,
+                value -> CapacityReport.NONE, recordSuccess);
+    }
+
+    /**
+     * Runs the chain, balancing within each priority group.
+     *
+     * @param groups          the chain's priority groups
+     * @param estimatedTokens the request's tokens as a deployment's rate limit counts them (capacity fit)
+     * @param capacity        what a successful value says of its deployment's remaining quota
+     */
+    public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
+            long deadlineNanos, HopGate gate, CandidateCall<T> call, Function<? super T, CapacityReport> capacity,
+            boolean recordSuccess) {
+        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
-        for (int i = 0; i < candidates.size(); i++) {
-            Candidate candidate = candidates.get(i);
-            if (candidate.model().contextWindow() <= contextFloor) {
-                continue;
-            }
-            if (pastDeadline(deadlineNanos)) {
-                run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
-                continue;
-            }
-            if (!gate.mayCall(candidate)) {
-                run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
-                continue;
-            }
-            Outcome refused = acquire(candidate);
-            if (refused != null) {
-                run.add(skip(candidate, refused));
-                continue;
-            }
-            Optional<Failure> failed = run.execute(candidate);
-            if (run.interrupted) {
-                break; // the request's thread is being stopped: no further calls
-            }
-            if (failed.isEmpty()) {
-                if (run.succeeded) {
-                    return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried());
-                }
-                continue; // skipped on a retry (deadline, breaker): move on
-            }
-            Failure failure = failed.get();
-            if (failure.kind() == FailureKind.CONTEXT_LENGTH_EXCEEDED) {
-                int window = candidate.model().contextWindow();
-                boolean larger = candidates.subList(i + 1, candidates.size()).stream()
-                        .anyMatch(c -> c.model().contextWindow() > window);
-                if (larger) {
-                    contextFloor = Math.max(contextFloor, window);
+        chain:
+        for (int g = 0; g < groups.count(); g++) {
+            int from = groups.start(g);
+            int to = groups.end(g);
+            long tried = 0;
+            for (int n = from; n < to; n++) {
+                int i = to - from == 1 ? from : balancing.pick(candidates, from, to, tried, estimatedTokens, ticker.getAsLong());
+                tried |= 1L << (i - from);
+                Candidate candidate = candidates.get(i);
+                if (candidate.model().contextWindow() <= contextFloor) {
                     continue;
                 }
-                return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
-            }
-            if (failure.kind().isFinal()) {
-                return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
+                if (pastDeadline(deadlineNanos)) {
+                    run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                    continue;
+                }
+                if (!gate.mayCall(candidate)) {
+                    run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
+                    continue;
+                }
+                Outcome refused = acquire(candidate);
+                if (refused != null) {
+                    run.add(skip(candidate, refused));
+                    continue;
+                }
+                Optional<Failure> failed = run.execute(candidate);
+                if (run.interrupted) {
+                    break chain; // the request's thread is being stopped: no further calls
+                }
+                if (failed.isEmpty()) {
+                    if (run.succeeded) {
+                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried());
+                    }
+                    continue; // skipped on a retry (deadline, breaker): move on
+                }
+                Failure failure = failed.get();
+                if (failure.kind() == FailureKind.CONTEXT_LENGTH_EXCEEDED) {
+                    int window = candidate.model().contextWindow();
+                    // A group serves one model: only later groups can have a larger window.
+                    boolean larger = candidates.subList(to, candidates.size()).stream()
+                            .anyMatch(c -> c.model().contextWindow() > window);
+                    if (larger) {
+                        contextFloor = Math.max(contextFloor, window);
+                        continue;
+                    }
+                    return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
+                }
+                if (failure.kind().isFinal()) {
+                    return new ExecutionResult.FailedFinally<>(candidate, failure, run.tried());
+                }
             }
         }
         return new ExecutionResult.Exhausted<>(run.tried(), earliestBack(candidates));
@@ -277,6 +327,8 @@ public final class FallbackExecutor {
         private final long deadlineNanos;
         private final CandidateCall<T> call;
         private final boolean recordSuccess;
+        private final long estimatedTokens;
+        private final Function<? super T, CapacityReport> capacity;
         /** The path: its only step, or null once {@code more} holds every step. */
         private Tried onlyStep;
         private List<Tried> more;
@@ -286,10 +338,13 @@ public final class FallbackExecutor {
         boolean interrupted;
         Duration took = Duration.ZERO;
 
-        ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess) {
+        ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, long estimatedTokens,
+                Function<? super T, CapacityReport> capacity) {
             this.deadlineNanos = deadlineNanos;
             this.call = call;
             this.recordSuccess = recordSuccess;
+            this.estimatedTokens = estimatedTokens;
+            this.capacity = capacity;
         }
 
         void add(Tried step) {
@@ -384,10 +439,19 @@ public final class FallbackExecutor {
             // The configured timeout itself unless the deadline cuts it short: no Duration per call.
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
+            LoadBoard.Slot load = balancing.slot(candidate.deployment().id());
+            load.started(estimatedTokens);
             try {
-                value = call.call(candidate, timeout);
+                try {
+                    value = call.call(candidate, timeout);
+                } finally {
+                    load.ended();
+                }
                 succeeded = true;
-                took = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
+                long end = ticker.getAsLong();
+                took = Duration.ofNanos(Math.max(0, end - start));
+                load.latency(end - start);
+                load.reported(capacity.apply(value), end);
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
@@ -396,7 +460,14 @@ public final class FallbackExecutor {
                 return null;
             } catch (RuntimeException e) {
                 Failure failure = e instanceof EndpointException ee ? ee.failure() : unexpected(e);
-                Duration d = Duration.ofNanos(Math.max(0, ticker.getAsLong() - start));
+                long end = ticker.getAsLong();
+                Duration d = Duration.ofNanos(Math.max(0, end - start));
+                if (e instanceof EndpointException ee) {
+                    load.reported(ee.capacity(), end);
+                }
+                if (failure.kind() == FailureKind.TIMEOUT) {
+                    load.latency(end - start); // as slow as it was let to be, at least
+                }
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.FAILED, Optional.of(failure), d)));
                 recordFailure(candidate, failure, d);

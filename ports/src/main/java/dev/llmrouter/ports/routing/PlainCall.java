@@ -26,8 +26,9 @@ final class PlainCall {
     }
 
     ChatOutcome run(Admission.Admitted a) {
-        ExecutionResult<ChatReply> result = executor.execute(a.routed().candidates(), a.deadlineNanos(), a.quota(),
-                (c, timeout) -> endpoint.complete(a.chatCall(c, timeout)), true);
+        ExecutionResult<ChatReply> result = executor.execute(a.routed().candidates(), a.routed().groups(),
+                a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> endpoint.complete(a.chatCall(c, timeout)),
+                ChatReply::capacity, true);
         if (!(result instanceof ExecutionResult.Succeeded<ChatReply> ok)) {
             return recorder.failed(a, result);
         }

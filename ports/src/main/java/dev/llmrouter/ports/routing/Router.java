@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.breaker.BreakerConfig;
 import dev.llmrouter.domain.breaker.BreakerStatus;
 import dev.llmrouter.domain.deployment.DeploymentId;
@@ -30,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The router: the application service behind {@link RouteChatUseCase} and {@link DeploymentStatusQuery},
@@ -60,9 +62,12 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     private final AdmissionControl admission;
     private final PlainCall plain;
     private final StreamRelay streams;
+    private final Balancing balancing;
+    private final LongSupplier ticker;
 
     private Router(Builder b) {
         this.fleet = b.fleet;
+        this.ticker = b.ticker;
         this.clock = b.clock;
         this.health = b.health;
         this.ledger = b.ledger;
@@ -74,7 +79,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             retry = retry.withAttemptTimeout(b.attemptTimeout);
         }
         RouterTelemetry telemetry = new GuardedTelemetry(b.telemetry);
-        FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker);
+        this.balancing = b.balancing;
+        FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker, b.balancing);
         UsageRecorder recorder = new UsageRecorder(b.fleet, b.ledger, telemetry, b.clock, b.ticker);
         this.admission = new AdmissionControl(b.fleet, b.estimator, b.clock, b.ticker, b.rates, b.quota, telemetry,
                 b.requestIds, retry);
@@ -121,7 +127,15 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     @Override
     public List<DeploymentStatus> deployments() {
         var now = clock.instant();
-        return fleet.deployments().stream().map(d -> health.status(d, now)).toList();
+        long nowNanos = ticker.getAsLong();
+        return fleet.deployments().stream()
+                .map(d -> health.status(d, now).withLoad(balancing.board().slot(d.id()).snapshot(nowNanos)))
+                .toList();
+    }
+
+    /** The balancing settings and the load this process has seen on each deployment. */
+    public Balancing balancing() {
+        return balancing;
     }
 
     /**
@@ -160,6 +174,9 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
         private Supplier<String> requestIds = Router::randomRequestId;
+        private BalancingSettings balancingSettings = BalancingSettings.DEFAULTS;
+        private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
+        private Balancing balancing;
 
         private Builder() {}
 
@@ -279,6 +296,21 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return this;
         }
 
+        /** Strategies per model and tier, and weights per deployment; default {@link BalancingSettings#DEFAULTS}. */
+        public Builder balancing(BalancingSettings settings) {
+            this.balancingSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * The random source of the calling thread for balancing draws; default
+         * {@code ThreadLocalRandom::current}. A seeded generator makes a run reproducible.
+         */
+        public Builder random(Supplier<RandomGenerator> random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
         private static String name(BreakerStatus status) {
             return status.name().toLowerCase(Locale.ROOT);
         }
@@ -295,6 +327,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
                         t -> observers.breakerTransition(t.deployment().value(), name(t.from()), name(t.to()), t.at(),
                                 t.reason()));
             }
+            balancing = new Balancing(balancingSettings, random);
             return new Router(this);
         }
     }

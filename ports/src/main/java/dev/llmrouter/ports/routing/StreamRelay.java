@@ -53,8 +53,9 @@ final class StreamRelay {
     private record Started(ChatStream stream, List<StreamChunk> head, boolean ended, long firstContentNanos) {}
 
     ChatOutcome run(Admission.Admitted a, StreamListener listener) {
-        ExecutionResult<Started> result = executor.execute(a.routed().candidates(), a.deadlineNanos(), a.quota(),
-                (c, timeout) -> open(a.chatCall(c, timeout)), false);
+        ExecutionResult<Started> result = executor.execute(a.routed().candidates(), a.routed().groups(),
+                a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> open(a.chatCall(c, timeout)),
+                started -> started.stream().capacity(), false);
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             return recorder.failed(a, result);
         }

@@ -1,0 +1,134 @@
+package dev.llmrouter.domain.balance;
+
+import dev.llmrouter.domain.deployment.Deployment;
+import dev.llmrouter.domain.deployment.DeploymentId;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
+
+/**
+ * The load this process has seen on each deployment: requests in flight, the remaining capacity the
+ * deployment last reported, and its decayed latency. Per process by design: each replica counts its
+ * own requests and hears its own answers, so nothing is shared and nothing waits on a store; Azure's
+ * reports already speak for every caller of the deployment.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li><b>Capacity</b>: a report replaces the remaining tokens and requests, each valid until its reset
+ *       (ticker nanos). Each attempt started here takes its estimated tokens and one request off the
+ *       last report at once, so concurrent requests do not all see the same remaining figure; the
+ *       next report corrects it.</li>
+ *   <li><b>Latency</b>: an exponentially weighted mean, each new sample weighing one half
+ *       (a slowed deployment is seen after one or two answers, a recovered one after a few explored ones).</li>
+ * </ul>
+ * Thread-safe; lock-free.
+ */
+public final class LoadBoard implements Balancer.Loads {
+
+    private final ConcurrentHashMap<DeploymentId, Slot> slots = new ConcurrentHashMap<>();
+    private final ToIntFunction<DeploymentId> weights;
+
+    /** @param weights each deployment's weight (1 when not configured) */
+    public LoadBoard(ToIntFunction<DeploymentId> weights) {
+        this.weights = weights;
+    }
+
+    @Override
+    public Slot of(Deployment deployment) {
+        return slot(deployment.id());
+    }
+
+    public Slot slot(DeploymentId id) {
+        Slot s = slots.get(id);
+        return s != null ? s : slots.computeIfAbsent(id, k -> new Slot(Math.max(0, weights.applyAsInt(k))));
+    }
+
+    /** One deployment's load. */
+    public static final class Slot implements DeploymentLoad {
+        private final int weight;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicLong tokens = new AtomicLong(CapacityReport.UNKNOWN);
+        private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
+        private volatile long tokensUntil;
+        private volatile long requestsUntil;
+        private final AtomicLong latency = new AtomicLong(-1);
+
+        Slot(int weight) {
+            this.weight = weight;
+        }
+
+        @Override
+        public int weight() {
+            return weight;
+        }
+
+        @Override
+        public long remainingTokens(long nowNanos) {
+            long t = tokens.get();
+            return t == CapacityReport.UNKNOWN || nowNanos - tokensUntil >= 0 ? CapacityReport.UNKNOWN : t;
+        }
+
+        @Override
+        public long remainingRequests(long nowNanos) {
+            long r = requests.get();
+            return r == CapacityReport.UNKNOWN || nowNanos - requestsUntil >= 0 ? CapacityReport.UNKNOWN : r;
+        }
+
+        @Override
+        public int inFlight() {
+            return inFlight.get();
+        }
+
+        @Override
+        public long latencyNanos() {
+            return latency.get();
+        }
+
+        /** An attempt starts: one more in flight, and its tokens and request taken off the last report. */
+        public void started(long estimatedTokens) {
+            inFlight.incrementAndGet();
+            tokens.getAndUpdate(t -> t == CapacityReport.UNKNOWN ? t : Math.max(0, t - estimatedTokens));
+            requests.getAndUpdate(r -> r == CapacityReport.UNKNOWN ? r : Math.max(0, r - 1));
+        }
+
+        /** The attempt ended, however. */
+        public void ended() {
+            inFlight.decrementAndGet();
+        }
+
+        /** The deployment's own report, on an answer or a 429. */
+        public void reported(CapacityReport report, long nowNanos) {
+            if (report.remainingTokens() != CapacityReport.UNKNOWN) {
+                tokensUntil = nowNanos + report.tokensReset().toNanos();
+                tokens.set(report.remainingTokens());
+            }
+            if (report.remainingRequests() != CapacityReport.UNKNOWN) {
+                requestsUntil = nowNanos + report.requestsReset().toNanos();
+                requests.set(report.remainingRequests());
+            }
+        }
+
+        /** A latency sample (to the first token for streams, the whole call otherwise). */
+        public void latency(long nanos) {
+            long sample = Math.max(0, nanos);
+            latency.getAndUpdate(old -> old < 0 ? sample : old + (sample - old) / 2);
+        }
+
+        /** A copy of what it holds now, for operators. */
+        public Snapshot snapshot(long nowNanos) {
+            return new Snapshot(weight, remainingTokens(nowNanos), remainingRequests(nowNanos), inFlight(), latencyNanos());
+        }
+    }
+
+    /**
+     * One deployment's load as operators see it.
+     *
+     * @param remainingTokens   as last reported (less what was sent since), -1 when unknown or reset
+     * @param remainingRequests likewise
+     * @param latencyNanos      decayed latency, -1 before any answer
+     */
+    public record Snapshot(int weight, long remainingTokens, long remainingRequests, int inFlight, long latencyNanos) {
+        public static final Snapshot NONE = new Snapshot(1, CapacityReport.UNKNOWN, CapacityReport.UNKNOWN, 0, -1);
+    }
+}
