@@ -838,6 +838,10 @@ public final class ConfigLoader {
             if (s.spoolDir() != null) {
                 spool = Optional.of(Path.of(s.spoolDir()));
             }
+            if (r != null && l == null) {
+                // A month Redis loses is rebuilt from the ledger: one replica's own file would undercount it.
+                binder.problem("storage.redis", "needs a ledger every replica shares (storage.ledger.url)");
+            }
             if (ledger instanceof StorageSettings.LedgerStore.Jdbc && spool.isEmpty()) {
                 binder.problem("storage.spool-dir", "is required with a JDBC ledger when the gateway has no data directory");
             }

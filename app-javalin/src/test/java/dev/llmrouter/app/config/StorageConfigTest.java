@@ -123,12 +123,9 @@ class StorageConfigTest {
     }
 
     @Test
-    void redis_alone_keeps_the_ledger_in_the_data_directory() {
-        StorageSettings storage = storageOf(new ConfigLoader(ENV::get).withDataDir(Path.of("d")),
-                "storage:\n  redis: { url: \"redis://r:6379\" }\n");
-
-        assertThat(storage.ledger()).isEqualTo(new LedgerStore.EmbeddedFile(Path.of("d")));
-        assertThat(storage.redis()).isPresent();
+    void redis_needs_a_shared_ledger_to_rebuild_a_month_from() {
+        assertThat(problemsOf(new ConfigLoader(ENV::get).withDataDir(Path.of("d")), "storage:\n  redis: { url: \"redis://r:6379\" }\n"))
+                .containsExactly("storage.redis: needs a ledger every replica shares (storage.ledger.url)");
     }
 
     @Test
