@@ -58,13 +58,15 @@ class JarStartTest {
     }
 
     @Test
-    void the_jar_starts_on_the_embedded_default_and_answers_a_chat_with_the_demo_enterprise_key() throws Exception {
+    void the_jar_starts_on_the_embedded_default_and_answers_a_chat_with_the_demo_enterprise_key(
+            @org.junit.jupiter.api.io.TempDir Path dataDir) throws Exception {
         assumeTrue(Files.isRegularFile(JAR), "the runnable jar is built by 'package'; run './mvnw verify'");
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-jar", JAR.toString(), "--port", String.valueOf(port))
-                .redirectErrorStream(true)
-                .start();
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", JAR.toString(), "--port", String.valueOf(port))
+                .redirectErrorStream(true);
+        command.environment().put("LLM_ROUTER_DATA_DIR", dataDir.toString()); // its ledger file, not the module's directory
+        process = command.start();
         CompletableFuture<Boolean> greeted = readOutputUntil("llm-router is serving");
         CompletableFuture<Boolean> stopped = readOutputUntil("Javalin has stopped");
 
