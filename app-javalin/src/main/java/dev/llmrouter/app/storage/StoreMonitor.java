@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,14 +61,25 @@ public final class StoreMonitor {
         return health;
     }
 
-    /** Every store, probed now. */
+    /** Every store, probed now; stores kept by one server (quota and rate limit on one Redis) are probed once. */
     public List<StoreStatus> statuses() {
+        Map<Probe, Optional<String>> probed = new IdentityHashMap<>();
         List<StoreStatus> all = new ArrayList<>(stores.size());
         for (Health h : stores) {
-            h.probe();
+            if (h.probe != Probe.NONE) {
+                h.record(probed.computeIfAbsent(h.probe, StoreMonitor::run));
+            }
             all.add(h.status());
         }
         return all;
+    }
+
+    private static Optional<String> run(Probe probe) {
+        try {
+            return probe.problem();
+        } catch (RuntimeException e) {
+            return Optional.of(e.getClass().getSimpleName());
+        }
     }
 
     /** Whether every store answered its last call or probe (no probe run). */
@@ -116,16 +129,7 @@ public final class StoreMonitor {
                     .tag("store", store).tag("decision", decision).register(registry);
         }
 
-        void probe() {
-            if (probe == Probe.NONE) {
-                return;
-            }
-            Optional<String> found;
-            try {
-                found = probe.problem();
-            } catch (RuntimeException e) {
-                found = Optional.of(e.getClass().getSimpleName());
-            }
+        void record(Optional<String> found) {
             found.ifPresentOrElse(this::unavailable, this::answered);
         }
 

@@ -30,7 +30,8 @@ public final class GatewayProcess implements AutoCloseable {
 
     /**
      * Starts {@code java [jvmArgs] -jar jar --port P --config config} with {@code env} added to the
-     * environment, and waits (bounded) until {@code /health/ready} answers 200.
+     * environment (its data directory, unless {@code env} names one, a new temporary directory), and
+     * waits (bounded) until {@code /health/ready} answers 200.
      */
     public static GatewayProcess start(String javaBin, Path jar, Path config, List<String> jvmArgs,
             Map<String, String> env, Duration readyTimeout) throws IOException, InterruptedException {
@@ -44,6 +45,8 @@ public final class GatewayProcess implements AutoCloseable {
         }
         Path log = Files.createTempFile("llm-router-gateway", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Each gateway measured starts on an empty ledger of its own, never on a previous run's.
+        pb.environment().put("LLM_ROUTER_DATA_DIR", Files.createTempDirectory("llm-router-data").toString());
         pb.environment().putAll(env);
         Process process = pb.start();
         // A harness stopped by a signal (e.g. under `timeout`) skips its try-with-resources: without
