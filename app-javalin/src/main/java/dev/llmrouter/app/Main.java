@@ -4,6 +4,7 @@ import dev.llmrouter.app.config.ConfigLoader;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.InvalidConfigException;
 import dev.llmrouter.app.config.KeyHasher;
+import dev.llmrouter.app.http.AccessLogAppender;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -109,7 +110,10 @@ public final class Main {
             gateway.stop();
             return EXIT_FAILED;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "llm-router-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.stop();
+            AccessLogAppender.stopLogging(); // last: writes the access-log lines still queued
+        }, "llm-router-shutdown"));
         greet(out, gateway, configFile == null);
         return 0;
     }

@@ -21,6 +21,26 @@ import java.util.concurrent.locks.LockSupport;
  * gateway is every call; here arming is one lock-free enqueue and wakes nobody. With no alarm pending
  * for {@link #LINGER_NANOS} (1 s) the thread parks until the next alarm, so an idle gateway costs
  * nothing; under traffic it costs about 100 short wake-ups a second in all.
+ *
+ * <p>Why not a library's timeout. The deadline of a request is the router's (per request, across
+ * attempts and backoffs, on its injected clock): the router hands each attempt the time it has left,
+ * and this class only makes a blocking call on a real socket give up when that real time has passed,
+ * which no fake clock can do. The libraries at hand were weighed for that last step:
+ * <ul>
+ *   <li>OkHttp's {@code callTimeout} is set on the client or on a call before it starts; azure-core
+ *       starts the call, so a per-attempt value cannot reach it (an interceptor runs after the call's
+ *       timeout was entered). Its {@code readTimeout}, settable per call from an interceptor, would
+ *       bound each read rather than the attempt, and Okio enforces it with an {@code AsyncTimeout}
+ *       entry (a lock on one shared queue) per socket read, the per-read cost the stream's single
+ *       idle alarm avoids.</li>
+ *   <li>Failsafe's {@code Timeout} schedules one task per execution on a
+ *       {@code ScheduledExecutorService} (a lock, and a wake-up whenever the new task is the
+ *       earliest), and its interrupt does not stop a blocking socket read: it would still need the
+ *       call cancelled through {@link InFlightCall}, so it would add a scheduler and keep this
+ *       class's work.</li>
+ * </ul>
+ * Neither reads an injectable clock either. So the adapter keeps this ticker, and no transport
+ * timeout is configured ({@link AzureOpenAiEndpoint#defaultHttpClient()}).
  */
 final class Watchdog {
 

@@ -1,5 +1,7 @@
 package dev.llmrouter.app.config;
 
+import static java.util.Objects.requireNonNullElse;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -44,17 +46,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a gateway configuration (YAML) into a validated {@link GatewayConfig}, or reports every
  * problem at once, each by its path ({@code deployments[2].region: unknown region 'eastus9'}).
  *
  * <p>Steps: YAML parsing (duplicate keys are errors), with {@link EnvSubstitution} replacing
- * variables inside the parsed values; then each section is read and checked on its own, collecting
- * problems rather than stopping, and
- * cross references (a deployment's model and region, an account's plan, a breaker override's
- * deployment) are resolved. Only when nothing is wrong are the domain objects assembled.
+ * variables inside the parsed values; then each section, and each entry of a list, is bound to the
+ * records of {@link ConfigFile} and checked against the bounds stated on them ({@link ConfigBinder}:
+ * Jackson and Bean Validation, collecting problems rather than stopping); then what no record can
+ * check alone is checked here: cross references (a deployment's model and region, an account's plan,
+ * a breaker override's deployment), rules across keys, and defaults merged in. Only when nothing is
+ * wrong are the domain objects assembled. The report lists the problems section by section, entry
+ * by entry.
  *
  * <p>Each mistake is reported once, where it is: an entry that fails to load (a model with a bad
  * price, a plan with a bad quota) still declares its name, so what refers to it is not reported
@@ -128,14 +137,33 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(where, "not valid YAML: " + variables.unmark(e.getOriginalMessage())));
             throw new InvalidConfigException(source, problems);
         }
-        Reading r = new Reading(new ConfigNode(root, "", problems), problems, source);
-        return r.read();
+        return new Reading(root, problems, source).read();
     }
+
+    /** The order of the report: problems before parsing, then section by section, entry by entry. */
+    private static final List<String> SECTION_ORDER = List.of("regions", "catalog", "deployments", "plans", "accounts",
+            "breakers", "retry", "server", "ledger");
+
+    private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
+        List<ConfigProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparingInt((ConfigProblem p) -> SECTION_ORDER.indexOf(p.path().split("[.\\[]", 2)[0]))
+                .thenComparingInt(p -> {
+                    Matcher index = FIRST_INDEX.matcher(p.path());
+                    if (index.find()) {
+                        return Integer.parseInt(index.group(1));
+                    }
+                    return p.path().contains(".") ? Integer.MAX_VALUE : -1; // a section's own problem first
+                }));
+        return sorted;
+    }
+
+    private static final Pattern FIRST_INDEX = Pattern.compile("\\[(\\d+)]");
 
     /** One reading of one document: the problems found so far and what has been resolved. */
     private final class Reading {
-        private final ConfigNode root;
+        private final JsonNode root;
         private final List<ConfigProblem> problems;
+        private final ConfigBinder binder;
         private final String source;
         private final Map<String, Region> regions = new LinkedHashMap<>();
         private final Map<String, ModelSpec> models = new LinkedHashMap<>();
@@ -156,50 +184,59 @@ public final class ConfigLoader {
         private boolean brokenModelOfUnknownTier;
         private ModelCatalog catalog;
 
-        Reading(ConfigNode root, List<ConfigProblem> problems, String source) {
+        Reading(JsonNode root, List<ConfigProblem> problems, String source) {
             this.root = root;
             this.problems = problems;
+            this.binder = new ConfigBinder(problems);
             this.source = source;
         }
 
         GatewayConfig read() {
-            if (!root.isPresent()) {
+            if (ConfigBinder.absent(root)) {
                 problems.add(new ConfigProblem("", "the file " + source + " is empty (it needs at least the sections "
                         + "regions, catalog, deployments and plans)"));
                 throw new InvalidConfigException(source, problems);
             }
-            if (!root.isMapping()) {
+            if (!root.isObject()) {
                 problems.add(new ConfigProblem("", "the top level of " + source + " must be a mapping of sections "
                         + "(regions, catalog, deployments, plans, ...)"));
                 throw new InvalidConfigException(source, problems);
             }
-            root.allowOnly(Set.of("server", "ledger", "regions", "catalog", "deployments", "plans", "accounts", "breakers", "retry"));
-            readRegions(root.get("regions"));
-            readCatalog(root.get("catalog"));
-            readDeployments(root.get("deployments"));
-            readPlans(root.get("plans"));
-            readAccounts(root.get("accounts"));
+            ConfigFile.Sections file = binder.bind(root, "", ConfigFile.Sections.class).orElseThrow(
+                    () -> new InvalidConfigException(source, problems));
+            readRegions(file.regions());
+            readCatalog(file.catalog());
+            readDeployments(file.deployments());
+            readPlans(file.plans());
+            readAccounts(file.accounts());
             BreakerSettings breakerDefaults = BreakerSettings.DEFAULTS;
             Map<DeploymentId, BreakerSettings> breakers = new LinkedHashMap<>();
-            ConfigNode b = root.get("breakers");
-            if (b.isObject(false)) {
-                b.allowOnly(Set.of("defaults", "deployments"));
-                breakerDefaults = readBreaker(b.get("defaults"), BreakerSettings.DEFAULTS);
+            Optional<ConfigFile.Breakers> b = binder.bind(file.breakers(), "breakers", ConfigFile.Breakers.class);
+            if (b.isPresent()) {
+                breakerDefaults = readBreaker(b.get().defaults(), "breakers.defaults", BreakerSettings.DEFAULTS);
                 // Overrides of invalid defaults merge over the built-in ones: each mistake is reported once.
-                BreakerSettings base = breakerDefaults.problems().isEmpty() ? breakerDefaults : BreakerSettings.DEFAULTS;
-                for (Map.Entry<String, ConfigNode> e : b.get("deployments").entries().entrySet()) {
-                    if (!deploymentIds.contains(e.getKey())) {
-                        e.getValue().problem("unknown deployment '" + e.getKey() + "'");
+                BreakerSettings base = binder.hasProblemsAt("breakers.defaults") ? BreakerSettings.DEFAULTS : breakerDefaults;
+                JsonNode overrides = b.get().deployments();
+                if (!ConfigBinder.absent(overrides) && !overrides.isObject()) {
+                    binder.problem("breakers.deployments", "must be a mapping of keys to values");
+                } else if (overrides != null) {
+                    for (Map.Entry<String, JsonNode> e : overrides.properties()) {
+                        String at = "breakers.deployments." + e.getKey();
+                        if (!deploymentIds.contains(e.getKey())) {
+                            binder.problem(at, "unknown deployment '" + e.getKey() + "'");
+                        }
+                        breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), at, base));
                     }
-                    breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), base));
                 }
             }
             for (Deployment d : deployments) {
                 breakers.putIfAbsent(d.id(), breakerDefaults);
             }
-            RetrySettings retry = readRetry(root.get("retry"));
-            ServerSettings server = readServer(root.get("server"));
-            LedgerSettings ledger = readLedger(root.get("ledger"));
+            RetrySettings retry = readRetry(file.retry());
+            ServerSettings server = readServer(file.server());
+            LedgerSettings ledger = binder.bind(file.ledger(), "ledger", ConfigFile.LedgerEntry.class)
+                    .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
+                    .orElse(LedgerSettings.DEFAULTS);
 
             Fleet fleet = null;
             if (problems.isEmpty()) {
@@ -213,73 +250,83 @@ public final class ConfigLoader {
                 }
             }
             if (!problems.isEmpty()) {
-                throw new InvalidConfigException(source, problems);
+                throw new InvalidConfigException(source, inFileOrder(problems));
             }
             return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger);
         }
 
+        /** The value read at {@code path}, or {@code fallback} when absent or reported there. */
+        private <T> T or(T value, String path, T fallback) {
+            return value == null || binder.hasProblemsAt(path) ? fallback : value;
+        }
+
         // ---- regions -----------------------------------------------------------------------
 
-        private void readRegions(ConfigNode node) {
-            List<ConfigNode> items = node.list(true);
-            if (node.isPresent() && items.isEmpty()) {
-                node.problem("at least one region is required");
-            }
-            for (ConfigNode r : items) {
-                if (!r.isObject(true)) {
-                    continue;
-                }
-                r.allowOnly(Set.of("name", "geography"));
-                Optional<String> name = r.string("name", true);
-                name.ifPresent(declaredRegions::add);
-                Optional<Geography> geography = r.enumValue("geography", true, Geography.class, Geography::parse);
-                if (name.isPresent() && geography.isPresent()) {
-                    if (regions.putIfAbsent(name.get(), Region.of(name.get(), geography.get())) != null) {
-                        r.get("name").problem("duplicate region '" + name.get() + "'");
+        private void readRegions(JsonNode node) {
+            for (Map.Entry<String, JsonNode> item : binder.list(node, "regions", true, "at least one region is required")) {
+                String at = item.getKey();
+                binder.bind(item.getValue(), at, ConfigFile.RegionEntry.class).ifPresent(r -> {
+                    if (r.name() != null) {
+                        declaredRegions.add(r.name());
                     }
-                }
+                    if (r.name() != null && r.geography() != null
+                            && regions.putIfAbsent(r.name(), Region.of(r.name(), r.geography())) != null) {
+                        binder.problem(at + ".name", "duplicate region '" + r.name() + "'");
+                    }
+                });
             }
         }
 
         // ---- catalog -----------------------------------------------------------------------
 
-        private void readCatalog(ConfigNode node) {
-            if (!node.isObject(true)) {
+        private void readCatalog(JsonNode node) {
+            if (ConfigBinder.absent(node)) {
+                binder.problem("catalog", "is required");
                 return;
             }
-            node.allowOnly(Set.of("models", "tiers"));
-            ConfigNode modelList = node.get("models");
-            List<ConfigNode> items = modelList.list(true);
-            if (modelList.isPresent() && items.isEmpty()) {
-                modelList.problem("at least one model is required");
+            Optional<ConfigFile.Catalog> section = binder.bind(node, "catalog", ConfigFile.Catalog.class);
+            if (section.isEmpty()) {
+                return;
             }
-            for (ConfigNode m : items) {
-                readModel(m).ifPresent(spec -> {
-                    if (models.putIfAbsent(spec.id(), spec) != null) {
-                        m.get("id").problem("duplicate model '" + spec.id() + "'");
+            boolean modelFailed = false;
+            for (Map.Entry<String, JsonNode> item : binder.list(section.get().models(), "catalog.models", true,
+                    "at least one model is required")) {
+                String at = item.getKey();
+                Optional<ModelSpec> spec = readModel(item.getValue(), at);
+                spec.ifPresent(m -> {
+                    if (models.putIfAbsent(m.id(), m) != null) {
+                        binder.problem(at + ".id", "duplicate model '" + m.id() + "'");
                     }
                 });
+                modelFailed |= spec.isEmpty();
             }
             Map<Tier, String> tierModels = new LinkedHashMap<>();
-            ConfigNode tiers = node.get("tiers");
-            for (Map.Entry<String, ConfigNode> e : tiers.entries().entrySet()) {
-                ConfigNode at = e.getValue();
-                Optional<Tier> tier = Tier.parse(e.getKey());
-                if (tier.isEmpty()) {
-                    at.problem("unknown tier '" + e.getKey() + "' (expected premium, standard or economy)");
-                    continue;
-                }
-                Optional<String> modelId = tiers.string(e.getKey(), true);
-                ModelSpec spec = modelId.map(models::get).orElse(null);
-                if (spec != null && spec.tier() == tier.get()) {
-                    tierModels.put(tier.get(), spec.id());
-                    continue;
-                }
-                tiersInDoubt.add(tier.get()); // the mistake is reported here, or at the model's own entry
-                if (spec != null) {
-                    at.problem("model '" + spec.id() + "' is of tier " + spec.tier().id() + ", not " + tier.get().id());
-                } else if (modelId.isPresent() && !declaredModels.contains(modelId.get())) {
-                    at.problem("unknown model '" + modelId.get() + "'");
+            JsonNode tiers = section.get().tiers();
+            if (!ConfigBinder.absent(tiers) && !tiers.isObject()) {
+                binder.problem("catalog.tiers", "must be a mapping of keys to values");
+            } else if (tiers != null) {
+                for (Map.Entry<String, JsonNode> e : tiers.properties()) {
+                    String at = "catalog.tiers." + e.getKey();
+                    Optional<Tier> tier = Tier.parse(e.getKey());
+                    if (tier.isEmpty()) {
+                        binder.problem(at, "unknown tier '" + e.getKey() + "' (expected premium, standard or economy)");
+                        continue;
+                    }
+                    Optional<String> modelId = binder.value(e.getValue(), at, String.class);
+                    if (ConfigBinder.absent(e.getValue())) {
+                        binder.problem(at, "is required");
+                    }
+                    ModelSpec spec = modelId.map(models::get).orElse(null);
+                    if (spec != null && spec.tier() == tier.get()) {
+                        tierModels.put(tier.get(), spec.id());
+                        continue;
+                    }
+                    tiersInDoubt.add(tier.get()); // the mistake is reported here, or at the model's own entry
+                    if (spec != null) {
+                        binder.problem(at, "model '" + spec.id() + "' is of tier " + spec.tier().id() + ", not " + tier.get().id());
+                    } else if (modelId.isPresent() && !declaredModels.contains(modelId.get())) {
+                        binder.problem(at, "unknown model '" + modelId.get() + "'");
+                    }
                 }
             }
             try {
@@ -288,169 +335,167 @@ public final class ConfigLoader {
                 tierModels.forEach(builder::tierModel);
                 catalog = builder.build();
             } catch (IllegalArgumentException e) {
-                node.problem(e.getMessage());
+                if (!modelFailed) { // a catalog short of what a failed entry would have given: said at that entry
+                    binder.problem("catalog", e.getMessage());
+                }
             }
         }
 
         /** A model entry; one that fails still declares its id and tier (see {@link #tiersInDoubt}). */
-        private Optional<ModelSpec> readModel(ConfigNode m) {
-            Optional<ModelSpec> spec = readModelEntry(m);
-            if (spec.isEmpty()) {
-                Optional<Tier> tier = m.peek("tier").flatMap(Tier::parse);
-                tier.ifPresentOrElse(tiersInDoubt::add, () -> brokenModelOfUnknownTier = true);
-            }
-            return spec;
-        }
-
-        private Optional<ModelSpec> readModelEntry(ConfigNode m) {
-            if (!m.isObject(true)) {
+        private Optional<ModelSpec> readModel(JsonNode node, String at) {
+            Optional<ConfigFile.ModelEntry> bound = binder.bind(node, at, ConfigFile.ModelEntry.class);
+            if (bound.isEmpty()) {
+                brokenModelOfUnknownTier = true;
                 return Optional.empty();
             }
-            m.allowOnly(Set.of("id", "family", "tier", "context-window", "max-output-tokens", "encoding",
-                    "capabilities", "price"));
-            Optional<String> id = m.string("id", true);
-            id.ifPresent(declaredModels::add);
-            Optional<Tier> tier = m.enumValue("tier", true, Tier.class, Tier::parse);
-            Optional<Integer> context = m.intValue("context-window", true, 1, Integer.MAX_VALUE);
-            Optional<Integer> maxOut = m.intValue("max-output-tokens", true, 1, Integer.MAX_VALUE);
-            Optional<TokenEncoding> encoding = m.enumValue("encoding", true, TokenEncoding.class,
-                    t -> ConfigNode.parseEnum(TokenEncoding.class, t));
+            ConfigFile.ModelEntry m = bound.get();
+            if (m.id() != null) {
+                declaredModels.add(m.id());
+            }
+            Optional<Pricing> pricing = readPrice(m.price(), at + ".price");
+            boolean failed = binder.hasProblemsAt(at) || pricing.isEmpty();
+            if (!failed && m.maxOutputTokens() > m.contextWindow()) { // checked once the two are known good
+                binder.problem(at + ".max-output-tokens", "cannot exceed the context window (" + m.contextWindow() + ")");
+                failed = true;
+            }
+            // An unknown capability is reported, but the model still serves what it can do.
             EnumSet<Capability> capabilities = EnumSet.noneOf(Capability.class);
-            List<String> capabilityNames = m.strings("capabilities");
-            for (int i = 0; i < capabilityNames.size(); i++) {
-                Optional<Capability> c = ConfigNode.parseEnum(Capability.class, capabilityNames.get(i));
+            List<String> names = m.capabilities() == null ? List.of() : m.capabilities();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                Optional<Capability> c = name == null ? Optional.empty() : ConfigBinder.parseEnum(Capability.class, name);
                 if (c.isPresent()) {
                     capabilities.add(c.get());
-                } else {
-                    new ConfigNode(null, m.path() + ".capabilities[" + i + "]", problems).problem(
-                            "unknown capability '" + capabilityNames.get(i) + "' (expected chat, text-completion, vision or tools)");
+                } else if (name == null && !binder.hasProblemAtExactly(at + ".capabilities")) {
+                    binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
+                } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
+                    binder.problem(at + ".capabilities[" + i + "]",
+                            "unknown capability '" + name + "' (expected chat, text-completion, vision or tools)");
                 }
             }
-            Optional<Pricing> pricing = readPrice(m.get("price"));
-            if (id.isEmpty() || tier.isEmpty() || context.isEmpty() || maxOut.isEmpty() || encoding.isEmpty()
-                    || pricing.isEmpty()) {
+            if (failed) {
+                if (m.tier() != null) {
+                    tiersInDoubt.add(m.tier());
+                } else {
+                    brokenModelOfUnknownTier = true;
+                }
                 return Optional.empty();
             }
-            if (maxOut.get() > context.get()) {
-                m.get("max-output-tokens").problem("cannot exceed the context window (" + context.get() + ")");
-                return Optional.empty();
-            }
-            return Optional.of(new ModelSpec(id.get(), m.string("family", false).orElse(id.get()), tier.get(),
-                    context.get(), maxOut.get(), encoding.get(), capabilities, pricing.get()));
+            return Optional.of(new ModelSpec(m.id(), m.family() != null ? m.family() : m.id(), m.tier(),
+                    m.contextWindow().intValue(), m.maxOutputTokens().intValue(), m.encoding(), capabilities, pricing.get()));
         }
 
-        /** {@code price: {per: 1M, input: "2.50", output: "10.00"}}; {@code per} is 1M (default) or 1K. */
-        private Optional<Pricing> readPrice(ConfigNode p) {
-            if (!p.isObject(true)) {
+        private Optional<Pricing> readPrice(ConfigFile.PriceEntry p, String at) {
+            if (p == null) {
                 return Optional.empty();
             }
-            p.allowOnly(Set.of("per", "input", "output"));
-            String per = p.string("per", false).orElse("1M").toUpperCase(java.util.Locale.ROOT);
+            String per = p.per() == null ? "1M" : p.per().toUpperCase(Locale.ROOT);
             if (!per.equals("1M") && !per.equals("1K")) {
-                p.get("per").problem("must be 1M or 1K (dollars per million or per thousand tokens), got '" + per + "'");
+                if (!binder.hasProblemsAt(at + ".per")) {
+                    binder.problem(at + ".per", "must be 1M or 1K (dollars per million or per thousand tokens), got '" + per + "'");
+                }
                 return Optional.empty();
             }
-            Optional<TokenPrice> in = price(p, "input", per);
-            Optional<TokenPrice> out = price(p, "output", per);
+            Optional<TokenPrice> in = price(p.input(), at + ".input", per);
+            Optional<TokenPrice> out = price(p.output(), at + ".output", per);
             return in.isPresent() && out.isPresent() ? Optional.of(new Pricing(in.get(), out.get())) : Optional.empty();
         }
 
-        private Optional<TokenPrice> price(ConfigNode p, String key, String per) {
-            return p.decimal(key, true).flatMap(usd -> {
-                try {
-                    return Optional.of(per.equals("1K") ? TokenPrice.perThousand(usd.toPlainString())
-                            : TokenPrice.perMillion(usd));
-                } catch (IllegalArgumentException e) {
-                    p.get(key).problem(e.getMessage());
-                    return Optional.empty();
-                }
-            });
+        private Optional<TokenPrice> price(BigDecimal usd, String at, String per) {
+            if (usd == null || binder.hasProblemsAt(at)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(per.equals("1K") ? TokenPrice.perThousand(usd.toPlainString()) : TokenPrice.perMillion(usd));
+            } catch (IllegalArgumentException e) {
+                binder.problem(at, e.getMessage());
+                return Optional.empty();
+            }
         }
 
         // ---- deployments -------------------------------------------------------------------
 
-        private void readDeployments(ConfigNode node) {
-            List<ConfigNode> items = node.list(true);
-            if (node.isPresent() && items.isEmpty()) {
-                node.problem("at least one deployment is required");
-            }
-            for (ConfigNode d : items) {
-                if (!d.isObject(true)) {
-                    continue;
-                }
-                d.allowOnly(Set.of("id", "model", "region", "role", "endpoint", "azure-deployment", "api-version",
-                        "auth", "simulated"));
-                Optional<String> id = d.string("id", true);
-                id.ifPresent(i -> {
-                    if (!deploymentIds.add(i)) {
-                        d.get("id").problem("duplicate deployment '" + i + "'");
-                    }
-                });
-                Optional<String> model = d.string("model", true);
-                if (model.isPresent() && !models.containsKey(model.get()) && !declaredModels.contains(model.get())) {
-                    d.get("model").problem("unknown model '" + model.get() + "'");
-                }
-                Optional<String> regionName = d.string("region", true);
-                Region region = regionName.map(regions::get).orElse(null);
-                if (regionName.isPresent() && region == null && !declaredRegions.contains(regionName.get())) {
-                    d.get("region").problem("unknown region '" + regionName.get() + "'");
-                }
-                ChainRole role = d.enumValue("role", false, ChainRole.class, t -> ConfigNode.parseEnum(ChainRole.class, t))
-                        .orElse(ChainRole.PRIMARY);
-                boolean simulated = d.has("simulated");
-                boolean azure = d.has("auth");
-                Optional<DeploymentSettings> connection = Optional.empty();
-                if (simulated && azure) {
-                    d.problem("give either auth (a real Azure OpenAI deployment) or simulated, not both");
-                } else if (!simulated && !azure) {
-                    d.problem("needs auth (api-key-env or entra-id) for a real Azure OpenAI deployment, or simulated");
-                } else if (simulated) {
-                    connection = readSimulation(d.get("simulated"), id.orElse("")).map(DeploymentSettings.Simulated::new);
-                } else {
-                    connection = readAuth(d.get("auth")).map(auth -> new DeploymentSettings.Azure(
-                            d.string("api-version", false).orElse(DEFAULT_API_VERSION), auth));
-                }
-                Optional<URI> endpoint = simulated && !d.has("endpoint")
-                        ? id.map(i -> URI.create("simulated://" + i.replaceAll("[^A-Za-z0-9.-]", "-")))
-                        : simulated || azure ? readEndpoint(d) : Optional.empty();
-                if (azure && endpoint.isPresent() && connection.isPresent() && "http".equals(endpoint.get().getScheme())) {
-                    checkPlainHttp(d.get("endpoint"), endpoint.get(), connection.get());
-                }
-                if (id.isPresent() && model.isPresent() && region != null && endpoint.isPresent() && connection.isPresent()) {
-                    DeploymentId deploymentId = DeploymentId.of(id.get());
-                    deployments.add(new Deployment(deploymentId, model.get(), region, endpoint.get(),
-                            d.string("azure-deployment", false).orElse(model.get()), role));
-                    connections.put(deploymentId, connection.get());
-                }
+        private void readDeployments(JsonNode node) {
+            for (Map.Entry<String, JsonNode> item : binder.list(node, "deployments", true,
+                    "at least one deployment is required")) {
+                String at = item.getKey();
+                binder.bind(item.getValue(), at, ConfigFile.DeploymentEntry.class).ifPresent(d -> readDeployment(d, at));
             }
         }
 
-        private Optional<URI> readEndpoint(ConfigNode d) {
-            return d.string("endpoint", true).flatMap(text -> {
-                try {
-                    URI uri = new URI(text);
-                    if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                        d.get("endpoint").problem("must be an http(s) URL such as https://contoso-eastus.openai.azure.com, got '" + text + "'");
-                        return Optional.empty();
-                    }
-                    return Optional.of(uri);
-                } catch (URISyntaxException e) {
-                    d.get("endpoint").problem("not a valid URL: " + e.getMessage());
+        private void readDeployment(ConfigFile.DeploymentEntry d, String at) {
+            if (d.id() != null && !deploymentIds.add(d.id())) {
+                binder.problem(at + ".id", "duplicate deployment '" + d.id() + "'");
+            }
+            if (d.model() != null && !models.containsKey(d.model()) && !declaredModels.contains(d.model())) {
+                binder.problem(at + ".model", "unknown model '" + d.model() + "'");
+            }
+            Region region = d.region() == null ? null : regions.get(d.region());
+            if (d.region() != null && region == null && !declaredRegions.contains(d.region())) {
+                binder.problem(at + ".region", "unknown region '" + d.region() + "'");
+            }
+            boolean simulated = !ConfigBinder.absent(d.simulated());
+            boolean azure = !ConfigBinder.absent(d.auth());
+            Optional<DeploymentSettings> connection = Optional.empty();
+            if (simulated && azure) {
+                binder.problem(at, "give either auth (a real Azure OpenAI deployment) or simulated, not both");
+            } else if (!simulated && !azure) {
+                binder.problem(at, "needs auth (api-key-env or entra-id) for a real Azure OpenAI deployment, or simulated");
+            } else if (simulated) {
+                connection = readSimulation(d.simulated(), at + ".simulated", d.id() == null ? "" : d.id())
+                        .map(DeploymentSettings.Simulated::new);
+            } else {
+                connection = readAuth(d.auth(), at + ".auth").map(auth -> new DeploymentSettings.Azure(
+                        d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth));
+            }
+            Optional<URI> endpoint = Optional.empty();
+            if (simulated && d.endpoint() == null) {
+                endpoint = Optional.ofNullable(d.id()).map(i -> URI.create("simulated://" + i.replaceAll("[^A-Za-z0-9.-]", "-")));
+            } else if (simulated || azure) {
+                endpoint = readEndpoint(d.endpoint(), at + ".endpoint");
+            }
+            if (azure && endpoint.isPresent() && connection.isPresent() && "http".equals(endpoint.get().getScheme())) {
+                checkPlainHttp(at + ".endpoint", endpoint.get(), connection.get());
+            }
+            if (!binder.hasProblemsAt(at) && region != null && endpoint.isPresent() && connection.isPresent()) {
+                DeploymentId deploymentId = DeploymentId.of(d.id());
+                deployments.add(new Deployment(deploymentId, d.model(), region, endpoint.get(),
+                        d.azureDeployment() != null ? d.azureDeployment() : d.model(),
+                        d.role() != null ? d.role() : ChainRole.PRIMARY));
+                connections.put(deploymentId, connection.get());
+            }
+        }
+
+        private Optional<URI> readEndpoint(String text, String at) {
+            if (text == null) {
+                if (!binder.hasProblemsAt(at)) {
+                    binder.problem(at, "is required");
+                }
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(text);
+                if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                    binder.problem(at, "must be an http(s) URL such as https://contoso-eastus.openai.azure.com, got '" + text + "'");
                     return Optional.empty();
                 }
-            });
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                binder.problem(at, "not a valid URL: " + e.getMessage());
+                return Optional.empty();
+            }
         }
 
         /**
          * Credentials never cross the network in clear: plain http is accepted only for a loopback
          * host (a local test double) and only with a key, never with an Entra ID token.
          */
-        private void checkPlainHttp(ConfigNode at, URI endpoint, DeploymentSettings connection) {
+        private void checkPlainHttp(String at, URI endpoint, DeploymentSettings connection) {
             boolean entra = connection instanceof DeploymentSettings.Azure a && a.auth() instanceof AzureAuth.EntraId;
             if (entra) {
-                at.problem("Entra ID tokens are sent only over https, got '" + endpoint + "'");
+                binder.problem(at, "Entra ID tokens are sent only over https, got '" + endpoint + "'");
             } else if (!isLoopback(endpoint.getHost())) {
-                at.problem("plain http is allowed only to a loopback host (a local test double); use https for '"
+                binder.problem(at, "plain http is allowed only to a loopback host (a local test double); use https for '"
                         + endpoint.getHost() + "'");
             }
         }
@@ -461,292 +506,232 @@ public final class ConfigLoader {
         }
 
         /** {@code auth: {api-key-env: NAME}} or {@code auth: {entra-id: {client-id: optional}}}. */
-        private Optional<AzureAuth> readAuth(ConfigNode a) {
-            if (!a.isObject(true)) {
+        private Optional<AzureAuth> readAuth(JsonNode node, String at) {
+            Optional<ConfigFile.AuthEntry> bound = binder.bind(node, at, ConfigFile.AuthEntry.class);
+            if (bound.isEmpty()) {
                 return Optional.empty();
             }
-            a.allowOnly(Set.of("api-key-env", "entra-id"));
-            boolean key = a.has("api-key-env");
-            boolean entra = a.get("entra-id").isPresent() || (a.isPresent() && hasKeyEvenIfNull(a, "entra-id"));
+            // "entra-id:" with nothing after it is YAML null: still a choice of Entra ID with the default chain.
+            boolean key = node.hasNonNull("api-key-env");
+            boolean entra = node.has("entra-id");
             if (key == entra) {
-                a.problem("give exactly one of api-key-env (the name of the variable holding the key) or entra-id");
+                binder.problem(at, "give exactly one of api-key-env (the name of the variable holding the key) or entra-id");
                 return Optional.empty();
             }
             if (key) {
-                return a.string("api-key-env", true).flatMap(name -> {
-                    String value = env.apply(name);
-                    if (value == null || value.isBlank()) {
-                        a.get("api-key-env").problem("environment variable " + name + " is not set");
-                        return Optional.empty();
-                    }
-                    return Optional.of(new AzureAuth.ApiKey(name, new Secret(value)));
-                });
+                String name = bound.get().apiKeyEnv();
+                if (name == null) {
+                    return Optional.empty(); // reported where it is
+                }
+                String value = env.apply(name);
+                if (value == null || value.isBlank()) {
+                    binder.problem(at + ".api-key-env", "environment variable " + name + " is not set");
+                    return Optional.empty();
+                }
+                return Optional.of(new AzureAuth.ApiKey(name, new Secret(value)));
             }
-            ConfigNode e = a.get("entra-id");
-            if (e.isPresent() && !e.isObject(false)) {
-                return Optional.empty();
+            JsonNode entraNode = bound.get().entraId();
+            if (ConfigBinder.absent(entraNode)) {
+                return Optional.of(new AzureAuth.EntraId(Optional.empty()));
             }
-            e.allowOnly(Set.of("client-id"));
-            return Optional.of(new AzureAuth.EntraId(e.string("client-id", false)));
+            return binder.bind(entraNode, at + ".entra-id", ConfigFile.EntraIdEntry.class)
+                    .filter(e -> !binder.hasProblemsAt(at + ".entra-id"))
+                    .map(e -> new AzureAuth.EntraId(Optional.ofNullable(e.clientId())));
         }
 
-        private boolean hasKeyEvenIfNull(ConfigNode a, String key) {
-            // "entra-id:" with nothing after it is YAML null: still a choice of Entra ID with the default chain.
-            return a.entries().containsKey(key);
-        }
-
-        private Optional<SimulationProfile> readSimulation(ConfigNode s, String deploymentId) {
-            if (s.isPresent() && !s.isObject(false)) {
+        private Optional<SimulationProfile> readSimulation(JsonNode node, String at, String deploymentId) {
+            Optional<ConfigFile.SimulationEntry> bound = binder.bind(node, at, ConfigFile.SimulationEntry.class);
+            if (bound.isEmpty()) {
                 return Optional.empty();
             }
-            s.allowOnly(Set.of("latency", "chunk-delay", "failure-rate", "throttle-rate", "retry-after", "slow-rate",
-                    "slow-latency", "stream-cut-rate", "seed"));
-            int before = problems.size();
-            double failure = s.fraction("failure-rate").orElse(BigDecimal.ZERO).doubleValue();
-            double throttle = s.fraction("throttle-rate").orElse(BigDecimal.ZERO).doubleValue();
-            double slow = s.fraction("slow-rate").orElse(BigDecimal.ZERO).doubleValue();
-            double cut = s.fraction("stream-cut-rate").orElse(BigDecimal.ZERO).doubleValue();
-            Duration latency = s.duration("latency", false).orElse(SimulationProfile.DEFAULT_LATENCY);
-            Duration chunkDelay = s.duration("chunk-delay", false).orElse(SimulationProfile.DEFAULT_CHUNK_DELAY);
-            Duration retryAfter = s.duration("retry-after", false).orElse(SimulationProfile.DEFAULT_RETRY_AFTER);
-            Duration slowLatency = s.duration("slow-latency", false).orElse(SimulationProfile.DEFAULT_SLOW_LATENCY);
+            ConfigFile.SimulationEntry s = bound.get();
+            BigDecimal failure = or(s.failureRate(), at + ".failure-rate", BigDecimal.ZERO);
+            BigDecimal throttle = or(s.throttleRate(), at + ".throttle-rate", BigDecimal.ZERO);
+            BigDecimal slow = or(s.slowRate(), at + ".slow-rate", BigDecimal.ZERO);
+            if (failure.add(throttle).add(slow).compareTo(BigDecimal.ONE) > 0) {
+                binder.problem(at, "failure-rate + throttle-rate + slow-rate cannot exceed 1");
+            }
+            if (binder.hasProblemsAt(at)) {
+                return Optional.empty();
+            }
             // A stable default seed per deployment: the same file gives the same faults on every start.
-            long seed = s.integer("seed", false, Long.MIN_VALUE, Long.MAX_VALUE).orElse((long) deploymentId.hashCode());
-            if (failure + throttle + slow > 1.0 + 1e-9) {
-                s.problem("failure-rate + throttle-rate + slow-rate cannot exceed 1");
-            }
-            if (problems.size() > before) {
-                return Optional.empty();
-            }
-            return Optional.of(new SimulationProfile(latency, chunkDelay, failure, throttle, retryAfter, slow,
-                    slowLatency, cut, seed));
+            return Optional.of(new SimulationProfile(
+                    requireNonNullElse(s.latency(), SimulationProfile.DEFAULT_LATENCY),
+                    requireNonNullElse(s.chunkDelay(), SimulationProfile.DEFAULT_CHUNK_DELAY),
+                    failure.doubleValue(), throttle.doubleValue(),
+                    requireNonNullElse(s.retryAfter(), SimulationProfile.DEFAULT_RETRY_AFTER),
+                    slow.doubleValue(),
+                    requireNonNullElse(s.slowLatency(), SimulationProfile.DEFAULT_SLOW_LATENCY),
+                    requireNonNullElse(s.streamCutRate(), BigDecimal.ZERO).doubleValue(),
+                    requireNonNullElse(s.seed(), (long) deploymentId.hashCode())));
         }
 
         // ---- plans and accounts ------------------------------------------------------------
 
-        private void readPlans(ConfigNode node) {
-            List<ConfigNode> items = node.list(true);
-            if (node.isPresent() && items.isEmpty()) {
-                node.problem("at least one plan is required");
-            }
-            for (ConfigNode p : items) {
-                if (!p.isObject(true)) {
-                    continue;
-                }
-                p.allowOnly(Set.of("id", "highest-tier", "default-tier", "fall-down", "quota", "rate-limits",
-                        "max-concurrent-requests"));
-                Optional<String> id = p.string("id", true);
-                id.ifPresent(declaredPlans::add);
-                Optional<Tier> highest = p.enumValue("highest-tier", true, Tier.class, Tier::parse);
-                Optional<Tier> defaultTier = p.enumValue("default-tier", false, Tier.class, Tier::parse);
-                boolean fallDown = p.bool("fall-down").orElse(true);
-                Quota quota = readQuota(p.get("quota"));
-                RateLimits limits = readRateLimits(p.get("rate-limits"));
-                int maxConcurrent = p.intValue("max-concurrent-requests", false, 1, Integer.MAX_VALUE)
-                        .orElse(Plan.UNLIMITED_CONCURRENCY);
-                if (highest.isPresent() && defaultTier.isPresent() && defaultTier.get().isAbove(highest.get())) {
-                    p.get("default-tier").problem("default tier " + defaultTier.get().id()
-                            + " is above the highest tier " + highest.get().id());
-                    continue;
-                }
-                Tier effectiveDefault = defaultTier.orElse(highest.orElse(null));
-                if (catalog != null && effectiveDefault != null && !catalog.hasTier(effectiveDefault)
-                        && !tiersInDoubt.contains(effectiveDefault) && !brokenModelOfUnknownTier) {
-                    p.get(defaultTier.isPresent() ? "default-tier" : "highest-tier").problem(
-                            "the catalog has no model of tier " + effectiveDefault.id());
-                }
-                if (id.isPresent() && highest.isPresent() && quota != null && limits != null) {
-                    Plan plan = Plan.builder(id.get()).highestTier(highest.get()).defaultTier(effectiveDefault)
-                            .fallDown(fallDown).quota(quota).rateLimits(limits).maxConcurrentRequests(maxConcurrent).build();
-                    if (plans.putIfAbsent(plan.id(), plan) != null) {
-                        p.get("id").problem("duplicate plan '" + plan.id() + "'");
-                    }
-                }
+        private void readPlans(JsonNode node) {
+            for (Map.Entry<String, JsonNode> item : binder.list(node, "plans", true, "at least one plan is required")) {
+                String at = item.getKey();
+                binder.bind(item.getValue(), at, ConfigFile.PlanEntry.class).ifPresent(p -> readPlan(p, at));
             }
         }
 
-        /** {@code quota: {cost-per-month: "5.00", tokens-per-month: 1000000}}; absent limits are unlimited. */
-        private Quota readQuota(ConfigNode q) {
-            if (!q.isPresent()) {
-                return Quota.UNLIMITED;
+        private void readPlan(ConfigFile.PlanEntry p, String at) {
+            if (p.id() != null) {
+                declaredPlans.add(p.id());
             }
-            if (!q.isObject(false)) {
-                return null;
+            Tier highest = p.highestTier();
+            Tier defaultTier = p.defaultTier();
+            if (highest != null && defaultTier != null && defaultTier.isAbove(highest)) {
+                binder.problem(at + ".default-tier", "default tier " + defaultTier.id() + " is above the highest tier " + highest.id());
+                return;
             }
-            q.allowOnly(Set.of("cost-per-month", "tokens-per-month"));
-            int before = problems.size();
-            Optional<Money> cost = q.decimal("cost-per-month", false).flatMap(usd -> {
-                if (usd.signum() < 0) {
-                    q.get("cost-per-month").problem("cannot be negative");
-                    return Optional.empty();
-                }
-                return Optional.of(Money.ofUsd(usd));
-            });
-            Optional<Long> tokens = q.integer("tokens-per-month", false, 0, Long.MAX_VALUE);
-            return problems.size() > before ? null : new Quota(cost, tokens);
+            Tier effectiveDefault = defaultTier != null ? defaultTier : highest;
+            if (catalog != null && effectiveDefault != null && !catalog.hasTier(effectiveDefault)
+                    && !tiersInDoubt.contains(effectiveDefault) && !brokenModelOfUnknownTier) {
+                binder.problem(at + (defaultTier != null ? ".default-tier" : ".highest-tier"),
+                        "the catalog has no model of tier " + effectiveDefault.id());
+            }
+            if (binder.hasProblemsAt(at)) {
+                return;
+            }
+            ConfigFile.QuotaEntry q = p.quota();
+            Quota quota = q == null ? Quota.UNLIMITED
+                    : new Quota(Optional.ofNullable(q.costPerMonth()).map(Money::ofUsd), Optional.ofNullable(q.tokensPerMonth()));
+            ConfigFile.RateLimitsEntry l = p.rateLimits();
+            RateLimits limits = l == null ? RateLimits.UNLIMITED
+                    : new RateLimits(l.requestsPerMinute() == null ? 0 : l.requestsPerMinute(),
+                            l.tokensPerMinute() == null ? 0 : l.tokensPerMinute());
+            Plan plan = Plan.builder(p.id()).highestTier(highest).defaultTier(effectiveDefault)
+                    .fallDown(p.fallDown() == null || p.fallDown()).quota(quota).rateLimits(limits)
+                    .maxConcurrentRequests(p.maxConcurrentRequests() == null ? Plan.UNLIMITED_CONCURRENCY
+                            : p.maxConcurrentRequests().intValue())
+                    .build();
+            if (plans.putIfAbsent(plan.id(), plan) != null) {
+                binder.problem(at + ".id", "duplicate plan '" + plan.id() + "'");
+            }
         }
 
-        private RateLimits readRateLimits(ConfigNode l) {
-            if (!l.isPresent()) {
-                return RateLimits.UNLIMITED;
-            }
-            if (!l.isObject(false)) {
-                return null;
-            }
-            l.allowOnly(Set.of("requests-per-minute", "tokens-per-minute"));
-            int before = problems.size();
-            long requests = l.integer("requests-per-minute", false, 0, Long.MAX_VALUE).orElse(0L);
-            long tokens = l.integer("tokens-per-minute", false, 0, Long.MAX_VALUE).orElse(0L);
-            return problems.size() > before ? null : new RateLimits(requests, tokens);
-        }
-
-        private void readAccounts(ConfigNode node) {
+        private void readAccounts(JsonNode node) {
             Map<String, String> ownerOfHash = new HashMap<>();
             Set<String> ids = new HashSet<>();
-            for (ConfigNode a : node.list(false)) {
-                if (!a.isObject(true)) {
+            for (Map.Entry<String, JsonNode> item : binder.list(node, "accounts", false, null)) {
+                String at = item.getKey();
+                Optional<ConfigFile.AccountEntry> bound = binder.bind(item.getValue(), at, ConfigFile.AccountEntry.class);
+                if (bound.isEmpty()) {
                     continue;
                 }
-                a.allowOnly(Set.of("id", "plan", "operator", "key-hashes"));
-                Optional<String> id = a.string("id", true);
-                id.ifPresent(i -> {
-                    if (!ids.add(i)) {
-                        a.get("id").problem("duplicate account '" + i + "'");
-                    }
-                });
-                Optional<String> plan = a.string("plan", true);
-                if (plan.isPresent() && !plans.containsKey(plan.get()) && !declaredPlans.contains(plan.get())) {
-                    a.get("plan").problem("unknown plan '" + plan.get() + "'");
+                ConfigFile.AccountEntry a = bound.get();
+                if (a.id() != null && !ids.add(a.id())) {
+                    binder.problem(at + ".id", "duplicate account '" + a.id() + "'");
                 }
-                boolean operator = a.bool("operator").orElse(false);
-                List<String> hashes = a.strings("key-hashes");
-                if (hashes.isEmpty()) {
-                    a.get("key-hashes").problem("at least one key hash is required (make one with: java -jar llm-router.jar hash-key)");
+                if (a.plan() != null && !plans.containsKey(a.plan()) && !declaredPlans.contains(a.plan())) {
+                    binder.problem(at + ".plan", "unknown plan '" + a.plan() + "'");
+                }
+                List<String> hashes = a.keyHashes() == null ? List.of() : a.keyHashes();
+                if (hashes.isEmpty() && !binder.hasProblemsAt(at + ".key-hashes")) {
+                    binder.problem(at + ".key-hashes",
+                            "at least one key hash is required (make one with: java -jar llm-router.jar hash-key)");
                 }
                 for (int i = 0; i < hashes.size(); i++) {
-                    ConfigNode at = new ConfigNode(null, a.path() + ".key-hashes[" + i + "]", problems);
+                    String hashAt = at + ".key-hashes[" + i + "]";
                     String h = hashes.get(i);
-                    if (!KeyHasher.isStoredForm(h)) {
+                    if (binder.hasProblemsAt(hashAt) || binder.hasProblemAtExactly(at + ".key-hashes")) {
+                        continue; // reported (a single value stands for a list of one)
+                    }
+                    if (h == null) {
+                        binder.problem(hashAt, "must be a non-empty value");
+                    } else if (!KeyHasher.isStoredForm(h)) {
                         // Never echo the value: it may be a plain key pasted by mistake.
-                        at.problem("not a stored key hash (expected sha256: and 64 lowercase hex digits; "
+                        binder.problem(hashAt, "not a stored key hash (expected sha256: and 64 lowercase hex digits; "
                                 + "make one with: java -jar llm-router.jar hash-key)");
                     } else {
-                        String owner = ownerOfHash.putIfAbsent(h, id.orElse("?"));
+                        String owner = ownerOfHash.putIfAbsent(h, a.id() != null ? a.id() : "?");
                         if (owner != null) {
-                            at.problem("the same key is already used by account '" + owner + "'");
+                            binder.problem(hashAt, "the same key is already used by account '" + owner + "'");
                         }
                     }
                 }
-                if (id.isPresent() && plan.isPresent()) {
-                    accounts.add(new AccountSpec(id.get(), plan.get(), operator, hashes));
+                if (!binder.hasProblemsAt(at)) {
+                    accounts.add(new AccountSpec(a.id(), a.plan(), a.operator() != null && a.operator(), hashes));
                 }
             }
         }
 
         // ---- breakers, retry, server -------------------------------------------------------
 
-        private BreakerSettings readBreaker(ConfigNode b, BreakerSettings base) {
-            if (!b.isPresent() || !b.isObject(false)) {
+        /** One breaker's keys merged over {@code base}: a key absent, or reported, keeps the base's value. */
+        private BreakerSettings readBreaker(JsonNode node, String at, BreakerSettings base) {
+            Optional<ConfigFile.BreakerEntry> bound = binder.bind(node, at, ConfigFile.BreakerEntry.class);
+            if (bound.isEmpty()) {
                 return base;
             }
-            b.allowOnly(Set.of("window-calls", "window-duration", "minimum-calls", "failure-rate-threshold",
-                    "slow-call-threshold", "open-duration", "open-duration-multiplier", "max-open-duration",
-                    "half-open-probes"));
-            if (b.has("window-calls") && b.has("window-duration")) {
-                b.problem("give window-calls or window-duration, not both");
+            ConfigFile.BreakerEntry b = bound.get();
+            if (node.hasNonNull("window-calls") && node.hasNonNull("window-duration")) {
+                binder.problem(at, "give window-calls or window-duration, not both");
             }
             int windowCalls = base.windowCalls();
             Optional<Duration> windowDuration = base.windowDuration();
-            if (b.has("window-calls")) {
-                windowCalls = b.intValue("window-calls", true, 1, 100_000).orElse(base.windowCalls());
+            if (node.hasNonNull("window-calls")) {
+                windowCalls = or(b.windowCalls(), at + ".window-calls", (long) base.windowCalls()).intValue();
                 windowDuration = Optional.empty();
-            } else if (b.has("window-duration")) {
-                windowDuration = b.duration("window-duration", true).or(base::windowDuration);
-                windowCalls = 0;
+            } else if (node.hasNonNull("window-duration") && !binder.hasProblemsAt(at + ".window-duration")) {
+                windowDuration = Optional.of(b.windowDuration());
             }
             BreakerSettings s = new BreakerSettings(windowCalls, windowDuration,
-                    b.intValue("minimum-calls", false, 1, 100_000).orElse(base.minimumCalls()),
-                    b.intValue("failure-rate-threshold", false, 1, 100).orElse(base.failureRateThreshold()),
-                    b.duration("slow-call-threshold", false).or(base::slowCallThreshold),
-                    b.duration("open-duration", false).orElse(base.openDuration()),
-                    b.intValue("open-duration-multiplier", false, 1, 1_000).orElse(base.openDurationMultiplier()),
-                    b.duration("max-open-duration", false).orElse(base.maxOpenDuration()),
-                    b.intValue("half-open-probes", false, 1, 1_000).orElse(base.halfOpenProbes()));
-            s.problems().forEach(b::problem);
+                    or(b.minimumCalls(), at + ".minimum-calls", (long) base.minimumCalls()).intValue(),
+                    or(b.failureRateThreshold(), at + ".failure-rate-threshold", (long) base.failureRateThreshold()).intValue(),
+                    Optional.ofNullable(or(b.slowCallThreshold(), at + ".slow-call-threshold", base.slowCallThreshold().orElse(null))),
+                    or(b.openDuration(), at + ".open-duration", base.openDuration()),
+                    or(b.openDurationMultiplier(), at + ".open-duration-multiplier", (long) base.openDurationMultiplier()).intValue(),
+                    or(b.maxOpenDuration(), at + ".max-open-duration", base.maxOpenDuration()),
+                    or(b.halfOpenProbes(), at + ".half-open-probes", (long) base.halfOpenProbes()).intValue());
+            s.problems().forEach(message -> binder.problem(at, message));
             return s;
         }
 
         /** The {@code retry:} section, read into the router's own settings; invalid values are problems. */
-        private RetrySettings readRetry(ConfigNode r) {
+        private RetrySettings readRetry(JsonNode node) {
             RetrySettings d = RetrySettings.defaults();
-            if (!r.isPresent() || !r.isObject(false)) {
+            Optional<ConfigFile.RetryEntry> bound = binder.bind(node, "retry", ConfigFile.RetryEntry.class);
+            if (bound.isEmpty()) {
                 return d;
             }
-            r.allowOnly(Set.of("attempts-per-deployment", "initial-backoff", "max-backoff", "jitter", "request-deadline",
-                    "attempt-timeout", "first-token-timeout"));
-            int attempts = r.intValue("attempts-per-deployment", false, 1, 10).orElse(d.sameDeploymentRetries() + 1);
-            Duration initialBackoff = r.duration("initial-backoff", false).orElse(d.backoffMin());
-            Duration maxBackoff = r.duration("max-backoff", false).orElse(d.backoffMax());
-            double jitter = r.fraction("jitter").map(java.math.BigDecimal::doubleValue).orElse(d.jitter());
-            Duration requestDeadline = r.duration("request-deadline", false).orElse(d.requestDeadline());
-            Duration attemptTimeout = r.duration("attempt-timeout", false).orElse(d.attemptTimeout());
-            Duration firstTokenTimeout = r.duration("first-token-timeout", false).orElse(d.firstTokenTimeout());
-            boolean valid = true;
+            ConfigFile.RetryEntry r = bound.get();
+            int attempts = or(r.attemptsPerDeployment(), "retry.attempts-per-deployment",
+                    (long) d.sameDeploymentRetries() + 1).intValue();
+            Duration initialBackoff = or(r.initialBackoff(), "retry.initial-backoff", d.backoffMin());
+            Duration maxBackoff = or(r.maxBackoff(), "retry.max-backoff", d.backoffMax());
+            double jitter = or(r.jitter(), "retry.jitter", BigDecimal.valueOf(d.jitter())).doubleValue();
+            Duration requestDeadline = or(r.requestDeadline(), "retry.request-deadline", d.requestDeadline());
+            Duration attemptTimeout = or(r.attemptTimeout(), "retry.attempt-timeout", d.attemptTimeout());
+            Duration firstTokenTimeout = or(r.firstTokenTimeout(), "retry.first-token-timeout", d.firstTokenTimeout());
+            boolean valid = !binder.hasProblemsAt("retry");
             if (initialBackoff.isNegative()) {
-                r.get("initial-backoff").problem("cannot be negative");
+                binder.problem("retry.initial-backoff", "cannot be negative");
                 valid = false;
             } else if (maxBackoff.compareTo(initialBackoff) < 0) {
-                r.get("max-backoff").problem("cannot be shorter than initial-backoff");
+                binder.problem("retry.max-backoff", "cannot be shorter than initial-backoff");
                 valid = false;
             }
-            for (String key : List.of("request-deadline", "attempt-timeout", "first-token-timeout")) {
-                Duration v = switch (key) {
-                    case "request-deadline" -> requestDeadline;
-                    case "attempt-timeout" -> attemptTimeout;
-                    default -> firstTokenTimeout;
-                };
-                if (v.isZero() || v.isNegative()) {
-                    r.get(key).problem("must be positive");
-                    valid = false;
-                }
-            }
             if (attemptTimeout.compareTo(requestDeadline) > 0) {
-                r.get("attempt-timeout").problem("cannot be longer than request-deadline (" + requestDeadline + ")");
+                binder.problem("retry.attempt-timeout", "cannot be longer than request-deadline (" + requestDeadline + ")");
             }
             // An invalid section stops the start with its problems; the defaults only stand in meanwhile.
             return valid ? new RetrySettings(attempts - 1, initialBackoff, maxBackoff, jitter, requestDeadline,
                     attemptTimeout, firstTokenTimeout) : d;
         }
 
-        private ServerSettings readServer(ConfigNode s) {
+        private ServerSettings readServer(JsonNode node) {
             ServerSettings d = ServerSettings.defaults(ServerSettings.DEFAULT_PORT,
                     dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES);
-            if (!s.isPresent() || !s.isObject(false)) {
-                return d;
-            }
-            s.allowOnly(Set.of("port", "max-body-bytes", "shutdown-grace", "body-read-timeout",
-                    "body-min-bytes-per-second", "max-connections"));
-            Duration bodyReadTimeout = s.duration("body-read-timeout", false).orElse(d.bodyReadTimeout());
-            if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
-                s.get("body-read-timeout").problem("must be positive");
-                bodyReadTimeout = d.bodyReadTimeout();
-            }
-            return new ServerSettings(
-                    s.intValue("port", false, 0, 65_535).orElse(d.port()),
-                    s.integer("max-body-bytes", false, 1, Long.MAX_VALUE).orElse(d.maxBodyBytes()),
-                    s.duration("shutdown-grace", false).orElse(d.shutdownGrace()),
-                    bodyReadTimeout,
-                    s.integer("body-min-bytes-per-second", false, 1, Long.MAX_VALUE).orElse(d.bodyMinBytesPerSecond()),
-                    s.intValue("max-connections", false, 1, Integer.MAX_VALUE).orElse(d.maxConnections()));
-        }
-
-        private LedgerSettings readLedger(ConfigNode l) {
-            if (!l.isPresent() || !l.isObject(false)) {
-                return LedgerSettings.DEFAULTS;
-            }
-            l.allowOnly(Set.of("max-records"));
-            return new LedgerSettings(l.integer("max-records", false, 1, Long.MAX_VALUE)
-                    .orElse(LedgerSettings.DEFAULT_MAX_RECORDS));
+            return binder.bind(node, "server", ConfigFile.ServerEntry.class).map(s -> new ServerSettings(
+                    or(s.port(), "server.port", (long) d.port()).intValue(),
+                    or(s.maxBodyBytes(), "server.max-body-bytes", d.maxBodyBytes()),
+                    or(s.shutdownGrace(), "server.shutdown-grace", d.shutdownGrace()),
+                    or(s.bodyReadTimeout(), "server.body-read-timeout", d.bodyReadTimeout()),
+                    or(s.bodyMinBytesPerSecond(), "server.body-min-bytes-per-second", d.bodyMinBytesPerSecond()),
+                    or(s.maxConnections(), "server.max-connections", (long) d.maxConnections()).intValue()))
+                    .orElse(d);
         }
     }
 }

@@ -4,7 +4,7 @@ package dev.llmrouter.app.config;
  * The in-memory usage ledger's bound (Requirement 9.4): past {@code maxRecords} records over all
  * accounts, the oldest is dropped and counted in {@code llm_router_usage_ledger_dropped_total}.
  *
- * @param maxRecords the most usage records held in memory
+ * @param maxRecords the most usage records held in memory (its bound: {@link ConfigFile.LedgerEntry})
  */
 public record LedgerSettings(long maxRecords) {
 
@@ -16,9 +16,4 @@ public record LedgerSettings(long maxRecords) {
 
     public static final LedgerSettings DEFAULTS = new LedgerSettings(DEFAULT_MAX_RECORDS);
 
-    public LedgerSettings {
-        if (maxRecords < 1) {
-            throw new IllegalArgumentException("maxRecords must be positive");
-        }
-    }
 }

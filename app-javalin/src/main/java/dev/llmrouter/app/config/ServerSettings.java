@@ -39,21 +39,7 @@ public record ServerSettings(int port, long maxBodyBytes, Duration shutdownGrace
     public ServerSettings {
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(bodyReadTimeout, "bodyReadTimeout");
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port must be 0..65535");
-        }
-        if (maxBodyBytes <= 0) {
-            throw new IllegalArgumentException("maxBodyBytes must be positive");
-        }
-        if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
-            throw new IllegalArgumentException("bodyReadTimeout must be positive");
-        }
-        if (bodyMinBytesPerSecond <= 0) {
-            throw new IllegalArgumentException("bodyMinBytesPerSecond must be positive");
-        }
-        if (maxConnections <= 0) {
-            throw new IllegalArgumentException("maxConnections must be positive");
-        }
+        // The bounds of each setting are stated once, on ConfigFile.ServerEntry, where the file is checked.
     }
 
     /** The defaults, on {@code port}, with {@code maxBodyBytes}. */

@@ -41,7 +41,7 @@ final class BodyDeadline implements AutoCloseable {
         try {
             jetty = ServletContextRequest.getServletContextRequest(req);
         } catch (IllegalStateException notJetty) {
-            return null;
+            return null; // a request not served by Jetty (a test double) has no connection to arm
         }
         if (jetty == null || jetty.getConnectionMetaData() == null || jetty.getConnectionMetaData().getConnection() == null) {
             return null;

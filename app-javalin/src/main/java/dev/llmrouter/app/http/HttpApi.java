@@ -66,12 +66,8 @@ public final class HttpApi {
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
         OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics());
         long maxBody = context.maxBodyBytes();
-        AccessLogWriter accessLog = new AccessLogWriter();
         return Javalin.create(config -> {
             configure(config, maxBody);
-            // Lines still queued are printed before the server counts as stopped (also on JVM shutdown).
-            config.events.serverStopped(accessLog::close);
-            config.events.serverStartFailed(accessLog::close);
             RoutesConfig r = config.routes;
             r.before(ctx -> before(ctx, maxBody, auth));
             r.post("/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
@@ -85,7 +81,7 @@ public final class HttpApi {
             r.get("/health/live", ops::live);
             r.get("/health/ready", ops::ready);
             r.get("/metrics", ops::metrics);
-            r.after(ctx -> after(ctx, accessLog));
+            r.after(HttpApi::after);
             r.exception(ApiError.ApiException.class, (e, ctx) -> respond(ctx, e.error()));
             r.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx, maxBody)));
             r.exception(Exception.class, (e, ctx) -> unexpected(e, ctx, context.bodyRead()));
@@ -144,8 +140,8 @@ public final class HttpApi {
         }
     }
 
-    private static void after(Context ctx, AccessLogWriter accessLog) {
-        RequestLog.of(ctx).write(accessLog, ctx.method().toString(), ctx.path(), ctx.statusCode());
+    private static void after(Context ctx) {
+        RequestLog.of(ctx).write(ctx.method().toString(), ctx.path(), ctx.statusCode());
     }
 
     private static ApiError fromJavalin(HttpResponseException e, Context ctx, long maxBody) {

@@ -62,18 +62,15 @@ final class RequestLog {
     }
 
     /**
-     * Queues the line on {@code out}: the same text slf4j-simple printed for
-     * {@code LOG.info("request id={} method={} ...")}, built here without the logger's formatter and
-     * written off this thread ({@link AccessLogWriter}). The logger's level still decides: at WARN or
-     * above nothing is written.
+     * Logs the line at INFO: the logger's level decides (at WARN or above nothing is built), and
+     * the async appender of {@code logback.xml} ({@link AccessLogAppender}) writes it off this thread.
      */
-    void write(AccessLogWriter out, String method, String path, int status) {
+    void write(String method, String path, int status) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
         long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-        StringBuilder line = new StringBuilder(512)
-                .append('[').append(Thread.currentThread().getName()).append("] INFO ").append(LOG.getName()).append(" - ")
+        StringBuilder line = new StringBuilder(384)
                 .append("request id=").append(requestId)
                 .append(" method=").append(method)
                 .append(" path=").append(RouterHeaders.printable(path))
@@ -89,6 +86,6 @@ final class RequestLog {
                 .append(" cost_usd=").append(cost.toUsdString())
                 .append(" attempts=").append(attempts)
                 .append(" outcome=").append(outcome);
-        out.write(line.toString());
+        LOG.info(line.toString());
     }
 }

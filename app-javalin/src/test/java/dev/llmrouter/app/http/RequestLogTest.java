@@ -4,10 +4,8 @@ import static dev.llmrouter.app.http.Fakes.ENTERPRISE_KEY;
 import static dev.llmrouter.app.http.TestGateway.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,31 +25,28 @@ import org.junit.jupiter.api.Test;
 class RequestLogTest {
 
     @Test
-    void one_line_per_request_without_key_or_prompt() {
+    void one_line_per_request_without_key_or_prompt() throws InterruptedException {
         FakeRouter router = new FakeRouter();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        try (TestGateway gateway = TestGateway.withFakes(router, new Fakes.Usage(), 1 << 20)) {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            try {
-                gateway.post("/v1/chat/completions", "{\"model\":\"premium\",\"messages\":[{\"role\":\"user\","
-                        + "\"content\":\"TOP-SECRET-PROMPT\"}]}", "Authorization", bearer(ENTERPRISE_KEY), "x-request-id", "log-1");
-                gateway.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"TOP-SECRET-PROMPT\"",
-                        "Authorization", bearer("sk-leaked-key-42"), "x-request-id", "log-2");
-            } finally {
-                System.setErr(original);
-            }
+        List<String> lines;
+        String everything;
+        try (TestGateway gateway = TestGateway.withFakes(router, new Fakes.Usage(), 1 << 20);
+                StderrCapture captured = new StderrCapture()) {
+            gateway.post("/v1/chat/completions", "{\"model\":\"premium\",\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"TOP-SECRET-PROMPT\"}]}", "Authorization", bearer(ENTERPRISE_KEY), "x-request-id", "log-1");
+            gateway.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"TOP-SECRET-PROMPT\"",
+                    "Authorization", bearer("sk-leaked-key-42"), "x-request-id", "log-2");
+            // the lines are written by the async appender's worker: wait for them, bounded
+            lines = captured.awaitLines(l -> l.contains("dev.llmrouter.app.http.access"), 2, Duration.ofSeconds(10));
+            everything = captured.text();
         }
 
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains("dev.llmrouter.app.http.access")).toList();
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).contains("request id=log-1", "method=POST", "path=/v1/chat/completions", "account=acct-ent",
+        assertThat(lines.get(0)).startsWith("[").contains("] INFO dev.llmrouter.app.http.access - request id=log-1",
+                "method=POST", "path=/v1/chat/completions", "account=acct-ent",
                 "tier=premium", "model=gpt-4o", "deployment=gpt-4o-eastus", "region=eastus", "status=200", "latency_ms=",
                 "tokens_in=10", "tokens_out=5", "cost_usd=0.000125", "attempts=1", "outcome=served");
         assertThat(lines.get(1)).contains("request id=log-2", "status=401", "outcome=invalid_api_key");
-        assertThat(captured.toString(StandardCharsets.UTF_8))
-                .doesNotContain(ENTERPRISE_KEY, "sk-leaked-key-42", "TOP-SECRET-PROMPT");
+        assertThat(everything).doesNotContain(ENTERPRISE_KEY, "sk-leaked-key-42", "TOP-SECRET-PROMPT");
     }
 
     @Test
