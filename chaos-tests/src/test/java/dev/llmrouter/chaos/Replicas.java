@@ -53,7 +53,10 @@ final class Replicas implements AutoCloseable {
         List<GatewayProcess> started = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                started.add(GatewayProcess.start("replica-" + (i + 1), config, List.of(), env, dir));
+                // each its own data directory: a replica's spool is its own (shipped by it alone)
+                String name = "replica-" + (i + 1);
+                started.add(GatewayProcess.start(name, config, List.of("--data-dir", dir.resolve(name + "-data").toString()),
+                        env, dir));
             }
         } catch (RuntimeException | Error e) {
             started.forEach(GatewayProcess::close);

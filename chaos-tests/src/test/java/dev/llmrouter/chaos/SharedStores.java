@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import redis.embedded.RedisServer;
 
 /**
@@ -38,6 +37,7 @@ final class SharedStores implements AutoCloseable {
     private final int redisPort;
     private EmbeddedPostgres postgres;
     private RedisServer redis;
+    private ProcessHandle redisProcess;
 
     private SharedStores(Path dir) {
         this.pgData = dir.resolve("pgdata");
@@ -101,7 +101,10 @@ final class SharedStores implements AutoCloseable {
                     .setting("appendonly no")
                     .setting("maxmemory 128mb")
                     .build();
+            java.util.Set<Long> before = redisChildren().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
             redis.start();
+            redisProcess = redisChildren().filter(p -> !before.contains(p.pid())).findFirst()
+                    .orElseThrow(() -> new AssertionError("the started redis-server is not a child of this JVM"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Redis", e);
         }
@@ -112,12 +115,7 @@ final class SharedStores implements AutoCloseable {
      * connection breaks at once.
      */
     void killRedis() {
-        Optional<ProcessHandle> server = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains("redis-server"))
-                .filter(p -> p.info().commandLine().orElse("").contains(String.valueOf(redisPort)))
-                .findFirst();
-        ProcessHandle handle = server.orElseThrow(() -> new AssertionError("no redis-server on port " + redisPort
-                + " among " + ProcessHandle.current().children().map(p -> p.info().commandLine().orElse("?")).toList()));
+        ProcessHandle handle = redisProcess;
         handle.destroyForcibly();
         handle.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
         try {
@@ -125,6 +123,10 @@ final class SharedStores implements AutoCloseable {
         } catch (IOException | RuntimeException alreadyGone) {
             // expected: nothing left to stop
         }
+    }
+
+    private static java.util.stream.Stream<ProcessHandle> redisChildren() {
+        return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").contains("redis-server"));
     }
 
     String redisUrl() {
