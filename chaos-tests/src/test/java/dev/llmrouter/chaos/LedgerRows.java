@@ -42,7 +42,7 @@ final class LedgerRows {
     private LedgerRows() {}
 
     static final String SELECT = "SELECT request_id, time_nanos, latency_nanos, cost_nanos, outcome, deployment "
-            + "FROM usage_records WHERE account_id = ? ORDER BY time_nanos, seq";
+            + "FROM usage_record WHERE account_id = ? ORDER BY time_nanos, seq";
 
     /** Every record of {@code account}. */
     static List<Row> of(SharedStores stores, String account) {
