@@ -77,6 +77,7 @@ final class ChaosGateway implements AutoCloseable {
         private String costPerMonth;
         private TeamLimits teamLimits;
         private Duration bodyReadTimeout;
+        private String storage;
 
         Builder deployment(String id, String region, String role, FakeDeployment fake) {
             deps.add(new Dep(id, region, role, fake));
@@ -115,8 +116,17 @@ final class ChaosGateway implements AutoCloseable {
             return this;
         }
 
+        /** A {@code storage:} section, as YAML lines (replicas sharing PostgreSQL and Redis). */
+        Builder storage(String section) {
+            this.storage = section;
+            return this;
+        }
+
         String yaml() {
             StringBuilder y = new StringBuilder();
+            if (storage != null) {
+                y.append(storage).append('\n');
+            }
             y.append("server:\n  max-body-bytes: ").append(MAX_BODY_BYTES).append("\n  shutdown-grace: 2s\n");
             if (bodyReadTimeout != null) {
                 y.append("  body-read-timeout: ").append(bodyReadTimeout.toMillis()).append("ms\n");

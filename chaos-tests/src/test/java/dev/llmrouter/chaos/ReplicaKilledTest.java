@@ -1,0 +1,128 @@
+package dev.llmrouter.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.llmrouter.domain.money.Money;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 13, Requirements 7.1 and 7.4, Properties 24 and 25: one of three replicas is killed with
+ * SIGKILL while 48 callers spend a tight quota through all three.
+ *
+ * <p>Proves: every answer a caller received in full, from any replica, the killed one included, has
+ * its record in PostgreSQL the moment the load ends (nothing waited for a flush that died with the
+ * process); no request is recorded twice. The killed replica's open reservations hold their room only
+ * until their lease ends ({@link Replicas#LEASE}, 8 s): after it, spending the account until it is
+ * refused leaves less than one request's worst case unspent (reservations that never expired would
+ * keep a dozen answers' room), and the month's records stay within the quota. The killed replica,
+ * started again, answers {@code /v1/usage} as the others do: it kept nothing of its own.
+ */
+@DisplayName("Scenario 13 (Requirements 7.1, 7.4, Properties 24, 25): kill -9 one replica under load")
+class ReplicaKilledTest {
+
+    static final Money QUOTA = Accounting.COST_OF_ONE_ANSWER.times(150L * ChaosScale.factor());
+    /** More than one request's worst-case reservation (prompt bound plus the 16-token cap), in answers. */
+    static final long WORST_CASE_IN_ANSWERS = 4;
+
+    @TempDir
+    Path dir;
+    ReplicaRig rig;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(GatewayProcess.jarBuilt(), "the runnable jar is built by 'package'; run './mvnw verify'");
+        rig = ReplicaRig.start(3, dir, g -> g.costQuota(QUOTA.toUsdString()));
+    }
+
+    @AfterEach
+    void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void a_killed_replica_loses_no_delivered_record_and_its_reservations_expire() {
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("13 replica killed",
+                ChaosScale.clients(48), ChaosScale.requests(20_000), ChaosScale.duration(Duration.ofSeconds(20)),
+                rig.replicas::chat, stop::get);
+        GatewayProcess victim = rig.replicas.get(0);
+        // kill it with requests in flight, a third of the quota spent
+        Eventually.await(Duration.ofSeconds(30), "50 answers before the kill", () -> rig.fleet.successfulCalls() >= 50);
+        victim.kill();
+        Instant killedAt = Instant.now();
+        Eventually.await(Duration.ofSeconds(30), "the survivors answer after the kill",
+                () -> rig.fleet.successfulCalls() >= 80 || load.isDone());
+        stop.set(true);
+        LoadReport report = load.join();
+
+        // every answer received in full has its record, read at once (Property 25)
+        List<LedgerRows.Row> rows = rig.rows();
+        Map<String, LedgerRows.Row> byId = LedgerRows.byRequestId(rows);
+        var delivered = report.results().stream().filter(LoadDriver.Result::ok).toList();
+        assertThat(delivered).as(report.summary()).isNotEmpty()
+                .allSatisfy(r -> assertThat(byId).as("record of %s", r.header("x-request-id"))
+                        .containsKey(r.header("x-request-id")));
+        long fromVictim = delivered.stream().filter(r -> r.response().uri().getPort() == victim.base().getPort()).count();
+        assertThat(fromVictim).as("answers the killed replica delivered before it died").isPositive();
+        assertThat(rows).extracting(LedgerRows.Row::requestId).doesNotHaveDuplicates();
+        assertThat(LedgerRows.count(rows, "SUCCESS")).as("no record without an upstream answer")
+                .isLessThanOrEqualTo(rig.fleet.successfulCalls());
+        var lost = report.results().stream().filter(r -> r.status() == -1).toList();
+        assertThat(report.results()).as("callers: served, refused for quota, or cut by the kill")
+                .allSatisfy(r -> assertThat(r.status()).isIn(200, 429, -1, 502, 503, 504));
+
+        // the dead replica's reservations end with their lease: then the account can spend up to its quota
+        Eventually.await(Replicas.LEASE.plusSeconds(10), "the killed replica's leases are over",
+                () -> Instant.now().isAfter(killedAt.plus(Replicas.LEASE).plusSeconds(1)));
+        GatewayProcess survivor = rig.replicas.get(1);
+        int room = spendUntilRefused(rig.replicas, survivor, QuotaProbe.bound(QUOTA));
+        List<LedgerRows.Row> after = rig.rows();
+        Money spent = LedgerRows.totalCost(after);
+        assertThat(spent.exceeds(QUOTA)).as("spent %s of %s", spent.toUsdString(), QUOTA.toUsdString()).isFalse();
+        Money unspent = QUOTA.minusFloorZero(spent);
+        assertThat(unspent.exceeds(Accounting.COST_OF_ONE_ANSWER.times(WORST_CASE_IN_ANSWERS)))
+                .as("room left unspent after the leases: %s USD", unspent.toUsdString()).isFalse();
+
+        // started again, the killed replica reads the shared month: same usage as a survivor
+        victim.restart();
+        assertThat(Replicas.getJson(victim, "/v1/usage?group_by=deployment", ChaosGateway.KEY).path("total"))
+                .isEqualTo(Replicas.getJson(survivor, "/v1/usage?group_by=deployment", ChaosGateway.KEY).path("total"));
+
+        Scorecard.add(new Scorecard.Row("13 kill -9 one of 3 replicas under load", report.requests(), report.successRate(),
+                "200, 429 (quota) or cut by the kill (here " + lost.size() + ")", report.p99Millis(),
+                report.fallbacks(Fleet.PRIMARY), "-",
+                delivered.size() + " delivered 200s, each recorded (" + fromVictim + " by the killed replica); "
+                        + LedgerRows.count(rows, "SUCCESS") + " SUCCESS ≤ " + rig.fleet.successfulCalls() + " upstream",
+                spent.toUsdString() + " / " + QUOTA.toUsdString() + " USD after the lease; " + room
+                        + " more served after it, " + unspent.toUsdString() + " left",
+                "delivered ⇒ recorded; dead reservations expire with the " + Replicas.LEASE.toSeconds() + " s lease"));
+    }
+
+    /** Spends the team's quota through one replica, one request at a time, until it is refused. */
+    static int spendUntilRefused(Replicas replicas, GatewayProcess replica, int max) {
+        LoadDriver driver = new LoadDriver(LoadDriver.newClient());
+        for (int served = 0; served < max; served++) {
+            LoadDriver.Result r = driver.send(served, replicas.chat(replica, ChaosGateway.KEY));
+            if (r.status() == 429) {
+                assertThat(r.body()).contains("insufficient_quota");
+                return served;
+            }
+            assertThat(r.status()).as("spending the quota: %s", r.body()).isEqualTo(200);
+        }
+        throw new AssertionError("quota not spent after " + max + " requests");
+    }
+}
