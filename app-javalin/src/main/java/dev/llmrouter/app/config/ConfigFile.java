@@ -151,7 +151,7 @@ final class ConfigFile {
     record StorageEntry(
             @Valid StorageLedgerEntry ledger,
             @Valid RedisEntry redis,
-            @Valid StorePolicyEntry quota,
+            @Valid QuotaPolicyEntry quota,
             @Valid StorePolicyEntry rateLimit,
             String spoolDir) {}
 
@@ -169,6 +169,15 @@ final class ConfigFile {
     record StorePolicyEntry(
             WhenUnavailable whenUnavailable,
             @DurationRange(min = "1s", max = "1h") Duration retryAfter) {}
+
+    /**
+     * {@code storage.quota}: the policy, and how long a reservation holds its worst case when the
+     * process that made it never settles (it died).
+     */
+    record QuotaPolicyEntry(
+            WhenUnavailable whenUnavailable,
+            @DurationRange(min = "1s", max = "1h") Duration retryAfter,
+            @DurationRange(min = "1s", max = "24h") Duration lease) {}
 
     /** What a check does when its store cannot answer. */
     enum WhenUnavailable { FAIL_CLOSED, FAIL_OPEN }

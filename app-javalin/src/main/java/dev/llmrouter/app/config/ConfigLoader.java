@@ -27,6 +27,7 @@ import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.routing.RetrySettings;
+import dev.llmrouter.ports.quota.QuotaStore;
 import dev.llmrouter.ports.routing.UnavailableStorePolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -264,6 +265,11 @@ public final class ConfigLoader {
                     .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
                     .orElse(LedgerSettings.DEFAULTS);
             StorageSettings storage = readStorage(file.storage());
+            if (storage.quotaLease().compareTo(retry.requestDeadline()) <= 0) {
+                // A reservation must outlive its request, or a slow request's settle would find it gone.
+                binder.problem("storage.quota.lease", "must be longer than retry.request-deadline ("
+                        + retry.requestDeadline() + ")");
+            }
 
             Fleet fleet = null;
             if (problems.isEmpty()) {
@@ -845,8 +851,11 @@ public final class ConfigLoader {
             if (ledger instanceof StorageSettings.LedgerStore.Jdbc && spool.isEmpty()) {
                 binder.problem("storage.spool-dir", "is required with a JDBC ledger when the gateway has no data directory");
             }
-            return new StorageSettings(ledger, redis, policy(s.quota(), "storage.quota"),
-                    policy(s.rateLimit(), "storage.rate-limit"), spool);
+            ConfigFile.QuotaPolicyEntry q = s.quota();
+            Duration lease = q == null ? QuotaStore.DEFAULT_LEASE : or(q.lease(), "storage.quota.lease", QuotaStore.DEFAULT_LEASE);
+            UnavailableStorePolicy quota = q == null ? UnavailableStorePolicy.FAIL_CLOSED
+                    : policy(new ConfigFile.StorePolicyEntry(q.whenUnavailable(), q.retryAfter()), "storage.quota");
+            return new StorageSettings(ledger, redis, quota, policy(s.rateLimit(), "storage.rate-limit"), spool, lease);
         }
 
         private Optional<URI> redisUri(String text) {

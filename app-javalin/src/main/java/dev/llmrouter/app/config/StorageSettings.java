@@ -1,5 +1,6 @@
 package dev.llmrouter.app.config;
 
+import dev.llmrouter.ports.quota.QuotaStore;
 import dev.llmrouter.ports.routing.UnavailableStorePolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,13 +25,17 @@ import java.util.Optional;
  * @param rateLimit what a rate check does when the rate limiter cannot answer; fail open means the
  *                  per-process limiter decides alone meanwhile
  * @param spoolDir  where usage records wait while the ledger's database is unreachable (a JDBC ledger only)
+ * @param quotaLease how long a quota reservation holds its worst case unless settled or released: the
+ *                  time after which a replica that died gives back what it held; longer than any
+ *                  request may last, or a slow request's late settle would find its reservation gone
  */
 public record StorageSettings(
         LedgerStore ledger,
         Optional<RedisSettings> redis,
         UnavailableStorePolicy quota,
         UnavailableStorePolicy rateLimit,
-        Optional<Path> spoolDir) {
+        Optional<Path> spoolDir,
+        Duration quotaLease) {
 
     /** The data directory of the jar when neither {@code --data-dir} nor {@code LLM_ROUTER_DATA_DIR} names one. */
     public static final Path DEFAULT_DATA_DIR = Path.of("llm-router-data");
@@ -47,6 +52,16 @@ public record StorageSettings(
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(spoolDir, "spoolDir");
+        Objects.requireNonNull(quotaLease, "quotaLease");
+        if (quotaLease.isNegative() || quotaLease.isZero()) {
+            throw new IllegalArgumentException("quotaLease must be positive: " + quotaLease);
+        }
+    }
+
+    /** With the default quota lease ({@link QuotaStore#DEFAULT_LEASE}). */
+    public StorageSettings(LedgerStore ledger, Optional<RedisSettings> redis, UnavailableStorePolicy quota,
+            UnavailableStorePolicy rateLimit, Optional<Path> spoolDir) {
+        this(ledger, redis, quota, rateLimit, spoolDir, QuotaStore.DEFAULT_LEASE);
     }
 
     /** Everything in the process, nothing on disk: a gateway embedded in a test or a benchmark. */
@@ -62,11 +77,11 @@ public record StorageSettings(
     }
 
     public StorageSettings withLedger(LedgerStore newLedger) {
-        return new StorageSettings(newLedger, redis, quota, rateLimit, spoolDir);
+        return new StorageSettings(newLedger, redis, quota, rateLimit, spoolDir, quotaLease);
     }
 
     public StorageSettings withRedis(RedisSettings newRedis) {
-        return new StorageSettings(ledger, Optional.of(newRedis), quota, rateLimit, spoolDir);
+        return new StorageSettings(ledger, Optional.of(newRedis), quota, rateLimit, spoolDir, quotaLease);
     }
 
     /** Where the usage ledger is kept. */

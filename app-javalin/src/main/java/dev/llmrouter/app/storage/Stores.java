@@ -127,7 +127,7 @@ public final class Stores implements AutoCloseable {
             StoreMonitor.Health rateHealth = monitor.watch("rate_limit", kind,
                     local != null ? "fail-open-local" : policyName(settings.rateLimit().failOpen()), probe);
             QuotaGate quota = new QuotaStoreGate(new ObservedQuotaStore(quotaStore, quotaHealth, settings.quota()),
-                    settings.quota(), QuotaStore.DEFAULT_LEASE);
+                    settings.quota(), settings.quotaLease());
             RateGate rates = new AccountRateGate(new ObservedRateLimiter(shared, local, rateHealth), settings.rateLimit());
             return new Stores(ledger, quota, rates, monitor, opened);
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.llmrouter.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.app.config.StorageSettings.LedgerStore;
+import dev.llmrouter.ports.quota.QuotaStore;
 import dev.llmrouter.ports.routing.UnavailableStorePolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,6 +88,7 @@ class StorageConfigTest {
                   quota:
                     when-unavailable: fail-closed
                     retry-after: 5s
+                    lease: 2m
                   rate-limit:
                     when-unavailable: fail-open
                   spool-dir: /var/spool/llm-router
@@ -104,6 +106,7 @@ class StorageConfigTest {
         assertThat(storage.quota()).isEqualTo(UnavailableStorePolicy.failClosed(Duration.ofSeconds(5)));
         assertThat(storage.rateLimit()).isEqualTo(UnavailableStorePolicy.FAIL_OPEN);
         assertThat(storage.spoolDir()).contains(Path.of("/var/spool/llm-router"));
+        assertThat(storage.quotaLease()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test
@@ -120,6 +123,22 @@ class StorageConfigTest {
         assertThat(storage.quota()).isEqualTo(UnavailableStorePolicy.FAIL_CLOSED);
         assertThat(storage.rateLimit()).isEqualTo(UnavailableStorePolicy.FAIL_CLOSED);
         assertThat(storage.spoolDir()).contains(Path.of("data/spool"));
+        assertThat(storage.quotaLease()).isEqualTo(QuotaStore.DEFAULT_LEASE);
+    }
+
+    @Test
+    void a_quota_lease_must_outlive_the_request_deadline() {
+        // given the embedded default's request deadline (30 s) and leases at, below and far below it
+        ConfigLoader loader = new ConfigLoader(ENV::get).withDataDir(Path.of("d"));
+        String shared = "storage:\n  ledger: { url: \"jdbc:postgresql://db/x\" }\n";
+
+        // then a lease no longer than the deadline is refused (a slow request's settle would find its
+        // reservation gone), one of no length is out of range, and one past the deadline is taken
+        assertThat(problemsOf(loader, shared + "  quota: { lease: 30s }\n"))
+                .containsExactly("storage.quota.lease: must be longer than retry.request-deadline (PT30S)");
+        assertThat(problemsOf(loader, shared + "  quota: { lease: 0s }\n"))
+                .anyMatch(p -> p.startsWith("storage.quota.lease: must be between"));
+        assertThat(storageOf(loader, shared + "  quota: { lease: 31s }\n").quotaLease()).isEqualTo(Duration.ofSeconds(31));
     }
 
     @Test
