@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenario 16, Requirements 7.1 and 7.6, Property 25: the jar on the embedded default (no
+ * Scenario 19, Requirements 7.1 and 7.6, Property 25: the jar on the embedded default (no
  * configuration, no server to install) keeps its ledger in a database file under {@code --data-dir};
  * stopped with SIGTERM, and killed with SIGKILL right after answering, it starts again with the same
  * {@code /v1/usage} (requests, tokens, cost, per deployment) and the same month's spend as before,
  * for an account with a quota ({@code demo-free}) and one without ({@code demo-enterprise}).
  */
-@DisplayName("Scenario 16 (Requirements 7.1, 7.6, Property 25): the embedded default restarted keeps usage and the month's spend")
+@DisplayName("Scenario 19 (Requirements 7.1, 7.6, Property 25): the embedded default restarted keeps usage and the month's spend")
 class EmbeddedRestartTest {
 
     @TempDir
@@ -41,14 +41,14 @@ class EmbeddedRestartTest {
         assumeTrue(GatewayProcess.jarBuilt(), "the runnable jar is built by 'package'; run './mvnw verify'");
         gateway = GatewayProcess.start("embedded", null, List.of("--data-dir", dir.resolve("data").toString()), Map.of(), dir);
 
-        LoadReport first = spend("16 embedded before SIGTERM", 24);
+        LoadReport first = spend("19 embedded before SIGTERM", 24);
         Map<String, JsonNode> before = usage();
         assertThat(before.get(DemoKeys.ENTERPRISE).path("total").path("requests").asLong()).isPositive();
         assertThat(gateway.terminate()).as("exit status after SIGTERM").isZero();
         gateway.restart();
         assertThat(usage()).as("/v1/usage after SIGTERM and a start").isEqualTo(before);
 
-        LoadReport second = spend("16 embedded before SIGKILL", 24);
+        LoadReport second = spend("19 embedded before SIGKILL", 24);
         Map<String, JsonNode> beforeKill = usage();
         assertThat(beforeKill).isNotEqualTo(before);
         gateway.kill();
@@ -56,7 +56,7 @@ class EmbeddedRestartTest {
         assertThat(usage()).as("/v1/usage after SIGKILL and a start").isEqualTo(beforeKill);
 
         long served = first.succeeded() + second.succeeded();
-        Scorecard.add(new Scorecard.Row("16 embedded default: SIGTERM, then kill -9, and start again",
+        Scorecard.add(new Scorecard.Row("19 embedded default: SIGTERM, then kill -9, and start again",
                 first.requests() + second.requests(), (double) served / (first.requests() + second.requests()),
                 "served (simulated fleet)", Math.max(first.p99Millis(), second.p99Millis()), 0, "-",
                 beforeKill.get(DemoKeys.ENTERPRISE).path("total").path("requests").asLong() + " + "

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenario 15, Requirement 7.1, Property 25: the shared PostgreSQL stops (fast shutdown, connections
+ * Scenario 18, Requirement 7.1, Property 25: the shared PostgreSQL stops (fast shutdown, connections
  * cut) while 32 callers are served by two replicas, and starts again.
  *
  * <p>Proves: callers keep being served while the ledger is unreachable (their records go to each
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every 200 has exactly one record in PostgreSQL, and SUCCESS records equal the deployments' complete
  * answers — nothing lost, nothing shipped twice.
  */
-@DisplayName("Scenario 15 (Requirement 7.1, Property 25): PostgreSQL stopped and started under load")
+@DisplayName("Scenario 18 (Requirement 7.1, Property 25): PostgreSQL stopped and started under load")
 class PostgresStoppedTest {
 
     @TempDir
@@ -47,7 +47,7 @@ class PostgresStoppedTest {
     @Test
     void records_written_while_the_database_is_down_are_spooled_and_shipped_once() {
         AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("15 postgres stopped",
+        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("18 postgres stopped",
                 ChaosScale.clients(32), ChaosScale.requests(20_000), ChaosScale.duration(Duration.ofSeconds(20)),
                 rig.replicas::chat, stop::get);
         Eventually.await(Duration.ofSeconds(30), "100 answers before the stop", () -> rig.fleet.successfulCalls() >= 100);
@@ -78,7 +78,7 @@ class PostgresStoppedTest {
         assertThat(rows).extracting(LedgerRows.Row::requestId).doesNotHaveDuplicates();
         assertThat(LedgerRows.count(rows, "SUCCESS")).isEqualTo(upstream).isEqualTo(report.succeeded());
 
-        Scorecard.add(new Scorecard.Row("15 PostgreSQL stopped and started under load (2 replicas)", report.requests(),
+        Scorecard.add(new Scorecard.Row("18 PostgreSQL stopped and started under load (2 replicas)", report.requests(),
                 report.successRate(), "≥ 99 % (served from the spool while down)", report.p99Millis(),
                 report.fallbacks(Fleet.PRIMARY), "-",
                 LedgerRows.count(rows, "SUCCESS") + " SUCCESS in PostgreSQL = " + upstream + " upstream = "

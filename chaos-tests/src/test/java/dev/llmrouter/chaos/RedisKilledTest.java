@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenario 14, Requirements 7.4 and 7.5, Property 24: the shared Redis is killed (SIGKILL) while 32
+ * Scenario 17, Requirements 7.4 and 7.5, Property 24: the shared Redis is killed (SIGKILL) while 32
  * callers spend a tight quota through two replicas, and started again empty (it persists nothing).
  *
  * <p>Proves: no caller ever gets a 500; while Redis is down the quota fails closed (503
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the load goes on spending and the month's records never pass the quota (a Redis that started the
  * month again from zero would admit a whole second quota); every 200 has its record.
  */
-@DisplayName("Scenario 14 (Requirements 7.4, 7.5, Property 24): Redis killed and restarted empty under load")
+@DisplayName("Scenario 17 (Requirements 7.4, 7.5, Property 24): Redis killed and restarted empty under load")
 class RedisKilledTest {
 
     static final Money QUOTA = Accounting.COST_OF_ONE_ANSWER.times(150L * ChaosScale.factor());
@@ -53,7 +53,7 @@ class RedisKilledTest {
 
     @Test
     void quota_fails_closed_while_redis_is_down_and_the_month_is_rebuilt_from_the_ledger() {
-        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("14 redis killed",
+        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("17 redis killed",
                 ChaosScale.clients(32), ChaosScale.requests(20_000), ChaosScale.duration(Duration.ofSeconds(20)),
                 rig.replicas::chat, () -> false);
         Eventually.await(Duration.ofSeconds(30), "40 answers before the kill", () -> rig.fleet.successfulCalls() >= 40);
@@ -90,7 +90,7 @@ class RedisKilledTest {
         Money spent = LedgerRows.totalCost(rows);
         assertThat(spent.exceeds(QUOTA)).as("spent %s of %s", spent.toUsdString(), QUOTA.toUsdString()).isFalse();
 
-        Scorecard.add(new Scorecard.Row("14 Redis killed and restarted empty under load (2 replicas)", report.requests(),
+        Scorecard.add(new Scorecard.Row("17 Redis killed and restarted empty under load (2 replicas)", report.requests(),
                 report.successRate(), "no 500; 503 while down (here " + unavailable.size() + ")", report.p99Millis(),
                 report.fallbacks(Fleet.PRIMARY), "-",
                 report.succeeded() + " callers' 200s, each recorded; " + LedgerRows.count(rows, "SUCCESS") + " SUCCESS",

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenario 13, Requirements 7.1 and 7.4, Properties 24 and 25: one of three replicas is killed with
+ * Scenario 16, Requirements 7.1 and 7.4, Properties 24 and 25: one of three replicas is killed with
  * SIGKILL while 48 callers spend a tight quota through all three.
  *
  * <p>Proves: every answer a caller received in full, from any replica, the killed one included, has
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * keep a dozen answers' room), and the month's records stay within the quota. The killed replica,
  * started again, answers {@code /v1/usage} as the others do: it kept nothing of its own.
  */
-@DisplayName("Scenario 13 (Requirements 7.1, 7.4, Properties 24, 25): kill -9 one replica under load")
+@DisplayName("Scenario 16 (Requirements 7.1, 7.4, Properties 24, 25): kill -9 one replica under load")
 class ReplicaKilledTest {
 
     static final Money QUOTA = Accounting.COST_OF_ONE_ANSWER.times(150L * ChaosScale.factor());
@@ -56,7 +56,7 @@ class ReplicaKilledTest {
     @Test
     void a_killed_replica_loses_no_delivered_record_and_its_reservations_expire() {
         AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("13 replica killed",
+        CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("16 replica killed",
                 ChaosScale.clients(48), ChaosScale.requests(20_000), ChaosScale.duration(Duration.ofSeconds(20)),
                 rig.replicas::chat, stop::get);
         GatewayProcess victim = rig.replicas.get(0);
@@ -102,7 +102,7 @@ class ReplicaKilledTest {
         assertThat(Replicas.getJson(victim, "/v1/usage?group_by=deployment", ChaosGateway.KEY).path("total"))
                 .isEqualTo(Replicas.getJson(survivor, "/v1/usage?group_by=deployment", ChaosGateway.KEY).path("total"));
 
-        Scorecard.add(new Scorecard.Row("13 kill -9 one of 3 replicas under load", report.requests(), report.successRate(),
+        Scorecard.add(new Scorecard.Row("16 kill -9 one of 3 replicas under load", report.requests(), report.successRate(),
                 "200, 429 (quota) or cut by the kill (here " + lost.size() + ")", report.p99Millis(),
                 report.fallbacks(Fleet.PRIMARY), "-",
                 delivered.size() + " delivered 200s, each recorded (" + fromVictim + " by the killed replica); "

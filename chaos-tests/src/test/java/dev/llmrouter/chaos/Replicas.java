@@ -66,23 +66,27 @@ final class Replicas implements AutoCloseable {
     }
 
     /**
-     * The {@code storage:} section every replica runs with: the shared PostgreSQL ledger (its password
-     * from the environment), the shared Redis, a short quota lease, quota and rate limits failing
-     * closed.
+     * The {@code storage:} section every replica runs with, in the keys the gateway reads (README,
+     * "Several replicas"): the shared PostgreSQL ledger (its password from the environment, never in
+     * the file), the shared Redis, quota and rate limits failing closed, and a short quota lease. Each
+     * replica's spool is under its own {@code --data-dir}.
      */
     static String storageSection(SharedStores stores) {
         return "storage:\n"
                 + "  ledger:\n"
-                + "    jdbc-url: " + stores.jdbcUrl() + "\n"
+                + "    url: " + stores.jdbcUrl() + "\n"
                 + "    user: " + SharedStores.PG_USER + "\n"
-                + "    password-env: CHAOS_PG_PASSWORD\n"
+                + "    password: ${CHAOS_PG_PASSWORD}\n"
+                + "    pool-size: 4\n"
                 + "  redis:\n"
                 + "    url: " + stores.redisUrl() + "\n"
-                + "    timeout: 500ms\n"
-                + "  quota-lease: " + LEASE.toMillis() + "ms\n"
-                + "  on-unavailable:\n"
-                + "    quota: fail-closed\n"
-                + "    rate-limits: fail-closed\n";
+                + "    command-timeout: 1s\n"
+                + "  quota:\n"
+                + "    when-unavailable: fail-closed\n"
+                + "    retry-after: 1s\n"
+                + "    lease: " + LEASE.toMillis() + "ms\n"
+                + "  rate-limit:\n"
+                + "    when-unavailable: fail-closed\n";
     }
 
     List<GatewayProcess> all() {
