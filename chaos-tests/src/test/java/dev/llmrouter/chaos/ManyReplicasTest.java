@@ -89,9 +89,12 @@ class ManyReplicasTest {
         // the rate limit, from the ledger's admission times (completion minus latency)
         int busiest = LedgerRows.busiestWindow(rows, Duration.ofMinutes(1));
         assertThat(busiest).as("records admitted in the busiest rolling minute").isLessThanOrEqualTo(REQUESTS_PER_MINUTE);
-        // and from the callers: within one minute, what passed the rate check (served, refused for quota,
-        // or failed) is at most the limit, over all three replicas together
-        long passedRateCheck = report.requests() - refusedForRate.size();
+        // and from the callers: within one minute, what surely passed the rate check (served, refused for
+        // quota, or failed at a deployment) is at most the limit, over all three replicas together; a 503
+        // service_unavailable (a store that did not answer in time on a busy machine) may have been
+        // refused by the rate check itself, so it is not counted
+        long passedRateCheck = report.count(r -> r.ok() || refusedForQuota.contains(r) || r.status() == 502
+                || r.status() == 504);
         if (report.elapsed().compareTo(Duration.ofSeconds(59)) < 0) {
             assertThat(passedRateCheck).as("requests past the rate limit within one minute").isLessThanOrEqualTo(REQUESTS_PER_MINUTE);
         }

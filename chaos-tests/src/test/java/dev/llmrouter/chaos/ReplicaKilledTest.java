@@ -56,12 +56,15 @@ class ReplicaKilledTest {
     @Test
     void a_killed_replica_loses_no_delivered_record_and_its_reservations_expire() {
         AtomicBoolean stop = new AtomicBoolean();
+        GatewayProcess victim = rig.replicas.get(0);
+        double servedBefore = served(victim); // the warm-up's requests
         CompletableFuture<LoadReport> load = new LoadDriver(LoadDriver.newClient()).start("16 replica killed",
                 ChaosScale.clients(48), ChaosScale.requests(20_000), ChaosScale.duration(Duration.ofSeconds(20)),
                 rig.replicas::chat, stop::get);
-        GatewayProcess victim = rig.replicas.get(0);
         // kill it with requests in flight, a third of the quota spent
         Eventually.await(Duration.ofSeconds(30), "50 answers before the kill", () -> rig.fleet.successfulCalls() >= 50);
+        // and the victim has itself answered: a kill before its first answer would prove nothing of its records
+        Eventually.await(Duration.ofSeconds(30), "the victim's first answers", () -> served(victim) >= servedBefore + 5);
         victim.kill();
         Instant killedAt = Instant.now();
         Eventually.await(Duration.ofSeconds(30), "the survivors answer after the kill",
@@ -111,6 +114,20 @@ class ReplicaKilledTest {
                 spent.toUsdString() + " / " + QUOTA.toUsdString() + " USD after the lease; " + room
                         + " more served after it, " + unspent.toUsdString() + " left",
                 "delivered ⇒ recorded; dead reservations expire with the " + Replicas.LEASE.toSeconds() + " s lease"));
+    }
+
+    /** The requests a replica has completed, from its own {@code /metrics}. */
+    static double served(GatewayProcess replica) {
+        try {
+            var r = LoadDriver.newClient().send(java.net.http.HttpRequest.newBuilder(replica.base().resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? new PrometheusScrape(r.body()).sum("llm_router_requests_total", Map.of()) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Spends the team's quota through one replica, one request at a time, until it is refused. */
