@@ -60,7 +60,7 @@ class QuotaStoreEvictionRaceTest {
                             clock.advance(Duration.ofMillis(random.nextInt(3)));
                             long actual = random.nextLong(r.amount().costNanos() + 1);
                             if (random.nextBoolean()) {
-                                // The ledger records usage before the quota settles it (QuotaSeed's contract).
+                                // A ledger that holds the usage by the time the month can be evicted and seeded again.
                                 ledger.computeIfAbsent(account, a -> new AtomicLong()).addAndGet(actual);
                                 assertThat(Quotas.ended(store.settle(r, new QuotaAmount(actual, 0)))).isTrue();
                             } else {

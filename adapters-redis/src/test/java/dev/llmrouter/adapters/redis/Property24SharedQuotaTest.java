@@ -60,7 +60,7 @@ class Property24SharedQuotaTest {
         server.close();
     }
 
-    /** A usage ledger: what each account's month settled, recorded before the quota settles it (as QuotaSeed asks). */
+    /** A usage ledger: what each account's month settled, recorded by the time the month is rebuilt. */
     private static final class Ledger implements QuotaSeed {
         final AtomicLong cost = new AtomicLong();
         final AtomicLong reads = new AtomicLong();

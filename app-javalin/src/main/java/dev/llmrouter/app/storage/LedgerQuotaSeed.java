@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p>Only a ledger that keeps every record can seed: the bounded in-memory ledger drops its oldest
  * records and would undercount, so the gateway seeds from it never ({@link QuotaSeed#NONE}). The
- * router appends a record before it settles the quota, so the sum includes every amount a store
- * has settled.
+ * router settles the quota and then appends the record, so the sum includes every amount a store has
+ * settled but those of the requests finishing at that moment ({@link QuotaSeed#settled}).
  */
 public final class LedgerQuotaSeed implements QuotaSeed {
 

@@ -14,8 +14,10 @@ public interface QuotaSeed {
 
     /**
      * Usage already settled for {@code account} in {@code period}. Called rarely; may block briefly.
-     * It must already include every amount the store has settled for that month, so whoever keeps
-     * it (the usage ledger) records a request's usage <em>before</em> the quota settles it.
+     * It includes every amount settled for that month except those of requests between their settle
+     * and their record: the router settles first and records right after (a process that dies between
+     * the two must leave its spend charged, never recorded spend whose reservation lapses and hands the
+     * room back), so a month rebuilt at that moment misses at most the requests finishing then.
      */
     QuotaAmount settled(String account, YearMonth period);
 }

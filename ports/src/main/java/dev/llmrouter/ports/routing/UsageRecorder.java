@@ -23,9 +23,11 @@ import java.util.function.LongSupplier;
  * The ending of every admitted request, in one place (Requirement 5.1, Property 15): exactly one
  * {@link UsageRecord} for a request that reached a deployment, whatever the ending, and none for one
  * that never did; its attempts reported to the telemetry; its quota reservation ended exactly once.
- * The record goes to the ledger before the quota settles, so a quota store that seeds a month from the
- * ledger already finds the usage there. A ledger that refuses a record is logged, never fails the
- * request. Thread-safe.
+ * The quota settles before the record goes to the ledger: a process that dies between the two has
+ * charged the spend without recording it, never recorded spend whose reservation then lapses with its
+ * lease and hands the room back (with a store shared by replicas, that would let the month pass its
+ * quota). Both happen before the caller receives the end of its answer. A ledger that refuses a
+ * record is logged, never fails the request. Thread-safe.
  */
 final class UsageRecorder {
 
@@ -58,13 +60,13 @@ final class UsageRecorder {
 
     /**
      * A request that consumed {@code usage} on {@code last}: a success, or a stream that broke or whose
-     * caller went away after content. Recorded, then the reservation settles to {@code cost}.
+     * caller went away after content. The reservation settles to {@code cost}, then the request is recorded.
      */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
             UsageOutcome outcome, List<Tried> tried) {
         reportAttempts(a, tried);
-        record(a, last, usage, cost, ttft, outcome, tried);
         a.quota().settle(usage, cost);
+        record(a, last, usage, cost, ttft, outcome, tried);
     }
 
     /**
