@@ -1,0 +1,160 @@
+package dev.llmrouter.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmrouter.domain.usage.UsageOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 13, Requirement 1.4 (balancing inside a priority group, the {@code latency} strategy): two
+ * primaries answering in 20 ms; one is slowed to 300 ms, then recovers.
+ *
+ * <p>Proves, from the deployment each caller was served by and when it sent its request, in 250 ms
+ * buckets of each phase: once one primary is slowed, most traffic leaves it within a second (its
+ * share of every later bucket at most a quarter, of the phase after the shift at most 15 %: what is
+ * left is the strategy's exploration); once it recovers, the exploring picks measure it again and it
+ * takes a real share back within two seconds. No request fails in any phase: a slow deployment is
+ * avoided, not given up on.
+ */
+@DisplayName("Scenario 13: latency strategy — traffic leaves a slowed primary within 1 s and returns after recovery")
+class LatencyShiftTest {
+
+    static final String FAST = "economy-eastus2";
+    static final String SLOWED = "economy-eastus";
+    static final Duration NORMAL = Duration.ofMillis(20);
+    static final Duration SLOW = Duration.ofMillis(300);
+    static final Duration BUCKET = Duration.ofMillis(250);
+    /** Most traffic has moved away once no later bucket sends the slowed primary more than this share. */
+    static final double AWAY = 0.25;
+    static final Duration SHIFT_BOUND = Duration.ofSeconds(1);
+    static final Duration RETURN_BOUND = Duration.ofSeconds(2);
+
+    FakeDeployment slowed;
+    FakeDeployment fast;
+    ChaosGateway gateway;
+
+    @BeforeEach
+    void start() {
+        slowed = FakeDeployment.start(SLOWED, ChaosGateway.MODEL).slow(NORMAL);
+        fast = FakeDeployment.start(FAST, ChaosGateway.MODEL).slow(NORMAL);
+        gateway = ChaosGateway.builder()
+                .deployment(SLOWED, "eastus", "primary", slowed)
+                .deployment(FAST, "eastus2", "primary", fast)
+                .balancing("latency")
+                .start();
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        slowed.close();
+        fast.close();
+    }
+
+    @Test
+    void traffic_leaves_a_slowed_primary_and_comes_back() {
+        LoadDriver driver = new LoadDriver(LoadDriver.newClient());
+        int clients = ChaosScale.clients(4);
+        int cap = ChaosScale.requests(100_000);
+
+        // given both primaries at 20 ms
+        LoadReport before = driver.run("13 both fast", clients, cap, ChaosScale.duration(Duration.ofSeconds(2)),
+                i -> gateway.chat());
+        // when one is slowed to 300 ms
+        slowed.slow(SLOW);
+        LoadReport whileSlow = driver.run("13 one slowed", clients, cap, ChaosScale.duration(Duration.ofSeconds(4)),
+                i -> gateway.chat());
+        // and recovers
+        slowed.slow(NORMAL);
+        LoadReport after = driver.run("13 recovered", clients, cap, ChaosScale.duration(Duration.ofSeconds(4)),
+                i -> gateway.chat());
+
+        for (LoadReport phase : List.of(before, whileSlow, after)) {
+            assertThat(phase.succeeded()).as(phase.summary()).isEqualTo(phase.requests());
+            assertThat(phase.servedBy().keySet()).as(phase.summary()).containsOnly(SLOWED, FAST);
+        }
+        // then most traffic left the slowed primary within the bound, and stayed away
+        List<Double> slowShares = shares(whileSlow);
+        int shifted = firstBucketFromWhichAll(slowShares, s -> s <= AWAY);
+        Duration shift = BUCKET.multipliedBy(shifted);
+        assertThat(shift).as("time until the slowed primary's share stayed ≤ %s: buckets %s", AWAY, slowShares)
+                .isLessThanOrEqualTo(SHIFT_BOUND);
+        double afterShift = share(whileSlow, BUCKET.multipliedBy(shifted));
+        assertThat(afterShift).as("share of the slowed primary after the shift").isLessThanOrEqualTo(0.15);
+        // and came back once it recovered
+        List<Double> backShares = shares(after);
+        int back = firstBucket(backShares, s -> s >= AWAY);
+        assertThat(back).as("the recovered primary is found again: buckets %s", backShares).isNotNegative();
+        Duration returned = BUCKET.multipliedBy(back + 1);
+        assertThat(returned).isLessThanOrEqualTo(RETURN_BOUND);
+        double recovered = share(after, RETURN_BOUND);
+        assertThat(recovered).as("share of the recovered primary after %s", RETURN_BOUND).isGreaterThanOrEqualTo(0.2);
+        // one SUCCESS record per request, each at the deployment that answered
+        long requests = before.requests() + whileSlow.requests() + after.requests();
+        var records = Accounting.awaitRecords(gateway, requests);
+        assertThat(records).hasSize((int) requests)
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(UsageOutcome.SUCCESS));
+        assertThat((long) records.size()).isEqualTo(slowed.successfulCalls() + fast.successfulCalls());
+
+        double p99 = Math.max(before.p99Millis(), Math.max(whileSlow.p99Millis(), after.p99Millis()));
+        Scorecard.add(new Scorecard.Row("13 latency strategy, one primary slowed 20 → 300 ms → 20 ms", requests,
+                1.0, "100 %", p99, 0, "0 (slow is not a failure)",
+                records.size() + " SUCCESS = " + records.size() + " upstream 200s", "-",
+                String.format(Locale.ROOT, "slowed primary's share: %.0f %% before, %.0f %% after the shift "
+                                + "(moved in %d ms, bound %d), %.0f %% after recovery (back in %d ms, bound %d)",
+                        share(before, Duration.ZERO) * 100, afterShift * 100, shift.toMillis(), SHIFT_BOUND.toMillis(),
+                        recovered * 100, returned.toMillis(), RETURN_BOUND.toMillis())));
+    }
+
+    /** The slowed primary's share of the requests sent in each bucket of the phase (0 for a bucket in which nothing was sent). */
+    private static List<Double> shares(LoadReport phase) {
+        long start = phase.results().stream().mapToLong(LoadDriver.Result::startNanos).min().orElse(0);
+        int buckets = (int) (phase.elapsed().toNanos() / BUCKET.toNanos()) + 1;
+        long[] all = new long[buckets];
+        long[] toSlowed = new long[buckets];
+        for (LoadDriver.Result r : phase.results()) {
+            int b = (int) ((r.startNanos() - start) / BUCKET.toNanos());
+            all[b]++;
+            if (SLOWED.equals(r.header("x-router-deployment"))) {
+                toSlowed[b]++;
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) {
+            out.add(all[b] == 0 ? 0 : (double) toSlowed[b] / all[b]);
+        }
+        return out;
+    }
+
+    /** The slowed primary's share of the requests sent from {@code from} after the phase began. */
+    private static double share(LoadReport phase, Duration from) {
+        long start = phase.results().stream().mapToLong(LoadDriver.Result::startNanos).min().orElse(0);
+        var sent = phase.results().stream().filter(r -> r.startNanos() - start >= from.toNanos()).toList();
+        return sent.isEmpty() ? 0 : (double) sent.stream()
+                .filter(r -> SLOWED.equals(r.header("x-router-deployment"))).count() / sent.size();
+    }
+
+    private static int firstBucketFromWhichAll(List<Double> shares, java.util.function.DoublePredicate p) {
+        int first = shares.size();
+        for (int b = shares.size() - 1; b >= 0 && p.test(shares.get(b)); b--) {
+            first = b;
+        }
+        return first;
+    }
+
+    private static int firstBucket(List<Double> shares, java.util.function.DoublePredicate p) {
+        for (int b = 0; b < shares.size(); b++) {
+            if (p.test(shares.get(b))) {
+                return b;
+            }
+        }
+        return -1;
+    }
+}
