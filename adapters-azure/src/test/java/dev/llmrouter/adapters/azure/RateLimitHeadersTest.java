@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RateLimitHeadersTest {
 
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
-    static final ChatRequest REQUEST = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    static final ChatRequest REQUEST = AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
     @RegisterExtension
     static final AzureWireMock azure = new AzureWireMock();
