@@ -245,7 +245,7 @@ final class FakeDeployment implements AutoCloseable {
                 Matcher m = MAX_TOKENS.matcher(body);
                 long charge = AzureBodies.PROMPT_TOKENS + (m.find() ? Long.parseLong(m.group(1)) : 0);
                 Behaviour.TokenQuota.Charge c = q.charge(charge, now);
-                long resetMillis = Math.max(1, c.untilReset().toMillis());
+                long resetMillis = Math.max(1, (c.untilReset().toNanos() + 999_999) / 1_000_000); // rounded up, as the window is
                 ResponseDefinitionBuilder r;
                 if (c.fits()) {
                     answers.add(new Answer(now, requestId, stream, Kind.COMPLETE, 200));
