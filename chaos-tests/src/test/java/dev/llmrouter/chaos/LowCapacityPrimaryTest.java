@@ -32,7 +32,8 @@ class LowCapacityPrimaryTest {
     static final Duration WINDOW = Duration.ofSeconds(2);
     static final Duration LENGTH = Duration.ofSeconds(6);
 
-    record Run(LoadReport report, long smallServed, long small429, long largeServed, long windows) {}
+    /** {@code records}: SUCCESS usage records, asserted equal to the two deployments' complete answers. */
+    record Run(LoadReport report, long smallServed, long small429, long largeServed, long windows, long records) {}
 
     @Test
     void no_request_it_cannot_fit_against_strict_priority() {
@@ -50,7 +51,8 @@ class LowCapacityPrimaryTest {
         Scorecard.add(new Scorecard.Row("14 primary reporting low remaining tokens", balanced.report().requests()
                 + strict.report().requests(), 1.0, "100 %",
                 Math.max(balanced.report().p99Millis(), strict.report().p99Millis()), strict.small429(), "0",
-                balanced.report().requests() + strict.report().requests() + " SUCCESS = upstream 200s", "-",
+                (balanced.records() + strict.records()) + " SUCCESS = " + (balanced.records() + strict.records())
+                        + " upstream 200s", "-",
                 "balanced: 0 calls past its quota (" + balanced.smallServed() + " served by it, "
                         + balanced.largeServed() + " by the other); strict priority: " + strict.small429()
                         + " 429s in " + strict.windows() + " windows (" + strict.smallServed() + " served by it), "
@@ -77,7 +79,7 @@ class LowCapacityPrimaryTest {
                 assertThat((long) records.size()).isEqualTo(small.successfulCalls() + large.successfulCalls());
                 long windows = (report.elapsed().toMillis() + WINDOW.toMillis() - 1) / WINDOW.toMillis();
                 return new Run(report, small.successfulCalls(), small.answersOf(FakeDeployment.Kind.THROTTLED),
-                        large.successfulCalls(), windows);
+                        large.successfulCalls(), windows, records.size());
             }
         }
     }
