@@ -58,6 +58,50 @@ sealed interface Behaviour {
         }
     }
 
+    /**
+     * Azure's tokens-per-minute quota, in small: {@code tokensPerWindow} tokens per window of
+     * {@code window}, each request charged as Azure charges it on arrival (its prompt tokens plus its
+     * {@code max_tokens}). A request that fits is answered 200 and the answer reports what is left
+     * ({@code x-ratelimit-remaining-tokens}, {@code x-ratelimit-reset-tokens}); one that does not is
+     * answered 429 with the same headers and a {@code retry-after-ms} to the window's end.
+     */
+    final class TokenQuota implements Behaviour {
+        final long tokensPerWindow;
+        final Duration window;
+        private Instant windowEnd;
+        private long remaining;
+
+        TokenQuota(long tokensPerWindow, Duration window) {
+            this.tokensPerWindow = tokensPerWindow;
+            this.window = window;
+        }
+
+        /**
+         * Charges {@code tokens} at {@code now}, when they fit.
+         *
+         * @return what is left after the charge and how long until the window resets; {@code fits} false
+         *         (and nothing charged) when they did not fit
+         */
+        synchronized Charge charge(long tokens, Instant now) {
+            if (windowEnd == null || !now.isBefore(windowEnd)) {
+                windowEnd = now.plus(window);
+                remaining = tokensPerWindow;
+            }
+            boolean fits = tokens <= remaining;
+            if (fits) {
+                remaining -= tokens;
+            }
+            return new Charge(fits, remaining, Duration.between(now, windowEnd));
+        }
+
+        record Charge(boolean fits, long remaining, Duration untilReset) {}
+
+        @Override
+        public String toString() {
+            return "TokenQuota[" + tokensPerWindow + " per " + window + "]";
+        }
+    }
+
     /** {@code during} until {@code until}, then {@code after}: "503 for a while". */
     record Until(Instant until, Behaviour during, Behaviour after) implements Behaviour {}
 

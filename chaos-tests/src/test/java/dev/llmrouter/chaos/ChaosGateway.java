@@ -78,6 +78,8 @@ final class ChaosGateway implements AutoCloseable {
         private TeamLimits teamLimits;
         private Duration bodyReadTimeout;
         private String storage;
+        private String strategy;
+        private final Map<String, Integer> weights = new HashMap<>();
 
         Builder deployment(String id, String region, String role, FakeDeployment fake) {
             deps.add(new Dep(id, region, role, fake));
@@ -107,6 +109,18 @@ final class ChaosGateway implements AutoCloseable {
          */
         Builder teamLimits(int requestsPerMinute, int maxConcurrentRequests) {
             this.teamLimits = new TeamLimits(requestsPerMinute, maxConcurrentRequests);
+            return this;
+        }
+
+        /** The balancing strategy ({@code balancing.strategy}); the gateway's default when not set. */
+        Builder balancing(String strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** A deployment's balancing weight ({@code deployments[].weight}); 1 when not set. */
+        Builder weight(String deploymentId, int weight) {
+            this.weights.put(deploymentId, weight);
             return this;
         }
 
@@ -151,6 +165,12 @@ final class ChaosGateway implements AutoCloseable {
                         .append("\n    endpoint: ${CHAOS_ENDPOINT_").append(envName(d.id())).append("}")
                         .append("\n    azure-deployment: ").append(MODEL)
                         .append("\n    auth: { api-key-env: CHAOS_UPSTREAM_KEY }\n");
+                if (weights.containsKey(d.id())) {
+                    y.append("    weight: ").append(weights.get(d.id())).append('\n');
+                }
+            }
+            if (strategy != null) {
+                y.append("\nbalancing:\n  strategy: ").append(strategy).append('\n');
             }
             y.append("\nplans:\n  - id: chaos\n    highest-tier: economy\n    default-tier: economy\n    fall-down: false\n");
             if (costPerMonth != null) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
 final class FakeDeployment implements AutoCloseable {
 
     private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    private static final Pattern MAX_TOKENS = Pattern.compile("\"max_tokens\"\\s*:\\s*(\\d+)");
 
     /**
      * What this deployment answered to one request.
@@ -134,6 +136,11 @@ final class FakeDeployment implements AutoCloseable {
         return behave(new Behaviour.Flapping(rate, seed, failure));
     }
 
+    /** Answers within a tokens-per-window quota, reporting what is left as Azure does (see {@link Behaviour.TokenQuota}). */
+    FakeDeployment tokenQuota(long tokensPerWindow, Duration window) {
+        return behave(new Behaviour.TokenQuota(tokensPerWindow, window));
+    }
+
     FakeDeployment streamCutAfter(int contentChunks) {
         return behave(new Behaviour.StreamCut(contentChunks));
     }
@@ -212,7 +219,7 @@ final class FakeDeployment implements AutoCloseable {
             boolean stream = STREAM.matcher(request.getBodyAsString()).find();
             String requestId = request.containsHeader("x-ms-client-request-id")
                     ? request.getHeader("x-ms-client-request-id") : "";
-            return answer(resolve(behaviour), stream, requestId).build();
+            return answer(resolve(behaviour), stream, requestId, request.getBodyAsString()).build();
         }
 
         @Override
@@ -232,8 +239,27 @@ final class FakeDeployment implements AutoCloseable {
             }
         }
 
-        private ResponseDefinitionBuilder answer(Behaviour b, boolean stream, String requestId) {
+        private ResponseDefinitionBuilder answer(Behaviour b, boolean stream, String requestId, String body) {
             Instant now = Instant.now();
+            if (b instanceof Behaviour.TokenQuota q) {
+                Matcher m = MAX_TOKENS.matcher(body);
+                long charge = AzureBodies.PROMPT_TOKENS + (m.find() ? Long.parseLong(m.group(1)) : 0);
+                Behaviour.TokenQuota.Charge c = q.charge(charge, now);
+                long resetMillis = Math.max(1, (c.untilReset().toNanos() + 999_999) / 1_000_000); // rounded up, as the window is
+                ResponseDefinitionBuilder r;
+                if (c.fits()) {
+                    answers.add(new Answer(now, requestId, stream, Kind.COMPLETE, 200));
+                    r = ok(stream, AzureBodies.STREAM_CHUNKS, true);
+                } else {
+                    answers.add(new Answer(now, requestId, stream, Kind.THROTTLED, 429));
+                    r = aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                            .withBody(AzureBodies.throttled((resetMillis + 999) / 1000))
+                            .withHeader("retry-after-ms", Long.toString(resetMillis));
+                }
+                // Seconds with a fraction, rounded up to the millisecond, as Azure writes them.
+                return r.withHeader("x-ratelimit-remaining-tokens", Long.toString(c.remaining()))
+                        .withHeader("x-ratelimit-reset-tokens", String.format(java.util.Locale.ROOT, "%.3f", resetMillis / 1000.0));
+            }
             if (b instanceof Behaviour.Healthy h) {
                 answers.add(new Answer(now, requestId, stream, Kind.COMPLETE, 200));
                 return delayed(ok(stream, AzureBodies.STREAM_CHUNKS, true), h.delay());

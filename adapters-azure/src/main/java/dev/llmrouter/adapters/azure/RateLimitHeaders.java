@@ -2,6 +2,8 @@ package dev.llmrouter.adapters.azure;
 
 import com.azure.core.http.HttpHeaders;
 import dev.llmrouter.domain.balance.CapacityReport;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,8 +50,10 @@ final class RateLimitHeaders {
         }
         String v = value.trim();
         try {
-            return Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
-        } catch (NumberFormatException notSeconds) {
+            // Rounded up to the millisecond, exactly: a reset read early would let a request reach the
+            // deployment while its window still refuses it.
+            return Duration.ofMillis(new BigDecimal(v).movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
+        } catch (NumberFormatException | ArithmeticException notSeconds) {
             Matcher m = PART.matcher(v);
             long millis = 0;
             int end = 0;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RateLimitHeadersTest {
 
     static final String PATH = "/openai/deployments/gpt-4o-prod/chat/completions";
-    static final ChatRequest REQUEST = ChatRequest.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    static final ChatRequest REQUEST = AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
     @RegisterExtension
     static final AzureWireMock azure = new AzureWireMock();
@@ -83,5 +83,15 @@ class RateLimitHeadersTest {
                 .withHeader("Content-Type", "application/json").withBody(AzureFixtures.CHAT_REPLY)));
 
         assertThat(azure.endpoint().complete(call(azure.deployment(), REQUEST)).capacity()).isEqualTo(CapacityReport.NONE);
+    }
+
+    @Test
+    void a_reset_in_seconds_is_read_exactly_and_a_fraction_of_a_millisecond_rounds_up() {
+        // a reset read early would let a request reach the deployment while its window still refuses it
+        assertThat(RateLimitHeaders.reset("0.733")).isEqualTo(Duration.ofMillis(733));
+        assertThat(RateLimitHeaders.reset("0.7331")).isEqualTo(Duration.ofMillis(734));
+        assertThat(RateLimitHeaders.reset("42")).isEqualTo(Duration.ofSeconds(42));
+        assertThat(RateLimitHeaders.reset("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(RateLimitHeaders.reset("soon")).isEqualTo(CapacityReport.DEFAULT_RESET);
     }
 }

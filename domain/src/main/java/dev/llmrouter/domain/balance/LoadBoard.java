@@ -18,7 +18,10 @@ import java.util.function.ToIntFunction;
  *   <li><b>Capacity</b>: a report replaces the remaining tokens and requests, each valid until its reset
  *       (ticker nanos). Each attempt started here takes its estimated tokens and one request off the
  *       last report at once, so concurrent requests do not all see the same remaining figure; the
- *       next report corrects it.</li>
+ *       next report corrects it. A report is read as of its answer, which may have been written
+ *       before attempts still in flight here reached the deployment, so those attempts' tokens and
+ *       requests are taken off it too: the figure kept may be low by what was in flight, never high,
+ *       so a deployment is not sent a request its own report would refuse.</li>
  *   <li><b>Latency</b>: an exponentially weighted mean, each new sample weighing one half
  *       (a slowed deployment is seen after one or two answers, a recovered one after a few explored ones).</li>
  * </ul>
@@ -48,6 +51,8 @@ public final class LoadBoard implements Balancer.Loads {
     public static final class Slot implements DeploymentLoad {
         private final int weight;
         private final AtomicInteger inFlight = new AtomicInteger();
+        /** The estimated tokens of the attempts in flight. */
+        private final AtomicLong inFlightTokens = new AtomicLong();
         private final AtomicLong tokens = new AtomicLong(CapacityReport.UNKNOWN);
         private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
         private volatile long tokensUntil;
@@ -87,25 +92,40 @@ public final class LoadBoard implements Balancer.Loads {
 
         /** An attempt starts: one more in flight, and its tokens and request taken off the last report. */
         public void started(long estimatedTokens) {
+            inFlightTokens.addAndGet(estimatedTokens);
             inFlight.incrementAndGet();
             tokens.getAndUpdate(t -> t == CapacityReport.UNKNOWN ? t : Math.max(0, t - estimatedTokens));
             requests.getAndUpdate(r -> r == CapacityReport.UNKNOWN ? r : Math.max(0, r - 1));
         }
 
-        /** The attempt ended, however. */
-        public void ended() {
+        /** The attempt that {@linkplain #started started} with {@code estimatedTokens} ended, however. */
+        public void ended(long estimatedTokens) {
             inFlight.decrementAndGet();
+            inFlightTokens.addAndGet(-estimatedTokens);
         }
 
-        /** The deployment's own report, on an answer or a 429. */
+        /**
+         * The deployment's own report, on an answer or a 429, less what is still in flight here (see the
+         * class comment). Call it after {@link #ended} of the attempt that carried it. An attempt that
+         * starts while the report is stored is taken off either by the figure read here or by its own
+         * {@link #started}, which the loop does not let the store overwrite.
+         */
         public void reported(CapacityReport report, long nowNanos) {
             if (report.remainingTokens() != CapacityReport.UNKNOWN) {
                 tokensUntil = nowNanos + report.tokensReset().toNanos();
-                tokens.set(report.remainingTokens());
+                long pending;
+                do {
+                    pending = inFlightTokens.get();
+                    tokens.set(Math.max(0, report.remainingTokens() - pending));
+                } while (inFlightTokens.get() != pending);
             }
             if (report.remainingRequests() != CapacityReport.UNKNOWN) {
                 requestsUntil = nowNanos + report.requestsReset().toNanos();
-                requests.set(report.remainingRequests());
+                int pending;
+                do {
+                    pending = inFlight.get();
+                    requests.set(Math.max(0, report.remainingRequests() - pending));
+                } while (inFlight.get() != pending);
             }
         }
 

@@ -6,7 +6,6 @@ import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.region.Residency;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,8 +38,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * further shapes are built every time, as without a cache. A catalog so large that the table would pass {@link #MAX_TABLE} slots uses the map for
  * everything.
  *
- * <p>Thread-safe. Stored lists are immutable ({@link List#copyOf}) and hold records, so a racing
- * second build of the same chain stores an equal list and either may be returned.
+ * <p>Thread-safe. Stored chains are immutable ({@link CandidateChain}) and hold records, so a racing
+ * second build of the same chain stores an equal chain and either may be returned.
  */
 final class ChainCache {
 
@@ -56,20 +55,14 @@ final class ChainCache {
     private final ModelSpec[] models;
     /** The catalog's distinct context windows, ascending. */
     private final long[] windows;
-    private final AtomicReferenceArray<Chain> unconstrained;
-    private final ConcurrentHashMap<Key, Chain> constrained = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<CandidateChain> unconstrained;
+    private final ConcurrentHashMap<Key, CandidateChain> constrained = new ConcurrentHashMap<>();
     /** Entries in {@link #constrained}, or slots reserved for one about to be added: holds the bound under races. */
     private final AtomicInteger constrainedCount = new AtomicInteger();
     /** The key of every preferred region the fleet does not have (not a region name: see {@link #knownRegion}). */
     private static final Object UNKNOWN_REGION = new Object();
     /** The fleet's region names: a preferred region outside them ranks no deployment first. */
     private final Set<String> regionNames = new HashSet<>();
-
-    /**
-     * A remembered chain: the eligible candidates and their priority groups. The order within a group is
-     * not remembered: it is chosen per request.
-     */
-    record Chain(List<Candidate> candidates, PriorityGroups groups) {}
 
     /** {@code preferredRegion}: null, a fleet region's name, or {@link #UNKNOWN_REGION}. */
     private record Key(long index, Residency residency, Object preferredRegion) {}
@@ -88,7 +81,7 @@ final class ChainCache {
     }
 
     /** The remembered chain for this shape, or null. */
-    Chain get(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request) {
+    CandidateChain get(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request) {
         long index = index(model, effective, named, fallDown, request);
         if (index < 0) {
             return null;
@@ -102,9 +95,9 @@ final class ChainCache {
 
     /** Remembers a non-empty chain built for this shape (within the bound). */
     void put(ModelSpec model, Tier effective, boolean named, boolean fallDown, RouteRequest request,
-            Chain chain) {
+            CandidateChain chain) {
         long index = index(model, effective, named, fallDown, request);
-        if (index < 0 || chain.candidates().isEmpty()) {
+        if (index < 0) {
             return;
         }
         Object region = knownRegion(request);

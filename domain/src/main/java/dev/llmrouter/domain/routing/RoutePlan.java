@@ -3,6 +3,7 @@ package dev.llmrouter.domain.routing;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The outcome of a routing decision: a plan to try, or a reasoned rejection. Never an exception. */
@@ -17,34 +18,38 @@ public sealed interface RoutePlan {
      *                       named model), unless filters removed it (e.g. a text-only model for an
      *                       image request), then the first candidate's
      * @param downgrade      why the effective tier is below the requested one, when it is
-     * @param candidates     the eligible deployments, group by group in priority order; within a
-     *                       group in declaration order, the order being chosen per request by the
-     *                       balancer; never empty
-     * @param groups         the priority groups of {@code candidates}
+     * @param chain          the eligible deployments in priority groups: the policy's remembered chain
+     *                       for the request's shape, shared by every route of that shape
      */
     record Routed(
             Optional<Tier> requestedTier,
             Tier effectiveTier,
             ModelSpec model,
             Optional<String> downgrade,
-            List<Candidate> candidates,
-            PriorityGroups groups)
+            CandidateChain chain)
             implements RoutePlan {
 
         public Routed {
-            candidates = List.copyOf(candidates);
-            if (candidates.isEmpty()) {
-                throw new IllegalArgumentException("a route needs at least one candidate");
-            }
-            if (groups.size() != candidates.size()) {
-                throw new IllegalArgumentException("groups cover " + groups.size() + " candidates, not " + candidates.size());
-            }
+            Objects.requireNonNull(chain, "chain");
         }
 
         /** A route tried exactly in the order of {@code candidates} (each its own group). */
         public Routed(Optional<Tier> requestedTier, Tier effectiveTier, ModelSpec model, Optional<String> downgrade,
                 List<Candidate> candidates) {
-            this(requestedTier, effectiveTier, model, downgrade, candidates, PriorityGroups.singletons(candidates.size()));
+            this(requestedTier, effectiveTier, model, downgrade, CandidateChain.inOrder(candidates));
+        }
+
+        /**
+         * The eligible deployments, group by group in priority order; within a group in declaration
+         * order, the order being chosen per request by the balancer; never empty.
+         */
+        public List<Candidate> candidates() {
+            return chain.candidates();
+        }
+
+        /** The priority groups of {@link #candidates()}. */
+        public PriorityGroups groups() {
+            return chain.groups();
         }
 
         public boolean downgraded() {

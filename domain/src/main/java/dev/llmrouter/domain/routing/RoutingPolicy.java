@@ -99,19 +99,18 @@ public final class RoutingPolicy {
         // The chain is a pure function of the fleet and the inputs the cache is keyed on: a hit is the
         // same list the rules below would build. Empty chains are not cached, so a rejection always
         // runs the filters that explain it.
-        ChainCache.Chain chain = chains.get(model, effective, named != null, fallDown, request);
+        CandidateChain chain = chains.get(model, effective, named != null, fallDown, request);
         if (chain == null) {
             Filters filters = new Filters(request, fleet);
             List<Candidate> built = buildChain(model, effective, named != null, fallDown, filters);
             if (built.isEmpty()) {
                 return filters.rejection(model);
             }
-            chain = new ChainCache.Chain(List.copyOf(built), groups(built, filters));
+            chain = new CandidateChain(built, groups(built, filters));
             chains.put(model, effective, named != null, fallDown, request, chain);
         }
         // Report the model that will be tried first: the chosen one unless filters removed it (e.g. vision).
-        List<Candidate> candidates = chain.candidates();
-        return new Routed(requestedTier, effective, candidates.get(0).model(), downgrade, candidates, chain.groups());
+        return new Routed(requestedTier, effective, chain.candidates().get(0).model(), downgrade, chain);
     }
 
     /** The priority groups of a built chain: model, tier, fall-down, role and closeness to the preferred region. */

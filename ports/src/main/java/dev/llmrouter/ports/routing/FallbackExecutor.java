@@ -445,7 +445,7 @@ public final class FallbackExecutor {
                 try {
                     value = call.call(candidate, timeout);
                 } finally {
-                    load.ended();
+                    load.ended(estimatedTokens);
                 }
                 succeeded = true;
                 long end = ticker.getAsLong();

@@ -1,0 +1,59 @@
+package dev.llmrouter.domain.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmrouter.domain.deployment.DeploymentId;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requirement 1.4 (balancing by Azure's remaining capacity): what a {@link LoadBoard} keeps of a
+ * deployment's reports while requests are in flight to it. A report is as of its answer, so attempts
+ * still in flight when it arrives may not be in it; they are taken off, so the figure kept is never
+ * above what the deployment has left.
+ */
+@DisplayName("Requirement 1.4: a capacity report is read less what is still in flight")
+class LoadBoardCapacityTest {
+
+    static final Duration MINUTE = Duration.ofMinutes(1);
+    final LoadBoard.Slot slot = new LoadBoard(id -> 1).slot(DeploymentId.of("d"));
+
+    @Test
+    void attempts_started_after_a_report_are_taken_off_it() {
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+
+        slot.started(30);
+
+        assertThat(slot.remainingTokens(1)).isEqualTo(70);
+        assertThat(slot.remainingRequests(1)).isEqualTo(9);
+    }
+
+    @Test
+    void a_report_arriving_while_others_are_in_flight_does_not_forget_them() {
+        // given two attempts in flight, the first answered with a report written before the second arrived
+        slot.started(30);
+        slot.started(30);
+        slot.ended(30);
+
+        slot.reported(new CapacityReport(70, 9, MINUTE, MINUTE), 5);
+
+        // then the second is still taken off: 40 tokens and 8 requests, not the 70 and 9 reported
+        assertThat(slot.remainingTokens(6)).isEqualTo(40);
+        assertThat(slot.remainingRequests(6)).isEqualTo(8);
+        assertThat(slot.cannotFit(41, 6)).isTrue();
+        assertThat(slot.cannotFit(40, 6)).isFalse();
+    }
+
+    @Test
+    void once_nothing_is_in_flight_a_report_is_taken_as_it_is_and_holds_until_its_reset() {
+        slot.started(30);
+        slot.ended(30);
+
+        slot.reported(new CapacityReport(70, 9, Duration.ofNanos(100), MINUTE), 0);
+
+        assertThat(slot.remainingTokens(99)).isEqualTo(70);
+        assertThat(slot.remainingTokens(100)).isEqualTo(CapacityReport.UNKNOWN);
+        assertThat(slot.inFlight()).isZero();
+    }
+}
