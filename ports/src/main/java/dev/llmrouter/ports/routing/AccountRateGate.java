@@ -45,6 +45,11 @@ public final class AccountRateGate implements RateGate {
             LOG.log(System.Logger.Level.ERROR, "rate limiter threw instead of answering", e);
             answer = new RateAnswer.Unavailable(e.getClass().getSimpleName());
         }
+        return verdict(caller, answer);
+    }
+
+    /** A limiter's answer to {@link #admit} as a verdict, under this gate's policy for a limiter that is away. */
+    Verdict verdict(Caller caller, RateAnswer answer) {
         if (answer instanceof RateAnswer.Decided decided) {
             return verdict(caller, decided.decision());
         }

@@ -9,7 +9,6 @@ import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.domain.routing.RouteRequest;
 import dev.llmrouter.domain.routing.RoutingPolicy;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
-import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
@@ -36,9 +35,10 @@ import java.util.function.Supplier;
  *       max)} and is what the deployment is sent as {@code max_tokens}, so the reservation is a true
  *       worst case.</li>
  * </ol>
- * The stores a request consults are asked in {@link #gates}, one after the other, each verdict turned
- * into a refusal there: the one place where a store's new answer is decided about. Each refusal is
- * reported to the telemetry. Thread-safe.
+ * The stores a request consults are asked in {@link #gates}, the rate limit then the quota (one after
+ * the other, or in one round trip to a store that keeps both), each verdict turned into a refusal
+ * there: the one place where a store's new answer is decided about. Each refusal is reported to the
+ * telemetry. Thread-safe.
  */
 final class AdmissionControl {
 
@@ -47,22 +47,20 @@ final class AdmissionControl {
     private final PromptTokenEstimator estimator;
     private final InstantSource clock;
     private final LongSupplier ticker;
-    private final RateGate rates;
-    private final QuotaGate quota;
+    private final StoreGates stores;
     private final RouterTelemetry telemetry;
     private final Supplier<String> requestIds;
     private final long deadlineNanos;
 
     AdmissionControl(Fleet fleet, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
-            RateGate rates, QuotaGate quota, RouterTelemetry telemetry, Supplier<String> requestIds,
+            StoreGates stores, RouterTelemetry telemetry, Supplier<String> requestIds,
             RetrySettings retry) {
         this.fleet = fleet;
         this.policy = new RoutingPolicy(fleet);
         this.estimator = estimator;
         this.clock = clock;
         this.ticker = ticker;
-        this.rates = rates;
-        this.quota = quota;
+        this.stores = stores;
         this.telemetry = telemetry;
         this.requestIds = requestIds;
         this.deadlineNanos = retry.requestDeadline().toNanos();
@@ -71,7 +69,7 @@ final class AdmissionControl {
     Admission admit(ChatCommand command) {
         long start = ticker.getAsLong();
         // The cheap check first: a caller at its request limit costs no estimate (Requirement 9.2).
-        if (rates.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
+        if (stores.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
             return refuse(rateRefusal(limited), limited.status());
         }
         PromptEstimates estimates = new PromptEstimates(estimator, command.request());
@@ -87,23 +85,29 @@ final class AdmissionControl {
         return gates(command, requestId, start, estimates, routed);
     }
 
-    /** The rate limit, then the quota: every store admission consults, asked in this one place. */
+    /**
+     * The rate limit, then the quota: every store admission consults, asked in this one place (in one
+     * round trip when one store keeps both, see {@link StoreGates}).
+     */
     private Admission gates(ChatCommand command, String requestId, long start, PromptEstimates estimates,
             RoutePlan.Routed routed) {
-        Caller caller = command.caller();
         ModelSpec first = routed.candidates().get(0).model();
-        RateGate.Verdict rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
-        if (rate instanceof RateGate.Verdict.Unavailable down) {
-            return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
-        }
-        if (rate instanceof RateGate.Verdict.Limited limited) {
-            return refuse(rateRefusal(limited), limited.status());
-        }
-        if (rate instanceof RateGate.Verdict.TooLarge tooLarge) {
+        StoreGates.Gated gated = stores.admit(command.caller(), estimates.expectedTokens(first), estimates.worstCase(first),
+                ticker.getAsLong(), clock);
+        if (gated instanceof StoreGates.Gated.RateRefused refused) {
+            RateGate.Verdict rate = refused.verdict();
+            if (rate instanceof RateGate.Verdict.Unavailable down) {
+                return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
+            }
+            if (rate instanceof RateGate.Verdict.Limited limited) {
+                return refuse(rateRefusal(limited), limited.status());
+            }
+            RateGate.Verdict.TooLarge tooLarge = (RateGate.Verdict.TooLarge) rate;
             return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
-        RateLimitStatus rateLimit = rate.status();
-        QuotaGate.Verdict reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
+        StoreGates.Gated.RateAdmitted admitted = (StoreGates.Gated.RateAdmitted) gated;
+        RateLimitStatus rateLimit = admitted.rateLimit();
+        QuotaGate.Verdict reservation = admitted.quota();
         if (reservation instanceof QuotaGate.Verdict.Refused no) {
             return refuse(new Refusal(Refusal.Reason.QUOTA_EXCEEDED, no.message(), no.retryAfter()), rateLimit);
         }
