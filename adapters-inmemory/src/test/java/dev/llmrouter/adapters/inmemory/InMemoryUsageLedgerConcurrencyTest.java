@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Requirement 9.4 under contention: the in-memory ledger's bound holds once appends from many threads
  * have returned, with every record either held or counted as dropped, each account's records still
- * in time order. (That no record is lost or doubled and queries stay right, Requirement 5.1, is
+ * in time order. (That no record is lost or doubled and queries stay right is
  * {@code UsageLedgerContract}'s, which this ledger passes.)
  */
 @DisplayName("Requirement 9.4 — the in-memory ledger's bound under appends from many threads")
