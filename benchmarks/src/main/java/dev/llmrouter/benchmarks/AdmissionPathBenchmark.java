@@ -26,7 +26,7 @@ import dev.llmrouter.adapters.inmemory.InMemoryAccountRateLimiter;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
-import dev.llmrouter.ports.router.RateLimitStatus;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
 import dev.llmrouter.ports.routing.Router;

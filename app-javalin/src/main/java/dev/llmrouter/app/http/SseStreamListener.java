@@ -1,7 +1,7 @@
 package dev.llmrouter.app.http;
 
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.chat.StreamChunk;
-import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
 import jakarta.servlet.http.HttpServletResponse;

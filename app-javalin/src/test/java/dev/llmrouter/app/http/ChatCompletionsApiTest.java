@@ -161,7 +161,7 @@ class ChatCompletionsApiTest {
         ROUTER.completes(c -> {
             var served = Outcomes.served(c);
             return new dev.llmrouter.ports.router.ChatOutcome.Served(served.route(), served.reply(), served.usage(),
-                    served.cost(), served.attempts(), dev.llmrouter.ports.router.RateLimitStatus.UNLIMITED);
+                    served.cost(), served.attempts(), dev.llmrouter.domain.ratelimit.RateLimitStatus.UNLIMITED);
         });
 
         HttpResponse<String> response = gateway.get().post("/v1/chat/completions",

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.router.ChatOutcome;
-import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.Refusal;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -14,7 +14,7 @@ import dev.llmrouter.ports.chat.StreamChunk;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
-import dev.llmrouter.ports.router.RateLimitStatus;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
 import java.nio.charset.StandardCharsets;

@@ -23,7 +23,7 @@ public sealed interface RateDecision permits RateDecision.Allowed, RateDecision.
      *
      * <p>A final class rather than a record so that admission, the hot path, allocates this one
      * small object: the limiter hands over the few numbers the status is made of, and the
-     * {@link RateLimitStatus} (five more objects) is built only when someone reads it, e.g. to write
+     * {@link RateLimitStatus} (three more objects) is built only when someone reads it, e.g. to write
      * the {@code x-ratelimit-*} headers. The numbers are taken at the decision, so the status read
      * later is the status after this admission, as with an eager record. Equality, hash and text
      * are the status's, as a record's would be.
@@ -60,52 +60,19 @@ public sealed interface RateDecision permits RateDecision.Allowed, RateDecision.
         public RateLimitStatus status() {
             RateLimitStatus built = status;
             if (built == null) {
+                long requestsLimit = limits.requestsPerMinute();
+                long tokensLimit = limits.tokensPerMinute();
                 built = new RateLimitStatus(
-                        window(limits.requestsPerMinute(), requestsRemaining, requestsResetNanos),
-                        window(limits.tokensPerMinute(), tokensRemaining, tokensResetNanos));
+                        requestsLimit, requestsLimit == 0 ? 0 : requestsRemaining, reset(requestsLimit, requestsResetNanos),
+                        tokensLimit, tokensLimit == 0 ? 0 : tokensRemaining, reset(tokensLimit, tokensResetNanos));
                 status = built;
             }
             return built;
         }
 
-        /*
-         * The status's numbers one by one, without building it: an adapter that copies them into its
-         * own type (the router's x-ratelimit-* position) then allocates nothing more here. Each equals
-         * the matching part of status(): 0 for an unlimited dimension's remaining and reset.
-         */
-
-        /** {@code status().requests().limit()}. */
-        public long requestsLimit() {
-            return limits == null ? status.requests().limit() : limits.requestsPerMinute();
-        }
-
-        /** {@code status().requests().remaining()}. */
-        public long requestsRemaining() {
-            return limits == null ? status.requests().remaining() : limits.requestsPerMinute() == 0 ? 0 : requestsRemaining;
-        }
-
-        /** {@code status().requests().reset()}, in nanoseconds. */
-        public long requestsResetNanos() {
-            return limits == null ? status.requests().reset().toNanos() : limits.requestsPerMinute() == 0 ? 0 : requestsResetNanos;
-        }
-
-        /** {@code status().tokens().limit()}. */
-        public long tokensLimit() {
-            return limits == null ? status.tokens().limit() : limits.tokensPerMinute();
-        }
-
-        /** {@code status().tokens().remaining()}. */
-        public long tokensRemaining() {
-            return limits == null ? status.tokens().remaining() : limits.tokensPerMinute() == 0 ? 0 : tokensRemaining;
-        }
-
-        /** {@code status().tokens().reset()}, in nanoseconds. */
-        public long tokensResetNanos() {
-            return limits == null ? status.tokens().reset().toNanos() : limits.tokensPerMinute() == 0 ? 0 : tokensResetNanos;
-        }
-
-        private static WindowStatus window(long limit, long remaining, long resetNanos) {
-            return limit == 0 ? WindowStatus.UNLIMITED : new WindowStatus(limit, remaining, Duration.ofNanos(resetNanos));
+        /** An unlimited dimension's reset is zero, as in {@link WindowStatus#UNLIMITED}. */
+        private static Duration reset(long limit, long resetNanos) {
+            return limit == 0 ? Duration.ZERO : Duration.ofNanos(resetNanos);
         }
 
         @Override

@@ -134,17 +134,15 @@ public final class RollingWindowLimiter {
     /** Where the window stands at {@code nowNanos}, consuming nothing. */
     public RateLimitStatus status(RateLimits limits, long nowNanos) {
         expire(nowNanos);
-        WindowStatus requests = limits.limitsRequests()
-                ? new WindowStatus(limits.requestsPerMinute(),
-                        Math.max(0, limits.requestsPerMinute() - requestsInWindow),
-                        Duration.ofNanos(resetNanos(true, nowNanos)))
-                : WindowStatus.UNLIMITED;
-        WindowStatus tokens = limits.limitsTokens()
-                ? new WindowStatus(limits.tokensPerMinute(),
-                        Math.max(0, limits.tokensPerMinute() - tokensInWindow),
-                        Duration.ofNanos(resetNanos(false, nowNanos)))
-                : WindowStatus.UNLIMITED;
-        return new RateLimitStatus(requests, tokens);
+        boolean requests = limits.limitsRequests();
+        boolean tokens = limits.limitsTokens();
+        return new RateLimitStatus(
+                limits.requestsPerMinute(),
+                requests ? Math.max(0, limits.requestsPerMinute() - requestsInWindow) : 0,
+                requests ? Duration.ofNanos(resetNanos(true, nowNanos)) : Duration.ZERO,
+                limits.tokensPerMinute(),
+                tokens ? Math.max(0, limits.tokensPerMinute() - tokensInWindow) : 0,
+                tokens ? Duration.ofNanos(resetNanos(false, nowNanos)) : Duration.ZERO);
     }
 
     /** Whether nothing counts any more at {@code nowNanos}: the state could be dropped without loss. */

@@ -3,6 +3,7 @@ package dev.llmrouter.ports.router;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.chat.ChatReply;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.llmrouter.ports.router;
 
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.chat.StreamChunk;
 
 /**

@@ -1,12 +1,10 @@
 package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.ratelimit.RateDecision;
-import dev.llmrouter.domain.ratelimit.WindowStatus;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.ratelimit.RateAnswer;
 import dev.llmrouter.ports.router.Caller;
-import dev.llmrouter.ports.router.RateLimitStatus;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +45,11 @@ public final class AccountRateGate implements RateGate {
             LOG.log(System.Logger.Level.ERROR, "rate limiter threw instead of answering", e);
             answer = new RateAnswer.Unavailable(e.getClass().getSimpleName());
         }
+        return verdict(caller, answer);
+    }
+
+    /** A limiter's answer to {@link #admit} as a verdict, under this gate's policy for a limiter that is away. */
+    Verdict verdict(Caller caller, RateAnswer answer) {
         if (answer instanceof RateAnswer.Decided decided) {
             return verdict(caller, decided.decision());
         }
@@ -76,12 +79,9 @@ public final class AccountRateGate implements RateGate {
 
     private static Verdict verdict(Caller caller, RateDecision decision) {
         if (decision instanceof RateDecision.Allowed allowed) {
-            // The admission path: copy the numbers, without the domain status built in between.
-            return new Verdict.Allowed(new RateLimitStatus(
-                    allowed.requestsLimit(), allowed.requestsRemaining(), Duration.ofNanos(allowed.requestsResetNanos()),
-                    allowed.tokensLimit(), allowed.tokensRemaining(), Duration.ofNanos(allowed.tokensResetNanos())));
+            return new Verdict.Allowed(allowed.status());
         }
-        RateLimitStatus status = status(decision.status());
+        RateLimitStatus status = decision.status();
         if (decision instanceof RateDecision.Limited limited) {
             return new Verdict.Limited("rate limit of plan '" + caller.plan().id() + "' reached ("
                     + limited.limitedBy().name().toLowerCase(Locale.ROOT) + " per minute); retry after "
@@ -92,12 +92,5 @@ public final class AccountRateGate implements RateGate {
                 + tooLarge.requested() + " " + tooLarge.dimension().name().toLowerCase(Locale.ROOT)
                 + " (estimated prompt plus output cap) exceed its limit of " + tooLarge.limit()
                 + " per minute, so it can never be admitted; lower max_tokens or shorten the prompt", status.refusedBy(tooLarge.dimension()));
-    }
-
-    /** The domain's two windows as the use case's {@code x-ratelimit-*} position. */
-    static RateLimitStatus status(dev.llmrouter.domain.ratelimit.RateLimitStatus s) {
-        WindowStatus r = s.requests();
-        WindowStatus t = s.tokens();
-        return new RateLimitStatus(r.limit(), r.remaining(), r.reset(), t.limit(), t.remaining(), t.reset());
     }
 }

@@ -1,12 +1,12 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
-import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.RouteInfo;
 import java.time.Duration;
 

@@ -3,6 +3,7 @@ package dev.llmrouter.ports.routing;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.domain.routing.RouteRequest;
@@ -11,7 +12,6 @@ import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
-import dev.llmrouter.ports.router.RateLimitStatus;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import java.time.InstantSource;
@@ -36,9 +36,10 @@ import java.util.function.Supplier;
  *       max)} and is what the deployment is sent as {@code max_tokens}, so the reservation is a true
  *       worst case.</li>
  * </ol>
- * The stores a request consults are asked in {@link #gates}, one after the other, each verdict turned
- * into a refusal there: the one place where a store's new answer is decided about. Each refusal is
- * reported to the telemetry. Thread-safe.
+ * The stores a request consults are asked in {@link #gates}, the rate limit then the quota (one after
+ * the other, or in one round trip to a store that keeps both), each verdict turned into a refusal
+ * there: the one place where a store's new answer is decided about. Each refusal is reported to the
+ * telemetry. Thread-safe.
  */
 final class AdmissionControl {
 
@@ -49,12 +50,14 @@ final class AdmissionControl {
     private final LongSupplier ticker;
     private final RateGate rates;
     private final QuotaGate quota;
+    /** A store that answers the rate limit and the quota in one call, or null: the two gates in order. */
+    private final OneRoundTripGates oneRoundTrip;
     private final RouterTelemetry telemetry;
     private final Supplier<String> requestIds;
     private final long deadlineNanos;
 
     AdmissionControl(Fleet fleet, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
-            RateGate rates, QuotaGate quota, RouterTelemetry telemetry, Supplier<String> requestIds,
+            RateGate rates, QuotaGate quota, OneRoundTripGates oneRoundTrip, RouterTelemetry telemetry, Supplier<String> requestIds,
             RetrySettings retry) {
         this.fleet = fleet;
         this.policy = new RoutingPolicy(fleet);
@@ -63,6 +66,7 @@ final class AdmissionControl {
         this.ticker = ticker;
         this.rates = rates;
         this.quota = quota;
+        this.oneRoundTrip = oneRoundTrip;
         this.telemetry = telemetry;
         this.requestIds = requestIds;
         this.deadlineNanos = retry.requestDeadline().toNanos();
@@ -87,12 +91,27 @@ final class AdmissionControl {
         return gates(command, requestId, start, estimates, routed);
     }
 
-    /** The rate limit, then the quota: every store admission consults, asked in this one place. */
+    /**
+     * The rate limit, then the quota: every store admission consults, asked in this one place (in one
+     * round trip when one store keeps both, see {@link OneRoundTripGates}).
+     */
     private Admission gates(ChatCommand command, String requestId, long start, PromptEstimates estimates,
             RoutePlan.Routed routed) {
         Caller caller = command.caller();
         ModelSpec first = routed.candidates().get(0).model();
-        RateGate.Verdict rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
+        RateGate.Verdict rate;
+        QuotaGate.Verdict reservation = null; // asked only for a request the rate limit admitted
+        if (oneRoundTrip == null) {
+            rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
+            if (rate instanceof RateGate.Verdict.Allowed) {
+                reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
+            }
+        } else {
+            OneRoundTripGates.Verdicts both =
+                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), clock);
+            rate = both.rate();
+            reservation = both.quota();
+        }
         if (rate instanceof RateGate.Verdict.Unavailable down) {
             return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
         }
@@ -103,7 +122,6 @@ final class AdmissionControl {
             return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
         RateLimitStatus rateLimit = rate.status();
-        QuotaGate.Verdict reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
         if (reservation instanceof QuotaGate.Verdict.Refused no) {
             return refuse(new Refusal(Refusal.Reason.QUOTA_EXCEEDED, no.message(), no.retryAfter()), rateLimit);
         }

@@ -69,6 +69,11 @@ public final class QuotaStoreGate implements QuotaGate {
         }
     }
 
+    /** How long a reservation holds if its holder never ends it. */
+    Duration lease() {
+        return lease;
+    }
+
     @Override
     public Verdict reserve(Caller caller, Charge worstCase, Instant now) {
         YearMonth period = periodOf(now);
@@ -79,6 +84,11 @@ public final class QuotaStoreGate implements QuotaGate {
         } catch (RuntimeException e) {
             result = thrown("reserve", e);
         }
+        return verdict(caller, now, period, limit, result);
+    }
+
+    /** A store's answer to a reservation as a verdict, under this gate's policy for a store that is away. */
+    Verdict verdict(Caller caller, Instant now, YearMonth period, QuotaLimit limit, ReserveResult result) {
         if (result instanceof Reservation held) {
             return new Verdict.Held(new StoreHold(held, limit));
         }
@@ -119,7 +129,7 @@ public final class QuotaStoreGate implements QuotaGate {
      * {@link QuotaPeriods#periodOf}, remembered: the calendar arithmetic (which builds zone rules on
      * every call) runs once a month rather than once a request.
      */
-    private YearMonth periodOf(Instant now) {
+    YearMonth periodOf(Instant now) {
         Month m = month;
         long second = now.getEpochSecond();
         if (m != null && second >= m.startSecond() && second < m.endSecond()) {
@@ -132,7 +142,7 @@ public final class QuotaStoreGate implements QuotaGate {
     }
 
     /** {@link QuotaLimit#of}, remembered for the latest plan quota (by identity). */
-    private QuotaLimit limitOf(Quota quota) {
+    QuotaLimit limitOf(Quota quota) {
         Limit l = limit;
         if (l != null && l.quota() == quota) {
             return l.limit();
@@ -142,7 +152,7 @@ public final class QuotaStoreGate implements QuotaGate {
         return computed;
     }
 
-    private static QuotaAmount amount(Charge charge) {
+    static QuotaAmount amount(Charge charge) {
         return QuotaAmount.of(charge.cost(), charge.tokens());
     }
 

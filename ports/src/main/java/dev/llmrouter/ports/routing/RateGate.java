@@ -1,7 +1,7 @@
 package dev.llmrouter.ports.routing;
 
+import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.ports.router.Caller;
-import dev.llmrouter.ports.router.RateLimitStatus;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -13,6 +13,7 @@ import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.quota.QuotaStore;
+import dev.llmrouter.ports.quota.RateAndQuotaStore;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
@@ -82,7 +83,9 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         this.balancing = b.balancing;
         FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker, b.balancing);
         UsageRecorder recorder = new UsageRecorder(b.fleet, b.ledger, telemetry, b.clock, b.ticker);
-        this.admission = new AdmissionControl(b.fleet, b.estimator, b.clock, b.ticker, b.rates, b.quota, telemetry,
+        this.admission = new AdmissionControl(b.fleet, b.estimator, b.clock, b.ticker,
+                b.oneRoundTrip != null ? b.oneRoundTrip.rates() : b.rates,
+                b.oneRoundTrip != null ? b.oneRoundTrip.quota() : b.quota, b.oneRoundTrip, telemetry,
                 b.requestIds, retry);
         this.plain = new PlainCall(b.endpoint, executor, recorder);
         this.streams = new StreamRelay(b.endpoint, executor, recorder, b.ticker);
@@ -173,6 +176,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private RouterTelemetry telemetry = RouterTelemetry.NOOP;
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
+        /** Set by {@link #rateAndQuotaStore}; else the rate gate then the quota gate, one after the other. */
+        private OneRoundTripGates oneRoundTrip;
         private Supplier<String> requestIds = Router::randomRequestId;
         private BalancingSettings balancingSettings = BalancingSettings.DEFAULTS;
         private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
@@ -278,15 +283,30 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             return rateLimits(new AccountRateGate(limiter));
         }
 
+        /**
+         * Rate limits and monthly quotas kept in one store that admits a request under both in one round
+         * trip (Requirements 5.4, 5.5); each part fails closed or open by its own policy (Requirement 7.5).
+         * Replaces the rate limiter and the quota store set before; setting either afterwards replaces this.
+         *
+         * @param lease how long a reservation holds if its holder never ends it
+         */
+        public Builder rateAndQuotaStore(RateAndQuotaStore store, UnavailableStorePolicy whenRateUnavailable,
+                UnavailableStorePolicy whenQuotaUnavailable, Duration lease) {
+            this.oneRoundTrip = new OneRoundTripGates(store, whenRateUnavailable, whenQuotaUnavailable, lease);
+            return this;
+        }
+
         /** Quota admission as any {@link QuotaGate} (tests, custom stores); {@link #quotaStore} is the usual way. */
         public Builder quota(QuotaGate quota) {
             this.quota = Objects.requireNonNull(quota, "quota");
+            this.oneRoundTrip = null;
             return this;
         }
 
         /** Rate limits as any {@link RateGate}; {@link #rateLimiter} is the usual way. */
         public Builder rateLimits(RateGate rates) {
             this.rates = Objects.requireNonNull(rates, "rates");
+            this.oneRoundTrip = null;
             return this;
         }
 

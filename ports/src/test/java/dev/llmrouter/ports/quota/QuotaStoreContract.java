@@ -3,17 +3,12 @@ package dev.llmrouter.ports.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.fixtures.FakeClock;
+import dev.llmrouter.ports.fixtures.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,41 +43,26 @@ public abstract class QuotaStoreContract {
         QuotaStore store = newStore(clock);
         QuotaLimit limit = costLimit(100_000);
         int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
         AtomicLong admittedWorstCases = new AtomicLong();
         AtomicLong violations = new AtomicLong();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    for (int i = 0; i < 500; i++) {
-                        long worst = 1 + random.nextLong(3_000);
-                        if (store.reserve("acct", MONTH, cost(worst), limit, LEASE) instanceof Reservation held) {
-                            admittedWorstCases.addAndGet(worst);
-                            QuotaUsage now = store.usage("acct", MONTH);
-                            if (now.used().costNanos() > limit.costNanos()) {
-                                violations.incrementAndGet();
-                            }
-                            if (random.nextBoolean()) {
-                                store.settle(held, cost(random.nextLong(worst + 1)));
-                            } else {
-                                store.release(held);
-                            }
-                        }
+        Concurrently.run(threads, thread -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < 500; i++) {
+                long worst = 1 + random.nextLong(3_000);
+                if (store.reserve("acct", MONTH, cost(worst), limit, LEASE) instanceof Reservation held) {
+                    admittedWorstCases.addAndGet(worst);
+                    QuotaUsage now = store.usage("acct", MONTH);
+                    if (now.used().costNanos() > limit.costNanos()) {
+                        violations.incrementAndGet();
                     }
-                    return null;
-                }));
+                    if (random.nextBoolean()) {
+                        store.settle(held, cost(random.nextLong(worst + 1)));
+                    } else {
+                        store.release(held);
+                    }
+                }
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         QuotaUsage usage = store.usage("acct", MONTH);
         assertThat(violations.get()).isZero();
         assertThat(usage.reserved()).isEqualTo(QuotaAmount.ZERO);

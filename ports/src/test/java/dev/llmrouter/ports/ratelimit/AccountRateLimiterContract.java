@@ -2,20 +2,15 @@ package dev.llmrouter.ports.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmrouter.domain.fixtures.FakeClock;
 import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.ratelimit.RateDecision;
-import dev.llmrouter.domain.fixtures.FakeClock;
+import dev.llmrouter.ports.fixtures.Concurrently;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -112,29 +107,14 @@ public abstract class AccountRateLimiterContract {
         AccountRateLimiter limiter = newLimiter(clock);
         RateLimits limits = new RateLimits(100, 0);
         int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
         AtomicInteger admitted = new AtomicInteger();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 50; i++) {
-                        if (decided(limiter.tryAcquire("hot", limits, 1)).isAllowed()) {
-                            admitted.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, thread -> {
+            for (int i = 0; i < 50; i++) {
+                if (decided(limiter.tryAcquire("hot", limits, 1)).isAllowed()) {
+                    admitted.incrementAndGet();
+                }
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertThat(admitted.get()).isEqualTo(100);
     }
 }

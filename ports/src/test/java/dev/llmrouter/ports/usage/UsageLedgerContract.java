@@ -9,15 +9,13 @@ import dev.llmrouter.domain.usage.UsageGroup;
 import dev.llmrouter.domain.usage.UsageRecord;
 import dev.llmrouter.domain.usage.UsageSummary;
 import dev.llmrouter.domain.usage.UsageTotals;
+import dev.llmrouter.ports.fixtures.Concurrently;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -103,36 +101,37 @@ public abstract class UsageLedgerContract {
     }
 
     @Test
-    @DisplayName("Requirement 5.1: appends from 16 threads are all held, none twice")
+    @DisplayName("Requirement 5.1: appends from 16 threads are all held, none twice, each account's in time order")
     void concurrentAppends() throws Exception {
         UsageLedger ledger = newLedger();
         int threads = 16;
         int each = 200;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < each; i++) {
-                        ledger.append(aUsageRecord().requestId(thread + "-" + i).account("a").at(T0.plusMillis(i)).costNanos(1).build());
-                    }
-                    return null;
-                }));
+        List<String> accounts = List.of("acme", "globex", "initech");
+        // thread t's i-th record is at T0 + i ms, for an account chosen by (t, i)
+        Concurrently.run(threads, thread -> {
+            for (int i = 0; i < each; i++) {
+                ledger.append(aUsageRecord().requestId(thread + "-" + i).account(accounts.get((thread + i) % accounts.size()))
+                        .at(T0.plusMillis(i)).costNanos(1).build());
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        });
+        Set<String> seen = new HashSet<>();
+        Money cost = Money.ZERO;
+        for (String account : accounts) {
+            List<UsageRecord> records = ledger.records(account, T0, T0.plusSeconds(60));
+            assertThat(records).allMatch(r -> r.accountId().equals(account));
+            assertThat(records).isSortedAccordingTo((x, y) -> x.time().compareTo(y.time()));
+            records.forEach(r -> seen.add(r.requestId()));
+            cost = cost.plus(ledger.totals(account, T0, T0.plusSeconds(60), UsageDimension.CREATOR).total().cost());
         }
-        List<UsageRecord> all = ledger.records("a", T0, T0.plusSeconds(60));
-        assertThat(all).hasSize(threads * each);
-        assertThat(ids(all).stream().distinct()).hasSize(threads * each);
-        assertThat(ledger.totals("a", T0, T0.plusSeconds(60), UsageDimension.CREATOR).total().cost())
-                .isEqualTo(Money.ofNanos(threads * each));
+        assertThat(seen).as("every record held, none twice").hasSize(threads * each);
+        assertThat(cost).isEqualTo(Money.ofNanos(threads * each));
+        // a sub-range: each millisecond holds one record per thread
+        long expected = 0;
+        for (int t = 0; t < threads; t++) {
+            for (int i = 100; i < 110; i++) {
+                expected += accounts.get((t + i) % accounts.size()).equals("acme") ? 1 : 0;
+            }
+        }
+        assertThat(ledger.records("acme", T0.plusMillis(100), T0.plusMillis(110))).hasSize((int) expected);
     }
 }
