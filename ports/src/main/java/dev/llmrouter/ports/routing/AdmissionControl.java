@@ -9,6 +9,7 @@ import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.domain.routing.RouteRequest;
 import dev.llmrouter.domain.routing.RoutingPolicy;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
+import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
@@ -47,20 +48,25 @@ final class AdmissionControl {
     private final PromptTokenEstimator estimator;
     private final InstantSource clock;
     private final LongSupplier ticker;
-    private final StoreGates stores;
+    private final RateGate rates;
+    private final QuotaGate quota;
+    /** A store that answers the rate limit and the quota in one call, or null: the two gates in order. */
+    private final OneRoundTripGates oneRoundTrip;
     private final RouterTelemetry telemetry;
     private final Supplier<String> requestIds;
     private final long deadlineNanos;
 
     AdmissionControl(Fleet fleet, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
-            StoreGates stores, RouterTelemetry telemetry, Supplier<String> requestIds,
+            RateGate rates, QuotaGate quota, OneRoundTripGates oneRoundTrip, RouterTelemetry telemetry, Supplier<String> requestIds,
             RetrySettings retry) {
         this.fleet = fleet;
         this.policy = new RoutingPolicy(fleet);
         this.estimator = estimator;
         this.clock = clock;
         this.ticker = ticker;
-        this.stores = stores;
+        this.rates = rates;
+        this.quota = quota;
+        this.oneRoundTrip = oneRoundTrip;
         this.telemetry = telemetry;
         this.requestIds = requestIds;
         this.deadlineNanos = retry.requestDeadline().toNanos();
@@ -69,7 +75,7 @@ final class AdmissionControl {
     Admission admit(ChatCommand command) {
         long start = ticker.getAsLong();
         // The cheap check first: a caller at its request limit costs no estimate (Requirement 9.2).
-        if (stores.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
+        if (rates.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
             return refuse(rateRefusal(limited), limited.status());
         }
         PromptEstimates estimates = new PromptEstimates(estimator, command.request());
@@ -87,27 +93,35 @@ final class AdmissionControl {
 
     /**
      * The rate limit, then the quota: every store admission consults, asked in this one place (in one
-     * round trip when one store keeps both, see {@link StoreGates}).
+     * round trip when one store keeps both, see {@link OneRoundTripGates}).
      */
     private Admission gates(ChatCommand command, String requestId, long start, PromptEstimates estimates,
             RoutePlan.Routed routed) {
+        Caller caller = command.caller();
         ModelSpec first = routed.candidates().get(0).model();
-        StoreGates.Gated gated = stores.admit(command.caller(), estimates.expectedTokens(first), estimates.worstCase(first),
-                ticker.getAsLong(), clock);
-        if (gated instanceof StoreGates.Gated.RateRefused refused) {
-            RateGate.Verdict rate = refused.verdict();
-            if (rate instanceof RateGate.Verdict.Unavailable down) {
-                return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
+        RateGate.Verdict rate;
+        QuotaGate.Verdict reservation = null; // asked only for a request the rate limit admitted
+        if (oneRoundTrip == null) {
+            rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
+            if (rate instanceof RateGate.Verdict.Allowed) {
+                reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
             }
-            if (rate instanceof RateGate.Verdict.Limited limited) {
-                return refuse(rateRefusal(limited), limited.status());
-            }
-            RateGate.Verdict.TooLarge tooLarge = (RateGate.Verdict.TooLarge) rate;
+        } else {
+            OneRoundTripGates.Verdicts both =
+                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), clock);
+            rate = both.rate();
+            reservation = both.quota();
+        }
+        if (rate instanceof RateGate.Verdict.Unavailable down) {
+            return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
+        }
+        if (rate instanceof RateGate.Verdict.Limited limited) {
+            return refuse(rateRefusal(limited), limited.status());
+        }
+        if (rate instanceof RateGate.Verdict.TooLarge tooLarge) {
             return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
         }
-        StoreGates.Gated.RateAdmitted admitted = (StoreGates.Gated.RateAdmitted) gated;
-        RateLimitStatus rateLimit = admitted.rateLimit();
-        QuotaGate.Verdict reservation = admitted.quota();
+        RateLimitStatus rateLimit = rate.status();
         if (reservation instanceof QuotaGate.Verdict.Refused no) {
             return refuse(new Refusal(Refusal.Reason.QUOTA_EXCEEDED, no.message(), no.retryAfter()), rateLimit);
         }

@@ -11,7 +11,7 @@ import java.time.YearMonth;
 import java.util.Objects;
 
 /**
- * {@link StoreGates} on a {@link RateAndQuotaStore}: the rate limit and the reservation in one call to
+ * Admission's two store gates on a {@link RateAndQuotaStore}: the rate limit and the reservation in one call to
  * the store, each part judged exactly as {@link AccountRateGate} and {@link QuotaStoreGate} judge it
  * (same messages, same policies). Everything else (the precheck, a hop's resize, the settle and the
  * release) goes through those two gates on the store's separate ports.
@@ -21,7 +21,7 @@ import java.util.Objects;
  * unasked by the combined call, so the quota is then asked alone: the refusal order and both
  * policies are those of two separate stores.
  */
-final class OneRoundTripGates implements StoreGates {
+final class OneRoundTripGates {
 
     private static final System.Logger LOG = System.getLogger(OneRoundTripGates.class.getName());
 
@@ -36,13 +36,29 @@ final class OneRoundTripGates implements StoreGates {
         this.quota = new QuotaStoreGate(store.quotaStore(), whenQuotaUnavailable, lease);
     }
 
-    @Override
-    public RateGate.Verdict precheck(Caller caller, long nowNanos) {
-        return rates.precheck(caller, nowNanos);
+    /**
+     * What the two gates said.
+     *
+     * @param quota the quota's verdict; null when the rate limit did not admit the request (the quota
+     *              was not asked)
+     */
+    record Verdicts(RateGate.Verdict rate, QuotaGate.Verdict quota) {}
+
+    /** The gate on the store's rate limits alone: the precheck. */
+    AccountRateGate rates() {
+        return rates;
     }
 
-    @Override
-    public Gated admit(Caller caller, long tokens, QuotaGate.Charge worstCase, long nowNanos, InstantSource clock) {
+    /** The gate on the store's quotas alone: a hop's resize, the settle and the release go through its holds. */
+    QuotaStoreGate quota() {
+        return quota;
+    }
+
+    /**
+     * The rate limit for one request of {@code tokens} tokens and, if it admitted it, the reservation of
+     * {@code worstCase}: one call to the store, or two when the rate limit is away and fails open.
+     */
+    Verdicts admit(Caller caller, long tokens, QuotaGate.Charge worstCase, InstantSource clock) {
         Instant now = clock.instant();
         YearMonth period = quota.periodOf(now);
         QuotaLimit limit = quota.limitOf(caller.plan().quota());
@@ -55,12 +71,10 @@ final class OneRoundTripGates implements StoreGates {
             answer = new RateAndQuotaStore.Answer.RateOnly(new RateAnswer.Unavailable(e.getClass().getSimpleName()));
         }
         if (answer instanceof RateAndQuotaStore.Answer.Both both) {
-            return new Gated.RateAdmitted(both.rate().status(), quota.verdict(caller, now, period, limit, both.quota()));
+            return new Verdicts(rates.verdict(caller, new RateAnswer.Decided(both.rate())),
+                    quota.verdict(caller, now, period, limit, both.quota()));
         }
         RateGate.Verdict rate = rates.verdict(caller, ((RateAndQuotaStore.Answer.RateOnly) answer).rate());
-        if (rate instanceof RateGate.Verdict.Allowed failedOpen) {
-            return new Gated.RateAdmitted(failedOpen.status(), quota.reserve(caller, worstCase, now));
-        }
-        return new Gated.RateRefused(rate);
+        return new Verdicts(rate, rate instanceof RateGate.Verdict.Allowed ? quota.reserve(caller, worstCase, now) : null);
     }
 }

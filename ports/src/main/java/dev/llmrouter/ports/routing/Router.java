@@ -84,7 +84,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker, b.balancing);
         UsageRecorder recorder = new UsageRecorder(b.fleet, b.ledger, telemetry, b.clock, b.ticker);
         this.admission = new AdmissionControl(b.fleet, b.estimator, b.clock, b.ticker,
-                b.stores != null ? b.stores : StoreGates.inOrder(b.rates, b.quota), telemetry,
+                b.oneRoundTrip != null ? b.oneRoundTrip.rates() : b.rates,
+                b.oneRoundTrip != null ? b.oneRoundTrip.quota() : b.quota, b.oneRoundTrip, telemetry,
                 b.requestIds, retry);
         this.plain = new PlainCall(b.endpoint, executor, recorder);
         this.streams = new StreamRelay(b.endpoint, executor, recorder, b.ticker);
@@ -175,8 +176,8 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private RouterTelemetry telemetry = RouterTelemetry.NOOP;
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
-        /** Set by {@link #rateAndQuotaStore}; else the rate gate then the quota gate. */
-        private StoreGates stores;
+        /** Set by {@link #rateAndQuotaStore}; else the rate gate then the quota gate, one after the other. */
+        private OneRoundTripGates oneRoundTrip;
         private Supplier<String> requestIds = Router::randomRequestId;
         private BalancingSettings balancingSettings = BalancingSettings.DEFAULTS;
         private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
@@ -291,21 +292,21 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
          */
         public Builder rateAndQuotaStore(RateAndQuotaStore store, UnavailableStorePolicy whenRateUnavailable,
                 UnavailableStorePolicy whenQuotaUnavailable, Duration lease) {
-            this.stores = new OneRoundTripGates(store, whenRateUnavailable, whenQuotaUnavailable, lease);
+            this.oneRoundTrip = new OneRoundTripGates(store, whenRateUnavailable, whenQuotaUnavailable, lease);
             return this;
         }
 
         /** Quota admission as any {@link QuotaGate} (tests, custom stores); {@link #quotaStore} is the usual way. */
         public Builder quota(QuotaGate quota) {
             this.quota = Objects.requireNonNull(quota, "quota");
-            this.stores = null;
+            this.oneRoundTrip = null;
             return this;
         }
 
         /** Rate limits as any {@link RateGate}; {@link #rateLimiter} is the usual way. */
         public Builder rateLimits(RateGate rates) {
             this.rates = Objects.requireNonNull(rates, "rates");
-            this.stores = null;
+            this.oneRoundTrip = null;
             return this;
         }
 
