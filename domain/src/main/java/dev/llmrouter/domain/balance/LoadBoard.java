@@ -94,8 +94,19 @@ public final class LoadBoard implements Balancer.Loads {
         public void started(long estimatedTokens) {
             inFlightTokens.addAndGet(estimatedTokens);
             inFlight.incrementAndGet();
-            tokens.getAndUpdate(t -> t == CapacityReport.UNKNOWN ? t : Math.max(0, t - estimatedTokens));
-            requests.getAndUpdate(r -> r == CapacityReport.UNKNOWN ? r : Math.max(0, r - 1));
+            takeOff(tokens, estimatedTokens);
+            takeOff(requests, 1);
+        }
+
+        /** Takes {@code amount} off a reported figure, never below zero; an unknown figure stays unknown. */
+        private static void takeOff(AtomicLong remaining, long amount) {
+            long r;
+            do {
+                r = remaining.get();
+                if (r == CapacityReport.UNKNOWN) {
+                    return;
+                }
+            } while (!remaining.compareAndSet(r, Math.max(0, r - amount)));
         }
 
         /** The attempt that {@linkplain #started started} with {@code estimatedTokens} ended, however. */
@@ -132,7 +143,10 @@ public final class LoadBoard implements Balancer.Loads {
         /** A latency sample (to the first token for streams, the whole call otherwise). */
         public void latency(long nanos) {
             long sample = Math.max(0, nanos);
-            latency.getAndUpdate(old -> old < 0 ? sample : old + (sample - old) / 2);
+            long old;
+            do {
+                old = latency.get();
+            } while (!latency.compareAndSet(old, old < 0 ? sample : old + (sample - old) / 2));
         }
 
         /** A copy of what it holds now, for operators. */
