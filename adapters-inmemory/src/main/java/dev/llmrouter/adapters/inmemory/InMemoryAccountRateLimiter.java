@@ -2,6 +2,7 @@ package dev.llmrouter.adapters.inmemory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.llmrouter.domain.plan.RateLimits;
@@ -30,6 +31,13 @@ import java.util.function.Function;
  * one granule (an admission is stamped at most one granule late), so an account dropped for being
  * idle has nothing left in its window, and a fresh limiter answers as the dropped one would have.
  *
+ * <p><b>Use renews the expiry at most twice per slack.</b> A call finds the limiter without touching
+ * the cache's bookkeeping; an admission renews the entry's access time through the cache only when
+ * the last renewal is half a slack ({@code min(idle / 64, 1 s)}) old or more. The cache keeps an
+ * entry {@code idle} plus one slack after its last renewal, so an account is still kept at least
+ * {@code idle} after its latest admission, and at most one slack longer than that. Checks and
+ * status reads consume nothing and do not keep an account.
+ *
  * <p><b>Unlimited plans cost nothing.</b> Limits of zero in both dimensions answer at once, with no
  * state.
  */
@@ -40,7 +48,11 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
 
     private static final RateAnswer UNLIMITED = new RateAnswer.Decided(new RateDecision.Allowed(RateLimitStatus.UNLIMITED));
 
+    private static final long MAX_SLACK_NANOS = 1_000_000_000L;
+
     private final Cache<String, Holder> limiters;
+    private final Policy<String, Holder> policy;
+    private final long slackNanos;
     private final Ticker ticker;
     private final long granularityNanos;
     private final Function<String, Holder> newHolder;
@@ -65,10 +77,11 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                     "idle expiry must cover the one-minute window plus the granularity: " + idleExpiry);
         }
         new RollingWindowLimiter(granularityNanos); // validates the granularity up front
-        this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos));
+        this.newHolder = account -> new Holder(new RollingWindowLimiter(this.granularityNanos), this.ticker.read());
+        this.slackNanos = Math.min(MAX_SLACK_NANOS, idleExpiry.toNanos() / 64);
         this.limiters = Caffeine.newBuilder()
                 .ticker(ticker)
-                .expireAfterAccess(idleExpiry)
+                .expireAfterAccess(idleExpiry.plusNanos(slackNanos))
                 .evictionListener((String key, Holder holder, RemovalCause cause) -> {
                     if (holder != null) {
                         synchronized (holder) {
@@ -77,6 +90,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
                     }
                 })
                 .build();
+        this.policy = limiters.policy();
     }
 
     @Override
@@ -86,9 +100,17 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
             return UNLIMITED;
         }
         while (true) {
-            Holder holder = limiters.getIfPresent(account);
+            Holder holder = policy.getIfPresentQuietly(account);
             if (holder == null) {
                 holder = limiters.get(account, newHolder);
+            }
+            // Renewed before the admission, so that the entry is kept past it.
+            long now = ticker.read();
+            if (now - holder.renewedNanos >= slackNanos / 2) {
+                holder.renewedNanos = now;
+                if (limiters.getIfPresent(account) != holder) {
+                    continue;
+                }
             }
             synchronized (holder) {
                 if (holder.retired) {
@@ -110,7 +132,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     }
 
     private RateDecision decide(String account, RateLimits limits, long tokens) {
-        Holder holder = limiters.getIfPresent(account);
+        Holder holder = policy.getIfPresentQuietly(account);
         if (holder != null) {
             synchronized (holder) {
                 if (!holder.retired) {
@@ -128,7 +150,7 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         if (!limits.limitsRequests() && !limits.limitsTokens()) {
             return RateLimitStatus.UNLIMITED;
         }
-        Holder holder = limiters.getIfPresent(account);
+        Holder holder = policy.getIfPresentQuietly(account);
         if (holder != null) {
             synchronized (holder) {
                 if (!holder.retired) {
@@ -143,9 +165,12 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     private static final class Holder {
         final RollingWindowLimiter limiter;
         boolean retired;
+        /** Ticker reading at the latest renewal of the cache's access time (its creation at first). */
+        volatile long renewedNanos;
 
-        Holder(RollingWindowLimiter limiter) {
+        Holder(RollingWindowLimiter limiter, long createdNanos) {
             this.limiter = limiter;
+            this.renewedNanos = createdNanos;
         }
     }
 

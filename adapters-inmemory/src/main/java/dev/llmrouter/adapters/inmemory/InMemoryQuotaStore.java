@@ -3,6 +3,7 @@ package dev.llmrouter.adapters.inmemory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.llmrouter.ports.quota.EndResult;
 import dev.llmrouter.ports.quota.Ended;
@@ -48,12 +49,16 @@ import java.util.function.Function;
  *
  * <h2>Idle expiry that never loses an open reservation or a month's spend</h2>
  * Accounts are held in a Caffeine cache with a variable expiry, read on the store's clock (the
- * cache's {@link Ticker} reads the injected {@link InstantSource}, so tests move it by hand). Every
- * operation reads the account through the cache, which sets the account's expiry to at least
+ * cache's {@link Ticker} reads the injected {@link InstantSource}, so tests move it by hand). An
+ * operation finds the account without the cache's read bookkeeping (a read buffer and its drain,
+ * the dearest part of a lookup), and renews the account's expiry through a cache read only when the
+ * expiry last set would not cover this use. A renewal sets it a little ({@code slack}: idle / 16,
+ * at most a second) beyond what the rules below ask, so that it covers the uses of the next half
+ * slack. After every use the expiry is at least
  * <ul>
- *   <li>{@code idle} after this use, and the longest lease ever asked for after it: every reservation
- *       made until now has expired before its account can be dropped, so an open reservation is
- *       never lost;</li>
+ *   <li>{@code idle} after this use, and after a reservation its lease (a renewal keeps the longest
+ *       lease ever asked for): every reservation made until now has expired before its account can
+ *       be dropped, so an open reservation is never lost;</li>
  *   <li>with {@link QuotaSeed#NONE}, {@code idle} after the end of the latest month it holds: this
  *       store is then the only record of the month's spend, and dropping it earlier would hand an
  *       idle account its budget again. With a real seed (the usage ledger) a dropped month is
@@ -67,7 +72,12 @@ import java.util.function.Function;
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
+    /** How much longer than the rules ask an expiry is set, so that most uses need not renew it. */
+    private static final long MAX_SLACK_NANOS = 1_000_000_000L;
+
     private final Cache<String, Account> accounts;
+    private final Policy<String, Account> policy;
+    private final long slackNanos;
     private final AtomicLong ids = new AtomicLong();
     private final InstantSource clock;
     private final QuotaSeed seed;
@@ -95,6 +105,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
             throw new IllegalArgumentException("idle expiry must be positive: " + idleExpiry);
         }
         this.keepWholeMonth = seed == QuotaSeed.NONE;
+        this.slackNanos = Math.min(MAX_SLACK_NANOS, idleNanos / 16);
         Ticker ticker = this::nowNanos;
         this.accounts = Caffeine.newBuilder()
                 .ticker(ticker)
@@ -107,6 +118,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
                     }
                 })
                 .build();
+        this.policy = accounts.policy();
     }
 
     @Override
@@ -128,6 +140,9 @@ public final class InMemoryQuotaStore implements QuotaStore {
             Account held = lookup(account);
             boolean added = false;
             long now = nowNanos();
+            if (!renewed(account, held, now, Math.max(idleNanos, leaseNanos))) {
+                continue;
+            }
             long expiresAt = saturatedAdd(now, leaseNanos);
             synchronized (held) {
                 if (held.retired) {
@@ -161,11 +176,14 @@ public final class InMemoryQuotaStore implements QuotaStore {
         Objects.requireNonNull(limit, "limit");
         long id = ids.incrementAndGet();
         while (true) {
-            Account account = accounts.getIfPresent(held.account());
+            Account account = policy.getIfPresentQuietly(held.account());
             if (account == null) {
                 return new NotOpen(held.id());
             }
             long now = nowNanos();
+            if (!renewed(held.account(), account, now, idleNanos)) {
+                continue;
+            }
             synchronized (account) {
                 if (account.retired) {
                     continue;
@@ -203,12 +221,15 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
     private EndResult end(Reservation reservation, QuotaAmount counted) {
         while (true) {
-            Account account = accounts.getIfPresent(reservation.account());
+            Account account = policy.getIfPresentQuietly(reservation.account());
             if (account == null) {
                 // Dropped only once every lease in it had ended: the seed holds what it settled.
                 return new NotOpen(reservation.id());
             }
             long now = nowNanos();
+            if (!renewed(reservation.account(), account, now, idleNanos)) {
+                continue;
+            }
             synchronized (account) {
                 if (account.retired) {
                     continue;
@@ -237,7 +258,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
     @Override
     public QuotaUsage usage(String account, YearMonth period) {
         while (true) {
-            Account held = accounts.getIfPresent(account);
+            Account held = policy.getIfPresentQuietly(account);
             Month month;
             if (held == null) {
                 return new QuotaUsage(seed.settled(account, period), QuotaAmount.ZERO, 0);
@@ -277,8 +298,18 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
 
     private Account lookup(String account) {
-        Account held = accounts.getIfPresent(account);
+        Account held = policy.getIfPresentQuietly(account);
         return held != null ? held : accounts.get(account, newAccount);
+    }
+
+    /**
+     * Makes sure the cache keeps {@code held} at least {@code keep} after {@code now}, renewing its
+     * expiry through a cache read when the one last set falls short (by less than half the slack,
+     * since renewals may race); false when {@code held} is no longer the cache's entry (look again).
+     */
+    private boolean renewed(String key, Account held, long now, long keep) {
+        return held.keptUntilNanos - now >= saturatedAdd(keep, slackNanos / 2)
+                || accounts.getIfPresent(key) == held;
     }
 
     /** Whether a month of a held account may go (when another is added): the cache's rules, per month. */
@@ -332,10 +363,11 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
 
         private long keep(Account account, long now) {
-            long keep = Math.max(idleNanos, longestLeaseNanos.get());
+            long keep = saturatedAdd(Math.max(idleNanos, longestLeaseNanos.get()), slackNanos);
             if (keepWholeMonth) {
                 keep = Math.max(keep, saturatedAdd(account.latestMonthEndNanos, idleNanos) - now);
             }
+            account.keptUntilNanos = saturatedAdd(now, keep);
             return keep;
         }
     }
@@ -348,6 +380,8 @@ public final class InMemoryQuotaStore implements QuotaStore {
         private static final Month[] NONE = new Month[0];
 
         Month[] months = NONE;
+        /** Epoch nanoseconds until which the cache was last told to keep this account. */
+        volatile long keptUntilNanos;
         /** Epoch nanoseconds at which the latest month held ends. */
         volatile long latestMonthEndNanos = Long.MIN_VALUE;
         /** Evicted: must not be used any more (a caller looks the account up again). */
