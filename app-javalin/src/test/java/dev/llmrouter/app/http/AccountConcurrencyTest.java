@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrouter.domain.money.TokenUsage;
-import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.router.RouteInfo;
@@ -45,13 +44,7 @@ class AccountConcurrencyTest {
     private volatile CountDownLatch release = new CountDownLatch(0);
 
     AccountConcurrencyTest() {
-        router.completes(command -> {
-            if (holds(command)) {
-                entered.countDown();
-                await(release);
-            }
-            return Outcomes.served(command);
-        });
+        router.holdsMarked(() -> entered, () -> release);
     }
 
     @AfterEach
@@ -155,13 +148,7 @@ class AccountConcurrencyTest {
             assertThat(client.answer().status()).isEqualTo(408);
         }
 
-        router.completes(command -> {
-            if (holds(command)) {
-                entered.countDown();
-                await(release);
-            }
-            return Outcomes.served(command);
-        });
+        router.holdsMarked(() -> entered, () -> release);
         assertBothSlotsFree();
     }
 
@@ -177,7 +164,7 @@ class AccountConcurrencyTest {
         entered = new CountDownLatch(2);
         release = new CountDownLatch(1);
         List<CompletableFuture<HttpResponse<String>>> held = List.of(postAsync(HOLD), postAsync(HOLD));
-        await(entered);
+        FakeRouter.await(entered);
         return held;
     }
 
@@ -192,18 +179,5 @@ class AccountConcurrencyTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean holds(ChatCommand command) {
-        return new String(command.request().body(), StandardCharsets.UTF_8).contains("hold");
-    }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("timed out waiting for the held requests");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static dev.llmrouter.app.http.TestGateway.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmrouter.ports.router.ChatCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,13 +55,7 @@ class RefusalBeforeBodyTest {
     private final CountDownLatch release = new CountDownLatch(1);
 
     RefusalBeforeBodyTest() {
-        router.completes(command -> {
-            if (holds(command)) {
-                entered.countDown();
-                await(release);
-            }
-            return Outcomes.served(command);
-        });
+        router.holdsMarked(() -> entered, () -> release);
     }
 
     @AfterEach
@@ -247,7 +240,7 @@ class RefusalBeforeBodyTest {
 
     private List<CompletableFuture<HttpResponse<String>>> holdBothSlots() {
         List<CompletableFuture<HttpResponse<String>>> held = List.of(postAsync(HOLD), postAsync(HOLD));
-        await(entered);
+        FakeRouter.await(entered);
         return held;
     }
 
@@ -258,18 +251,5 @@ class RefusalBeforeBodyTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean holds(ChatCommand command) {
-        return new String(command.request().body(), StandardCharsets.UTF_8).contains("hold");
-    }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("timed out waiting for the held requests");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }
