@@ -8,38 +8,37 @@ import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link UsageLedger} in memory: for tests, demos, and embedding services that ship records elsewhere.
  *
  * <h2>Structure</h2>
- * One {@link ConcurrentSkipListMap} per account, keyed by (record time, append sequence). The sequence
- * is a global counter, so two records with the same time never collide and keep their append order.
- * {@link #append} is lock-free (a hash lookup, a counter increment and a skip-list insert: O(log n) in
- * the account's records): once it returns, the record is visible to every later query until the bound
- * drops it. A range query is a {@code subMap} view: O(log n + k) for k results, in time order.
- * Records may arrive slightly out of time order (they carry their completion time); the skip list
- * places each one where it belongs.
+ * Every record gets an append sequence, a ledger-wide counter, so that two records with the same time
+ * never collide and keep their append order. Each account keeps its records in an array ring sorted
+ * by (record time, sequence). Records carry their completion time, so they arrive in time order give
+ * or take the few requests in flight: an append places its record by stepping back from the newest
+ * (nearly always zero steps), with no allocation per record. A range query is two binary searches
+ * (O(log n + k) for k results, in time order).
+ *
+ * <p>One lock guards the whole ledger: an append holds it for a hash lookup and a few array writes,
+ * which costs less than a lock-free ordered map's node allocations and index searches, and keeps the
+ * bound exact at every instant. Once {@link #append} returns, the record is visible to every later
+ * query until the bound drops it. A query copies its page (or its range, for totals) under the lock
+ * and does the rest outside it.
  *
  * <h2>Bound</h2>
  * Unbounded only when built without a bound (tests, short-lived tools). A bounded ledger keeps
  * at most {@code maxRecords} records over all accounts; each append beyond the bound drops the oldest
  * record held (oldest by append order, which is completion order give or take the few requests in
- * flight), so memory is bounded whatever the number of accounts. Appends go through a global FIFO
- * ({@link ConcurrentLinkedQueue}) beside the per-account skip lists: the append that takes the count
- * over the bound polls the queue's head and removes that record from its account, so every append does
- * O(1) extra work (plus the skip list's O(log n) removal) and nothing waits on a lock. While appends
- * race, the count may exceed the bound by the number of appenders between their increment and their
- * drop; once appends have returned it is within the bound. Dropped records are counted in
+ * flight), so memory is bounded whatever the number of accounts. The append order is a second ring of
+ * (account, sequence) beside the accounts' rings: the append that takes the count over the bound takes
+ * its head and removes that record from its account, whose oldest arrival sits at or next to the front
+ * of its time order, so every append does O(1) extra work. Dropped records are counted in
  * {@link #dropped()} (exported as a metric by whoever wires the ledger). A query answers exactly the
  * records still held: aggregates over a range are correct for what is kept, and a range older than the
  * oldest record held silently lacks what was dropped. Keeping everything is a durable ledger's job.
@@ -73,17 +72,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * -- totals(a, from, to, creator): the same range, GROUP BY creator, SUM(cost_nanos), ...
  * }</pre>
  * Here the totals are {@link UsageAggregation} over the range's records, and a listing's cursor is
- * the last record's key (its time and append sequence).
+ * the last record's position (its time and append sequence).
  */
 public final class InMemoryUsageLedger implements UsageLedger {
 
-    /** Orders by time, then by append sequence (ties keep append order). */
-    private record Key(Instant time, long seq) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key o) {
-            int byTime = time.compareTo(o.time);
-            return byTime != 0 ? byTime : Long.compare(seq, o.seq);
-        }
+    /** A position in time order: a record's time, then its append sequence (ties keep append order). */
+    private record Key(Instant time, long seq) {
 
         /** Sorts before every real key at {@code time} (real sequences are never negative). */
         static Key lowest(Instant time) {
@@ -91,7 +85,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
 
         /** The cursor text: epoch second, nano and sequence. */
-        String format() {
+        static String format(Instant time, long seq) {
             return time.getEpochSecond() + "." + time.getNano() + "." + seq;
         }
 
@@ -110,19 +104,147 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
     }
 
+    /**
+     * One account's records, sorted by (time, sequence), in a ring of power-of-two capacity: logical
+     * index {@code i} lives at {@code (head + i) & mask}. Guarded by the ledger's lock.
+     */
     private static final class AccountLog {
-        final ConcurrentSkipListMap<Key, UsageRecord> entries = new ConcurrentSkipListMap<>();
+        final String account;
+        private UsageRecord[] records = new UsageRecord[8];
+        private long[] seqs = new long[8];
+        private int head;
+        private int size;
+
+        AccountLog(String account) {
+            this.account = account;
+        }
+
+        UsageRecord record(int i) {
+            return records[(head + i) & (records.length - 1)];
+        }
+
+        long seq(int i) {
+            return seqs[(head + i) & (seqs.length - 1)];
+        }
+
+        private void set(int i, UsageRecord record, long seq) {
+            int slot = (head + i) & (records.length - 1);
+            records[slot] = record;
+            seqs[slot] = seq;
+        }
+
+        /** Adds the newest-sequenced record at its place in time order: stepping back from the end. */
+        void insert(UsageRecord record, long seq) {
+            if (size == records.length) {
+                grow();
+            }
+            Instant time = record.time();
+            int at = size;
+            while (at > 0 && record(at - 1).time().isAfter(time)) {
+                at--;
+            }
+            for (int i = size; i > at; i--) {
+                set(i, record(i - 1), seq(i - 1));
+            }
+            set(at, record, seq);
+            size++;
+        }
+
+        /** Removes the record of sequence {@code seq}: searched from the front, where the oldest arrivals are. */
+        void remove(long seq) {
+            int at = 0;
+            while (seq(at) != seq) {
+                at++;
+            }
+            if (at == 0) {
+                records[head] = null;
+                head = (head + 1) & (records.length - 1);
+            } else {
+                for (int i = at; i < size - 1; i++) {
+                    set(i, record(i + 1), seq(i + 1));
+                }
+                set(size - 1, null, 0);
+            }
+            size--;
+        }
+
+        /** The first index whose position is after {@code key} (or at it, when {@code inclusive}). */
+        int search(Key key, boolean inclusive) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = record(mid).time().compareTo(key.time());
+                if (c == 0) {
+                    c = Long.compare(seq(mid), key.seq());
+                }
+                if (c < 0 || (c == 0 && !inclusive)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private void grow() {
+            UsageRecord[] grownRecords = new UsageRecord[records.length * 2];
+            long[] grownSeqs = new long[seqs.length * 2];
+            for (int i = 0; i < size; i++) {
+                grownRecords[i] = record(i);
+                grownSeqs[i] = seq(i);
+            }
+            records = grownRecords;
+            seqs = grownSeqs;
+            head = 0;
+        }
     }
 
-    /** One record held, in the global append order: where to remove it from when it is dropped. */
-    private record Held(AccountLog log, Key key) {}
+    /** The append order of every record held: (account, sequence) pairs in a ring. Guarded by the lock. */
+    private static final class ArrivalOrder {
+        private AccountLog[] logs = new AccountLog[16];
+        private long[] seqs = new long[16];
+        private int head;
+        private int size;
 
+        void add(AccountLog log, long seq) {
+            if (size == logs.length) {
+                AccountLog[] grownLogs = new AccountLog[logs.length * 2];
+                long[] grownSeqs = new long[seqs.length * 2];
+                for (int i = 0; i < size; i++) {
+                    int slot = (head + i) & (logs.length - 1);
+                    grownLogs[i] = logs[slot];
+                    grownSeqs[i] = seqs[slot];
+                }
+                logs = grownLogs;
+                seqs = grownSeqs;
+                head = 0;
+            }
+            int slot = (head + size) & (logs.length - 1);
+            logs[slot] = log;
+            seqs[slot] = seq;
+            size++;
+        }
+
+        /** Removes the oldest arrival from its account's log and returns that log. */
+        AccountLog dropOldest() {
+            AccountLog log = logs[head];
+            log.remove(seqs[head]);
+            logs[head] = null;
+            head = (head + 1) & (logs.length - 1);
+            size--;
+            return log;
+        }
+    }
+
+    private final Object lock = new Object();
     private final long maxRecords;
-    private final ConcurrentHashMap<String, AccountLog> accounts = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Held> appendOrder = new ConcurrentLinkedQueue<>();
-    private final AtomicLong sequence = new AtomicLong();
-    private final AtomicLong size = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final Map<String, AccountLog> accounts = new HashMap<>();
+    /** Null when unbounded: nothing is ever dropped. */
+    private final ArrivalOrder arrivals;
+    private long sequence;
+    private long size;
+    private long dropped;
 
     /**
      * A ledger that keeps at most {@code maxRecords} records over all accounts, dropping the oldest.
@@ -134,6 +256,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             throw new IllegalArgumentException("maxRecords must be at least 1: " + maxRecords);
         }
         this.maxRecords = maxRecords;
+        this.arrivals = maxRecords == Long.MAX_VALUE ? null : new ArrivalOrder();
     }
 
     /** A ledger that keeps every record: memory grows with them (several hundred bytes each). */
@@ -144,24 +267,46 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public void append(UsageRecord record) {
         Objects.requireNonNull(record, "record");
-        AccountLog log = accounts.computeIfAbsent(record.accountId(), a -> new AccountLog());
-        Key key = new Key(record.time(), sequence.getAndIncrement());
-        log.entries.put(key, record);
-        if (maxRecords == Long.MAX_VALUE) {
-            size.incrementAndGet();
-            return;
-        }
-        // Queued before counted, so that an appender who sees the count over the bound finds a record to drop.
-        appendOrder.add(new Held(log, key));
-        if (size.incrementAndGet() > maxRecords) {
-            dropOldest();
+        String account = record.accountId();
+        synchronized (lock) {
+            AccountLog log = accounts.get(account);
+            if (log == null) {
+                log = new AccountLog(account);
+                accounts.put(account, log);
+            }
+            long seq = sequence++;
+            log.insert(record, seq);
+            size++;
+            if (arrivals == null) {
+                return;
+            }
+            arrivals.add(log, seq);
+            if (size > maxRecords) {
+                AccountLog emptied = arrivals.dropOldest();
+                size--;
+                dropped++;
+                if (emptied.size == 0) {
+                    accounts.remove(emptied.account);
+                }
+            }
         }
     }
 
     @Override
     public UsageSummary totals(String accountId, Instant from, Instant to, UsageDimension by) {
         Objects.requireNonNull(by, "by");
-        return UsageAggregation.aggregate(range(accountId, from, to).values(), by);
+        checkRange(accountId, from, to);
+        List<UsageRecord> range = new ArrayList<>();
+        synchronized (lock) {
+            AccountLog log = accounts.get(accountId);
+            if (log != null && from.isBefore(to)) {
+                int end = log.search(Key.lowest(to), true);
+                for (int i = log.search(Key.lowest(from), true); i < end; i++) {
+                    range.add(log.record(i));
+                }
+            }
+        }
+        return UsageAggregation.aggregate(range, by);
     }
 
     @Override
@@ -169,44 +314,48 @@ public final class InMemoryUsageLedger implements UsageLedger {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        NavigableMap<Key, UsageRecord> range = range(accountId, from, to);
-        if (after.isPresent()) {
-            range = range.tailMap(Key.parse(after.get()), false);
-        }
+        checkRange(accountId, from, to);
+        Key cursor = after.map(Key::parse).orElse(null);
         List<UsageRecord> page = new ArrayList<>(Math.min(limit, 64));
-        Key last = null;
-        for (Map.Entry<Key, UsageRecord> entry : range.entrySet()) {
-            if (page.size() == limit) {
-                return new RecordPage(page, Optional.of(last.format()));
+        synchronized (lock) {
+            AccountLog log = accounts.get(accountId);
+            if (log == null || !from.isBefore(to)) {
+                return new RecordPage(page, Optional.empty());
             }
-            page.add(entry.getValue());
-            last = entry.getKey();
+            int start = log.search(Key.lowest(from), true);
+            if (cursor != null) {
+                start = Math.max(start, log.search(cursor, false));
+            }
+            int end = log.search(Key.lowest(to), true);
+            for (int i = start; i < end; i++) {
+                if (page.size() == limit) {
+                    UsageRecord last = log.record(i - 1);
+                    return new RecordPage(page, Optional.of(Key.format(last.time(), log.seq(i - 1))));
+                }
+                page.add(log.record(i));
+            }
         }
         return new RecordPage(page, Optional.empty());
     }
 
-    /** The account's records with {@code from <= time < to}, a view. */
-    private NavigableMap<Key, UsageRecord> range(String accountId, Instant from, Instant to) {
+    private static void checkRange(String accountId, Instant from, Instant to) {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        AccountLog log = accounts.get(accountId);
-        if (log == null || !from.isBefore(to)) {
-            return EMPTY;
-        }
-        return log.entries.subMap(Key.lowest(from), true, Key.lowest(to), false);
     }
-
-    private static final NavigableMap<Key, UsageRecord> EMPTY = new ConcurrentSkipListMap<>();
 
     /** Records held now, over every account. */
     public long size() {
-        return size.get();
+        synchronized (lock) {
+            return size;
+        }
     }
 
     /** Records dropped to stay within the bound so far. */
     public long dropped() {
-        return dropped.get();
+        synchronized (lock) {
+            return dropped;
+        }
     }
 
     /** The most records held ({@link Long#MAX_VALUE}: no bound). */
@@ -217,20 +366,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
     /** Every record held, over every account, in time order (then append order). For tests and exports. */
     public List<UsageRecord> all() {
         List<Map.Entry<Key, UsageRecord>> entries = new ArrayList<>();
-        for (AccountLog log : accounts.values()) {
-            entries.addAll(log.entries.entrySet());
+        synchronized (lock) {
+            for (AccountLog log : accounts.values()) {
+                for (int i = 0; i < log.size; i++) {
+                    UsageRecord r = log.record(i);
+                    entries.add(Map.entry(new Key(r.time(), log.seq(i)), r));
+                }
+            }
         }
-        entries.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+        entries.sort(Map.Entry.comparingByKey(
+                Comparator.comparing(Key::time).thenComparingLong(Key::seq)));
         return entries.stream().map(Map.Entry::getValue).toList();
-    }
-
-    private void dropOldest() {
-        Held oldest = appendOrder.poll();
-        if (oldest == null) {
-            return;
-        }
-        oldest.log().entries.remove(oldest.key());
-        size.decrementAndGet();
-        dropped.incrementAndGet();
     }
 }
