@@ -52,10 +52,19 @@ public enum Tier {
         return PRESENT[ordinal()];
     }
 
-    /** Parses {@code premium}, {@code standard} or {@code economy}, case-insensitively. */
+    /**
+     * Parses {@code premium}, {@code standard} or {@code economy}, case-insensitively. Every request
+     * names a model or a tier and is parsed more than once, so the usual spelling (the lower-case id)
+     * is matched exactly first: a plain comparison instead of a case-folding one per tier.
+     */
     public static Optional<Tier> parse(String value) {
         if (value == null) {
             return Optional.empty();
+        }
+        for (Tier t : VALUES) {
+            if (t.id.equals(value)) {
+                return PRESENT[t.ordinal()];
+            }
         }
         String trimmed = value.trim();
         for (Tier t : VALUES) {
