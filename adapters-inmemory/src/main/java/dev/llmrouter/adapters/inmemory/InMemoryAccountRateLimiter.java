@@ -32,8 +32,9 @@ import java.util.function.Function;
  * idle has nothing left in its window, and a fresh limiter answers as the dropped one would have.
  *
  * <p><b>Use renews the expiry at most twice per slack.</b> A call finds the limiter without touching
- * the cache's bookkeeping; an admission renews the entry's access time through the cache only when
- * the last renewal is half a slack ({@code min(idle / 64, 1 s)}) old or more. The cache keeps an
+ * the cache's bookkeeping and reads the ticker once, under the limiter's lock; an admission renews the
+ * entry's access time through the cache (then decides on a fresh reading) only when the last renewal
+ * is half a slack ({@code min(idle / 64, 1 s)}) old or more. The cache keeps an
  * entry {@code idle} plus one slack after its last renewal, so an account is still kept at least
  * {@code idle} after its latest admission, and at most one slack longer than that. Checks and
  * status reads consume nothing and do not keep an account.
@@ -99,27 +100,42 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
         if (!limits.limitsRequests() && !limits.limitsTokens()) {
             return UNLIMITED;
         }
+        boolean renewed = false;
         while (true) {
             Holder holder = policy.getIfPresentQuietly(account);
             if (holder == null) {
                 holder = limiters.get(account, newHolder);
             }
-            // Renewed before the admission, so that the entry is kept past it.
-            long now = ticker.read();
-            if (now - holder.renewedNanos >= slackNanos / 2) {
-                holder.renewedNanos = now;
-                if (limiters.getIfPresent(account) != holder) {
-                    continue;
-                }
-            }
+            long renewFrom;
             synchronized (holder) {
                 if (holder.retired) {
                     continue;
                 }
                 // Read inside the lock, so that one account's calls see the clock in their order.
-                return new RateAnswer.Decided(holder.limiter.tryAcquire(limits, tokens, ticker.read()));
+                long now = ticker.read();
+                if (renewed || now - holder.renewedNanos < slackNanos / 2) {
+                    RateDecision decision = holder.limiter.tryAcquire(limits, tokens, now);
+                    holder.roomFor = decision instanceof RateDecision.Allowed allowed
+                            && allowed.roomForAnotherRequest() ? limits : null;
+                    return new RateAnswer.Decided(decision);
+                }
+                renewFrom = now;
             }
+            // Renewed before the admission, so that the entry is kept past it; outside the lock, since
+            // the cache's maintenance may take another account's lock to retire it.
+            holder.renewedNanos = renewFrom;
+            renewed = limiters.getIfPresent(account) == holder;
         }
+    }
+
+    /**
+     * The limits under which the account's latest admission left room for one more request: no clock
+     * read and no lock, since until another admission (which rewrites it) the room only grows.
+     */
+    @Override
+    public boolean surelyRoomForOneMore(String account, RateLimits limits) {
+        Holder holder = policy.getIfPresentQuietly(account);
+        return holder != null && holder.roomFor == limits;
     }
 
     @Override
@@ -165,6 +181,12 @@ public final class InMemoryAccountRateLimiter implements AccountRateLimiter {
     private static final class Holder {
         final RollingWindowLimiter limiter;
         boolean retired;
+        /**
+         * The limits under which the latest admission left room for one more request, or null: read
+         * without the lock by {@link #surelyRoomForOneMore}. A retired holder answers no more admissions,
+         * and a fresh one starts with null, so this never outlives the window it describes.
+         */
+        volatile RateLimits roomFor;
         /** Ticker reading at the latest renewal of the cache's access time (its creation at first). */
         volatile long renewedNanos;
 

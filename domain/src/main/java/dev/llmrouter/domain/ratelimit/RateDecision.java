@@ -56,6 +56,14 @@ public sealed interface RateDecision permits RateDecision.Allowed, RateDecision.
             this.tokensResetNanos = tokensResetNanos;
         }
 
+        /** Whether one more request fits the request window as this admission left it. */
+        public boolean roomForAnotherRequest() {
+            if (limits == null) {
+                return status.limitRequests() == 0 || status.remainingRequests() > 0;
+            }
+            return !limits.limitsRequests() || requestsRemaining > 0;
+        }
+
         @Override
         public RateLimitStatus status() {
             RateLimitStatus built = status;

@@ -43,4 +43,16 @@ public interface AccountRateLimiter {
      * exact for a request of {@code tokens}; admission still happens only through {@link #tryAcquire}.
      */
     RateAnswer check(String account, RateLimits limits, long tokens);
+
+    /**
+     * True only when {@link #check} of a request of no tokens would admit it now, answered from what
+     * the account's latest admission left, without reading a clock or taking the account's lock: once
+     * a request fits, only another admission can take the room, and that admission says so. The router
+     * asks this before every request, so the usual answer must cost next to nothing; false means
+     * "ask {@link #check}", and is always a correct answer (the default, for a store that cannot tell
+     * without a round trip).
+     */
+    default boolean surelyRoomForOneMore(String account, RateLimits limits) {
+        return false;
+    }
 }

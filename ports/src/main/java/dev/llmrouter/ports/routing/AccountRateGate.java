@@ -60,13 +60,18 @@ public final class AccountRateGate implements RateGate {
     }
 
     /**
-     * A request of no tokens checked against the caller's minute, consuming nothing. A pass carries no
-     * position (nothing was admitted yet): the position comes from {@link #admit}.
+     * A request of no tokens checked against the caller's minute, consuming nothing: first the
+     * limiter's cheap answer ({@link AccountRateLimiter#surelyRoomForOneMore}), which nearly every
+     * request gets, then its full check. A pass carries no position (nothing was admitted yet): the
+     * position comes from {@link #admit}.
      */
     @Override
     public Verdict precheck(Caller caller, long nowNanos) {
         RateAnswer answer;
         try {
+            if (limiter.surelyRoomForOneMore(caller.accountId(), caller.plan().rateLimits())) {
+                return MAY_ADMIT;
+            }
             answer = limiter.check(caller.accountId(), caller.plan().rateLimits(), 0);
         } catch (RuntimeException e) {
             return MAY_ADMIT; // admit() decides, and applies the policy
