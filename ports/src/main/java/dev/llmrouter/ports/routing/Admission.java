@@ -9,6 +9,7 @@ import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RouteInfo;
 import java.time.Duration;
+import java.time.Instant;
 
 /** What {@link AdmissionControl} made of a request: refused, or admitted with everything its calls need. */
 sealed interface Admission {
@@ -21,11 +22,13 @@ sealed interface Admission {
      *
      * @param requestId     the caller's id, or a new one
      * @param startNanos    the ticker reading when admission began
+     * @param admittedAt    the wall clock when the request was admitted (its quota reserved): the
+     *                      first breaker permit is asked at this instant rather than at a second reading
      * @param rateLimit     the caller's rate-limit status after this request was counted
      * @param quota         the reservation, which must end exactly once (settled or released)
      * @param deadlineNanos the ticker reading after which no attempt starts
      */
-    record Admitted(ChatCommand command, String requestId, long startNanos, PromptEstimates estimates,
+    record Admitted(ChatCommand command, String requestId, long startNanos, Instant admittedAt, PromptEstimates estimates,
             RoutePlan.Routed routed, RateLimitStatus rateLimit, QuotaHop quota, long deadlineNanos)
             implements Admission {
 

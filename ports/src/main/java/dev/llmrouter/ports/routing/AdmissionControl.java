@@ -14,6 +14,7 @@ import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -101,25 +102,23 @@ final class AdmissionControl {
         ModelSpec first = routed.candidates().get(0).model();
         RateGate.Verdict rate;
         QuotaGate.Verdict reservation = null; // asked only for a request the rate limit admitted
+        Instant now;
         if (oneRoundTrip == null) {
-            rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
-            if (rate instanceof RateGate.Verdict.Allowed) {
-                reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
+            rate = rates.admit(caller, estimates.expectedTokens(first), start);
+            if (!(rate instanceof RateGate.Verdict.Allowed)) {
+                return refusal(rate);
             }
+            now = clock.instant();
+            reservation = quota.reserve(caller, estimates.worstCase(first), now);
         } else {
+            now = clock.instant();
             OneRoundTripGates.Verdicts both =
-                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), clock);
+                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), now);
             rate = both.rate();
             reservation = both.quota();
-        }
-        if (rate instanceof RateGate.Verdict.Unavailable down) {
-            return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
-        }
-        if (rate instanceof RateGate.Verdict.Limited limited) {
-            return refuse(rateRefusal(limited), limited.status());
-        }
-        if (rate instanceof RateGate.Verdict.TooLarge tooLarge) {
-            return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
+            if (!(rate instanceof RateGate.Verdict.Allowed)) {
+                return refusal(rate);
+            }
         }
         RateLimitStatus rateLimit = rate.status();
         if (reservation instanceof QuotaGate.Verdict.Refused no) {
@@ -129,8 +128,20 @@ final class AdmissionControl {
             return refuse(unavailable(down.message(), down.retryAfter()), rateLimit);
         }
         QuotaGate.Hold hold = ((QuotaGate.Verdict.Held) reservation).hold();
-        return new Admission.Admitted(command, requestId, start, estimates, routed, rateLimit,
+        return new Admission.Admitted(command, requestId, start, now, estimates, routed, rateLimit,
                 new QuotaHop(hold, estimates, first), start + deadlineNanos);
+    }
+
+    /** A rate verdict that did not admit, as the refusal it is. */
+    private Admission refusal(RateGate.Verdict rate) {
+        if (rate instanceof RateGate.Verdict.Unavailable down) {
+            return refuse(unavailable(down.message(), down.retryAfter()), RateLimitStatus.UNLIMITED);
+        }
+        if (rate instanceof RateGate.Verdict.Limited limited) {
+            return refuse(rateRefusal(limited), limited.status());
+        }
+        RateGate.Verdict.TooLarge tooLarge = (RateGate.Verdict.TooLarge) rate;
+        return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
     }
 
     /** A store that could not answer, under a fail-closed policy (Requirement 7.5): 503 with the policy's wait. */

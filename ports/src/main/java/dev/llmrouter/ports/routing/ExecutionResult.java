@@ -38,8 +38,13 @@ public sealed interface ExecutionResult<T> {
         return lastCalled().isPresent();
     }
 
-    /** A candidate answered; {@code took} is that last call's duration. */
-    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried) implements ExecutionResult<T> {
+    /**
+     * A candidate answered; {@code took} is that last call's duration; {@code answeredAt} the wall time
+     * the success was reported to the breaker at, or null when it is reported later (a stream's, when
+     * it ends), so that a plain call's record is stamped without a second reading of the clock.
+     */
+    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried, Instant answeredAt)
+            implements ExecutionResult<T> {
         public Succeeded {
             tried = List.copyOf(tried);
         }

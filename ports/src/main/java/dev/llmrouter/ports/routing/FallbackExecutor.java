@@ -176,7 +176,20 @@ public final class FallbackExecutor {
     public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
             long deadlineNanos, HopGate gate, CandidateCall<T> call, Function<? super T, CapacityReport> capacity,
             boolean recordSuccess) {
-        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity);
+        return execute(candidates, groups, estimatedTokens, deadlineNanos, gate, call, capacity, recordSuccess,
+                clock.instant());
+    }
+
+    /**
+     * As {@link #execute(List, PriorityGroups, long, long, HopGate, CandidateCall, Function, boolean)},
+     * the first breaker permit asked at {@code now}, the wall time the caller has just read (its
+     * admission), so that a request reads the wall clock once before its first call. Every later
+     * permit reads the clock again.
+     */
+    public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
+            long deadlineNanos, HopGate gate, CandidateCall<T> call, Function<? super T, CapacityReport> capacity,
+            boolean recordSuccess, Instant now) {
+        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity, now);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         chain:
         for (int g = 0; g < groups.count(); g++) {
@@ -184,13 +197,16 @@ public final class FallbackExecutor {
             int to = groups.end(g);
             long tried = 0;
             for (int n = from; n < to; n++) {
-                int i = to - from == 1 ? from : balancing.pick(candidates, from, to, tried, estimatedTokens, ticker.getAsLong());
+                // Before the first step the caller's wall time and this reading hold for the permit and the call.
+                boolean fresh = run.untouched();
+                long tick = ticker.getAsLong();
+                int i = to - from == 1 ? from : balancing.pick(candidates, from, to, tried, estimatedTokens, tick);
                 tried |= 1L << (i - from);
                 Candidate candidate = candidates.get(i);
                 if (candidate.model().contextWindow() <= contextFloor) {
                     continue;
                 }
-                if (pastDeadline(deadlineNanos)) {
+                if (tick - deadlineNanos >= 0) {
                     run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
                     continue;
                 }
@@ -198,18 +214,18 @@ public final class FallbackExecutor {
                     run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
                     continue;
                 }
-                Outcome refused = acquire(candidate);
+                Outcome refused = acquire(candidate, fresh ? run.admittedAt : clock.instant());
                 if (refused != null) {
                     run.add(skip(candidate, refused));
                     continue;
                 }
-                Optional<Failure> failed = run.execute(candidate);
+                Optional<Failure> failed = run.execute(candidate, fresh ? tick : ticker.getAsLong());
                 if (run.interrupted) {
                     break chain; // the request's thread is being stopped: no further calls
                 }
                 if (failed.isEmpty()) {
                     if (run.succeeded) {
-                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried());
+                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried(), run.answeredAt);
                     }
                     continue; // skipped on a retry (deadline, breaker): move on
                 }
@@ -264,8 +280,11 @@ public final class FallbackExecutor {
         return ok.tried();
     }
 
-    private void recordSuccess(Candidate candidate, Duration took) {
-        health.onSuccess(candidate.deployment().id(), took, clock.instant());
+    /** Reports a success, and returns the wall time it was reported at. */
+    private Instant recordSuccess(Candidate candidate, Duration took) {
+        Instant now = clock.instant();
+        health.onSuccess(candidate.deployment().id(), took, now);
+        return now;
     }
 
     /**
@@ -291,8 +310,8 @@ public final class FallbackExecutor {
     }
 
     /** Null when a call may go; else the skip outcome. */
-    private Outcome acquire(Candidate candidate) {
-        DeploymentHealth.Availability a = health.tryAcquire(candidate.deployment().id(), clock.instant());
+    private Outcome acquire(Candidate candidate, Instant now) {
+        DeploymentHealth.Availability a = health.tryAcquire(candidate.deployment().id(), now);
         return switch (a.state()) {
             case AVAILABLE -> null;
             case BREAKER_OPEN -> Outcome.SKIPPED_BREAKER_OPEN;
@@ -333,13 +352,18 @@ public final class FallbackExecutor {
         private Tried onlyStep;
         private List<Tried> more;
         private Candidate candidate;
+        /** The caller's wall time, just read: the first candidate's permit is asked at it. */
+        final Instant admittedAt;
         T value;
         boolean succeeded;
         boolean interrupted;
         Duration took = Duration.ZERO;
+        /** When a success was reported to the breaker; null when not reported (a stream's). */
+        Instant answeredAt;
 
         ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, long estimatedTokens,
-                Function<? super T, CapacityReport> capacity) {
+                Function<? super T, CapacityReport> capacity, Instant admittedAt) {
+            this.admittedAt = admittedAt;
             this.deadlineNanos = deadlineNanos;
             this.call = call;
             this.recordSuccess = recordSuccess;
@@ -368,29 +392,35 @@ public final class FallbackExecutor {
             return onlyStep == null ? List.of() : List.of(onlyStep);
         }
 
-        /** Runs the calls to {@code next}; see {@link #execute()}. */
-        Optional<Failure> execute(Candidate next) {
+        /** True until a step (a call or a skip) is on the path. */
+        boolean untouched() {
+            return onlyStep == null && more == null;
+        }
+
+        /** Runs the calls to {@code next}, {@code tick} the ticker just read; see {@link #execute(long)}. */
+        Optional<Failure> execute(Candidate next, long tick) {
             candidate = next;
             value = null;
             succeeded = false;
             took = Duration.ZERO;
-            return execute();
+            return execute(tick);
         }
 
         /**
-         * Empty on success or a skipped retry; else the last failure. The first call is made at once;
-         * each retry after its {@link Backoff} wait, cut short by the deadline.
+         * Empty on success or a skipped retry; else the last failure. The first call is made at once
+         * (at {@code tick}, the ticker just read); each retry after its {@link Backoff} wait, cut short
+         * by the deadline.
          */
-        Optional<Failure> execute() {
+        Optional<Failure> execute(long tick) {
             int retries = settings.sameDeploymentRetries();
-            if (!backoff.isNone() && deadlineNanos - ticker.getAsLong() <= backoff.min().toNanos()) {
+            if (!backoff.isNone() && deadlineNanos - tick <= backoff.min().toNanos()) {
                 retries = 0; // not even the shortest wait fits before the deadline
             }
             for (int retry = 0; ; retry++) {
                 if (retry > 0 && !mayRetry(retry)) {
                     return interrupted ? Optional.of(INTERRUPTED) : Optional.empty();
                 }
-                Failure failure = attempt();
+                Failure failure = attempt(retry == 0 ? tick : ticker.getAsLong());
                 if (failure == null) {
                     return Optional.empty();
                 }
@@ -424,7 +454,7 @@ public final class FallbackExecutor {
                 add(skip(candidate, Outcome.SKIPPED_DEADLINE));
                 return false;
             }
-            Outcome refused = acquire(candidate);
+            Outcome refused = acquire(candidate, clock.instant());
             if (refused != null) {
                 add(skip(candidate, refused));
                 return false;
@@ -432,9 +462,8 @@ public final class FallbackExecutor {
             return true;
         }
 
-        /** One call: null on success (the value kept), else its failure, reported to the breaker. */
-        private Failure attempt() {
-            long start = ticker.getAsLong();
+        /** One call from {@code start}: null on success (the value kept), else its failure, reported to the breaker. */
+        private Failure attempt(long start) {
             long left = Math.max(1, deadlineNanos - start);
             // The configured timeout itself unless the deadline cuts it short: no Duration per call.
             Duration attemptTimeout = settings.attemptTimeout();
@@ -455,7 +484,7 @@ public final class FallbackExecutor {
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
-                    recordSuccess(candidate, took);
+                    answeredAt = recordSuccess(candidate, took);
                 }
                 return null;
             } catch (RuntimeException e) {

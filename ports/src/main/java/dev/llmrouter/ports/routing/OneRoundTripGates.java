@@ -6,7 +6,6 @@ import dev.llmrouter.ports.ratelimit.RateAnswer;
 import dev.llmrouter.ports.router.Caller;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.YearMonth;
 import java.util.Objects;
 
@@ -58,8 +57,7 @@ final class OneRoundTripGates {
      * The rate limit for one request of {@code tokens} tokens and, if it admitted it, the reservation of
      * {@code worstCase}: one call to the store, or two when the rate limit is away and fails open.
      */
-    Verdicts admit(Caller caller, long tokens, QuotaGate.Charge worstCase, InstantSource clock) {
-        Instant now = clock.instant();
+    Verdicts admit(Caller caller, long tokens, QuotaGate.Charge worstCase, Instant now) {
         YearMonth period = quota.periodOf(now);
         QuotaLimit limit = quota.limitOf(caller.plan().quota());
         RateAndQuotaStore.Answer answer;

@@ -28,13 +28,14 @@ final class PlainCall {
     ChatOutcome run(Admission.Admitted a) {
         ExecutionResult<ChatReply> result = executor.execute(a.routed().candidates(), a.routed().groups(),
                 a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> endpoint.complete(a.chatCall(c, timeout)),
-                ChatReply::capacity, true);
+                ChatReply::capacity, true, a.admittedAt());
         if (!(result instanceof ExecutionResult.Succeeded<ChatReply> ok)) {
             return recorder.failed(a, result);
         }
         TokenUsage usage = ok.value().usage();
         Money cost = ok.candidate().model().pricing().costOf(usage);
-        recorder.consumed(a, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried());
+        recorder.consumed(a, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried(),
+                ok.answeredAt());
         return new ChatOutcome.Served(a.route(ok.candidate()), Optional.of(ok.value()), usage, cost, result.attempts(),
                 a.rateLimit());
     }

@@ -55,7 +55,7 @@ final class StreamRelay {
     ChatOutcome run(Admission.Admitted a, StreamListener listener) {
         ExecutionResult<Started> result = executor.execute(a.routed().candidates(), a.routed().groups(),
                 a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> open(a.chatCall(c, timeout)),
-                started -> started.stream().capacity(), false);
+                started -> started.stream().capacity(), false, a.admittedAt());
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             return recorder.failed(a, result);
         }

@@ -12,6 +12,7 @@ import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -64,9 +65,15 @@ final class UsageRecorder {
      */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
             UsageOutcome outcome, List<Tried> tried) {
+        consumed(a, last, usage, cost, ttft, outcome, tried, null);
+    }
+
+    /** As above, the record stamped {@code at}, the wall time just read for the ending, or null to read it. */
+    void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
+            UsageOutcome outcome, List<Tried> tried, Instant at) {
         reportAttempts(a, tried);
         a.quota().settle(usage, cost);
-        record(a, last, usage, cost, ttft, outcome, tried);
+        record(a, last, usage, cost, ttft, outcome, tried, at);
     }
 
     /**
@@ -78,12 +85,12 @@ final class UsageRecorder {
         a.quota().release();
         if (result instanceof ExecutionResult.FailedFinally<?> no) {
             record(a, no.candidate(), TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.FINAL_ERROR,
-                    result.tried());
+                    result.tried(), null);
             return new ChatOutcome.Failed(a.route(no.candidate()), no.failure(), result.attempts(), a.rateLimit());
         }
         ExecutionResult.Exhausted<?> exhausted = (ExecutionResult.Exhausted<?>) result;
         result.lastCalled().ifPresent(last -> record(a, last, TokenUsage.NONE, Money.ZERO, Optional.empty(),
-                UsageOutcome.EXHAUSTED, result.tried()));
+                UsageOutcome.EXHAUSTED, result.tried(), null));
         return new ChatOutcome.Exhausted(result.attempts(), exhausted.retryAt(), a.rateLimit());
     }
 
@@ -95,10 +102,10 @@ final class UsageRecorder {
     }
 
     private void record(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried) {
+            UsageOutcome outcome, List<Tried> tried, Instant at) {
         long now = ticker.getAsLong();
         var caller = a.command().caller();
-        UsageRecord record = new UsageRecord(a.requestId(), clock.instant(), caller.accountId(), caller.creator(),
+        UsageRecord record = new UsageRecord(a.requestId(), at != null ? at : clock.instant(), caller.accountId(), caller.creator(),
                 caller.plan().id(), caller.operation(), a.routed().requestedTier(), last.tier(), last.model().id(),
                 last.deployment().id().value(), last.deployment().region().name(), usage, cost,
                 Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried));
