@@ -128,6 +128,17 @@ public final class FallbackExecutor {
         T call(Candidate candidate, Duration timeout);
     }
 
+    /**
+     * One call to one candidate given the request's context: one instance serves every request, where
+     * a {@link CandidateCall} capturing the request is built for each.
+     */
+    @FunctionalInterface
+    public interface ContextCall<C, T> {
+        T call(C context, Candidate candidate, Duration timeout);
+    }
+
+    private static final ContextCall<CandidateCall<?>, ?> PLAIN = CandidateCall::call;
+
     /** Decides, before a candidate is called, whether the request may go there (quota re-check on a hop). */
     @FunctionalInterface
     public interface HopGate {
@@ -189,7 +200,20 @@ public final class FallbackExecutor {
     public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
             long deadlineNanos, HopGate gate, CandidateCall<T> call, Function<? super T, CapacityReport> capacity,
             boolean recordSuccess, Instant now) {
-        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity, now);
+        @SuppressWarnings("unchecked")
+        ContextCall<CandidateCall<T>, T> plain = (ContextCall<CandidateCall<T>, T>) (ContextCall<?, ?>) PLAIN;
+        return execute(candidates, groups, estimatedTokens, deadlineNanos, gate, call, plain, capacity, recordSuccess,
+                now);
+    }
+
+    /**
+     * As {@link #execute(List, PriorityGroups, long, long, HopGate, CandidateCall, Function, boolean, Instant)},
+     * each call made by {@code call} given {@code context}.
+     */
+    public <C, T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
+            long deadlineNanos, HopGate gate, C context, ContextCall<C, T> call,
+            Function<? super T, CapacityReport> capacity, boolean recordSuccess, Instant now) {
+        ChainRun<C, T> run = new ChainRun<>(deadlineNanos, context, call, recordSuccess, estimatedTokens, capacity, now);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         chain:
         for (int g = 0; g < groups.count(); g++) {
@@ -342,9 +366,10 @@ public final class FallbackExecutor {
      * candidate to candidate; the path is a single field until a second step is added, since nearly
      * every request ends at its first candidate.
      */
-    private final class ChainRun<T> {
+    private final class ChainRun<C, T> {
         private final long deadlineNanos;
-        private final CandidateCall<T> call;
+        private final C context;
+        private final ContextCall<C, T> call;
         private final boolean recordSuccess;
         private final long estimatedTokens;
         private final Function<? super T, CapacityReport> capacity;
@@ -361,10 +386,11 @@ public final class FallbackExecutor {
         /** When a success was reported to the breaker; null when not reported (a stream's). */
         Instant answeredAt;
 
-        ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, long estimatedTokens,
+        ChainRun(long deadlineNanos, C context, ContextCall<C, T> call, boolean recordSuccess, long estimatedTokens,
                 Function<? super T, CapacityReport> capacity, Instant admittedAt) {
             this.admittedAt = admittedAt;
             this.deadlineNanos = deadlineNanos;
+            this.context = context;
             this.call = call;
             this.recordSuccess = recordSuccess;
             this.estimatedTokens = estimatedTokens;
@@ -472,7 +498,7 @@ public final class FallbackExecutor {
             load.started(estimatedTokens);
             try {
                 try {
-                    value = call.call(candidate, timeout);
+                    value = call.call(context, candidate, timeout);
                 } finally {
                     load.ended(estimatedTokens);
                 }

@@ -15,20 +15,19 @@ import java.util.Optional;
  */
 final class PlainCall {
 
-    private final ChatEndpoint endpoint;
     private final FallbackExecutor executor;
     private final UsageRecorder recorder;
+    private final FallbackExecutor.ContextCall<Admission.Admitted, ChatReply> complete;
 
     PlainCall(ChatEndpoint endpoint, FallbackExecutor executor, UsageRecorder recorder) {
-        this.endpoint = endpoint;
         this.executor = executor;
         this.recorder = recorder;
+        this.complete = (a, candidate, timeout) -> endpoint.complete(a.chatCall(candidate, timeout));
     }
 
     ChatOutcome run(Admission.Admitted a) {
         ExecutionResult<ChatReply> result = executor.execute(a.routed().candidates(), a.routed().groups(),
-                a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> endpoint.complete(a.chatCall(c, timeout)),
-                ChatReply::capacity, true, a.admittedAt());
+                a.estimatedTokens(), a.deadlineNanos(), a.quota(), a, complete, ChatReply::capacity, true, a.admittedAt());
         if (!(result instanceof ExecutionResult.Succeeded<ChatReply> ok)) {
             return recorder.failed(a, result);
         }

@@ -65,6 +65,11 @@ public interface QuotaGate {
          */
         void settle(Charge actual);
 
+        /** {@link #settle(Charge)} of {@code tokens} costing {@code cost}; a store's hold may skip the charge object. */
+        default void settle(long tokens, Money cost) {
+            settle(new Charge(tokens, cost));
+        }
+
         /** The request consumed nothing: the reservation is returned. */
         void release();
 

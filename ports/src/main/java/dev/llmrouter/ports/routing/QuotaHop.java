@@ -37,7 +37,7 @@ final class QuotaHop implements FallbackExecutor.HopGate {
     }
 
     void settle(TokenUsage usage, Money cost) {
-        hold.settle(new QuotaGate.Charge(usage.totalTokens(), cost));
+        hold.settle(usage.totalTokens(), cost);
     }
 
     void release() {

@@ -186,8 +186,13 @@ public final class QuotaStoreGate implements QuotaGate {
 
         @Override
         public void settle(Charge actual) {
+            settle(actual.tokens(), actual.cost());
+        }
+
+        @Override
+        public void settle(long tokens, Money cost) {
             try {
-                if (store.settle(current, amount(actual)) instanceof StoreUnavailable unavailable) {
+                if (store.settle(current, QuotaAmount.of(cost, tokens)) instanceof StoreUnavailable unavailable) {
                     LOG.log(System.Logger.Level.WARNING, "quota store unavailable on settle of reservation {0}: {1}",
                             current.id(), unavailable.reason());
                 }

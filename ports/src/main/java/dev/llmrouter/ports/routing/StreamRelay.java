@@ -41,6 +41,8 @@ final class StreamRelay {
     private final FallbackExecutor executor;
     private final UsageRecorder recorder;
     private final LongSupplier ticker;
+    private final FallbackExecutor.ContextCall<Admission.Admitted, Started> opening =
+            (admitted, candidate, timeout) -> open(admitted.chatCall(candidate, timeout));
 
     StreamRelay(ChatEndpoint endpoint, FallbackExecutor executor, UsageRecorder recorder, LongSupplier ticker) {
         this.endpoint = endpoint;
@@ -54,7 +56,7 @@ final class StreamRelay {
 
     ChatOutcome run(Admission.Admitted a, StreamListener listener) {
         ExecutionResult<Started> result = executor.execute(a.routed().candidates(), a.routed().groups(),
-                a.estimatedTokens(), a.deadlineNanos(), a.quota(), (c, timeout) -> open(a.chatCall(c, timeout)),
+                a.estimatedTokens(), a.deadlineNanos(), a.quota(), a, opening,
                 started -> started.stream().capacity(), false, a.admittedAt());
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
             return recorder.failed(a, result);
