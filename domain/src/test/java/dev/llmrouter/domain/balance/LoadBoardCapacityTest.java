@@ -56,4 +56,54 @@ class LoadBoardCapacityTest {
         assertThat(slot.remainingTokens(100)).isEqualTo(CapacityReport.UNKNOWN);
         assertThat(slot.inFlight()).isZero();
     }
+
+    @Test
+    void a_start_that_must_fit_takes_the_room_or_nothing() {
+        slot.reported(new CapacityReport(100, 2, MINUTE, MINUTE), 0);
+
+        assertThat(slot.tryStart(60, 1)).isTrue();
+        assertThat(slot.tryStart(60, 1)).as("40 tokens left").isFalse();
+        assertThat(slot.tryStart(40, 1)).isTrue();
+        assertThat(slot.tryStart(0, 1)).as("no request left").isFalse();
+
+        assertThat(slot.remainingTokens(1)).isZero();
+        assertThat(slot.remainingRequests(1)).isZero();
+        assertThat(slot.inFlight()).as("only the two that fitted").isEqualTo(2);
+    }
+
+    @Test
+    void a_start_cancelled_before_its_call_gives_its_room_back() {
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(60, 1)).isTrue();
+
+        slot.cancelled(60);
+
+        assertThat(slot.remainingTokens(1)).isEqualTo(100);
+        assertThat(slot.remainingRequests(1)).isEqualTo(10);
+        assertThat(slot.inFlight()).isZero();
+        assertThat(slot.tryStart(100, 1)).isTrue();
+    }
+
+    @Test
+    void a_report_past_its_reset_does_not_refuse_a_start() {
+        slot.reported(new CapacityReport(10, 0, Duration.ofNanos(100), Duration.ofNanos(100)), 0);
+
+        assertThat(slot.tryStart(60, 99)).isFalse();
+        assertThat(slot.tryStart(60, 100)).isTrue();
+    }
+
+    @Test
+    void a_report_stored_while_a_start_is_pending_is_not_given_its_room_twice() {
+        // given a start counted in flight, then a report written after the deployment counted it
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 1)).isTrue();
+        slot.reported(new CapacityReport(70, 9, MINUTE, MINUTE), 2);
+
+        // when the start is cancelled after all
+        slot.cancelled(30);
+
+        // then its room comes back once: never above what the report said is left
+        assertThat(slot.remainingTokens(3)).isLessThanOrEqualTo(70);
+        assertThat(slot.remainingRequests(3)).isLessThanOrEqualTo(9);
+    }
 }

@@ -52,7 +52,10 @@ import java.util.function.LongSupplier;
  *       Any other failure moves on at once: moving to the next deployment never waits for a
  *       backoff.</li>
  * </ol>
- * Around each call the deployment's in-flight count is raised and lowered; its latency (each success,
+ * The pick starts its attempt in the same step ({@link Balancing}): the request's estimated tokens and
+ * one request are taken off the deployment's reported remaining capacity and it is counted in flight,
+ * so concurrent requests never share one deployment's last room; a candidate then skipped gives them
+ * back, and a call ends its count when it returns. Its latency (each success,
  * and a timeout's duration) and the remaining capacity its answer reported (a success's or a 429's)
  * go to the {@link LoadBoard}.
  * When the chain runs out, the result lists every call and skip, and the earliest instant any candidate
@@ -184,23 +187,24 @@ public final class FallbackExecutor {
             int to = groups.end(g);
             long tried = 0;
             for (int n = from; n < to; n++) {
-                int i = to - from == 1 ? from : balancing.pick(candidates, from, to, tried, estimatedTokens, ticker.getAsLong());
+                if (candidates.get(from).model().contextWindow() <= contextFloor) {
+                    continue chain; // a group serves one model: passed over whole, without a call
+                }
+                // the pick starts its attempt in the same step; a candidate skipped below cancels it
+                int i = balancing.claim(candidates, from, to, tried, estimatedTokens, ticker.getAsLong());
                 tried |= 1L << (i - from);
                 Candidate candidate = candidates.get(i);
-                if (candidate.model().contextWindow() <= contextFloor) {
-                    continue;
-                }
+                Outcome skipped;
                 if (pastDeadline(deadlineNanos)) {
-                    run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
-                    continue;
+                    skipped = Outcome.SKIPPED_DEADLINE;
+                } else if (!gate.mayCall(candidate)) {
+                    skipped = Outcome.SKIPPED_OVER_QUOTA;
+                } else {
+                    skipped = acquire(candidate);
                 }
-                if (!gate.mayCall(candidate)) {
-                    run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
-                    continue;
-                }
-                Outcome refused = acquire(candidate);
-                if (refused != null) {
-                    run.add(skip(candidate, refused));
+                if (skipped != null) {
+                    balancing.slot(candidate.deployment().id()).cancelled(estimatedTokens);
+                    run.add(skip(candidate, skipped));
                     continue;
                 }
                 Optional<Failure> failed = run.execute(candidate);
@@ -333,6 +337,8 @@ public final class FallbackExecutor {
         private Tried onlyStep;
         private List<Tried> more;
         private Candidate candidate;
+        /** The next attempt was started on the load board by the pick (a retry starts its own). */
+        private boolean firstStarted;
         T value;
         boolean succeeded;
         boolean interrupted;
@@ -368,9 +374,10 @@ public final class FallbackExecutor {
             return onlyStep == null ? List.of() : List.of(onlyStep);
         }
 
-        /** Runs the calls to {@code next}; see {@link #execute()}. */
+        /** Runs the calls to {@code next}, whose first attempt the pick has started; see {@link #execute()}. */
         Optional<Failure> execute(Candidate next) {
             candidate = next;
+            firstStarted = true;
             value = null;
             succeeded = false;
             took = Duration.ZERO;
@@ -440,7 +447,11 @@ public final class FallbackExecutor {
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             LoadBoard.Slot load = balancing.slot(candidate.deployment().id());
-            load.started(estimatedTokens);
+            if (firstStarted) {
+                firstStarted = false;
+            } else {
+                load.started(estimatedTokens);
+            }
             try {
                 try {
                     value = call.call(candidate, timeout);
