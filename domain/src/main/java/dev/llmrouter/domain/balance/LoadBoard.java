@@ -23,10 +23,12 @@ import java.util.random.RandomGenerator;
  *       last report at once, so concurrent requests do not all see the same remaining figure; the
  *       next report corrects it. A {@linkplain #claim pick} takes them in the same step as it checks
  *       that they fit ({@link Slot#tryStart}), so two callers picking at the same instant never both
- *       get a deployment's last room: one of them is moved to another deployment. A report is read as of its answer, which may have been written
- *       before attempts still in flight here reached the deployment, so those attempts' tokens and
- *       requests are taken off it too: the figure kept may be low by what was in flight, never high,
- *       so a deployment is not sent a request its own report would refuse.</li>
+ *       get a deployment's last room: one of them is moved to another deployment. A report is read
+ *       as of its answer, which may have been written before attempts still in flight here reached
+ *       the deployment, so those attempts' tokens and requests are taken off it too: the figure kept
+ *       may be low by what was in flight, never high, so a deployment is not sent a request its own
+ *       report would refuse. Of reports arriving out of order, the one from the attempt that started
+ *       last is kept ({@link Slot#answered}).</li>
  *   <li><b>Latency</b>: an exponentially weighted mean, each new sample weighing one half
  *       (a slowed deployment is seen after one or two answers, a recovered one after a few explored ones).</li>
  * </ul>
@@ -101,6 +103,8 @@ public final class LoadBoard implements Balancer.Loads {
         private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
         private volatile long tokensUntil;
         private volatile long requestsUntil;
+        /** When the attempt whose report is kept started (guarded by the slot's lock). */
+        private long keptSentNanos;
         private final AtomicLong latency = new AtomicLong(-1);
 
         Slot(int weight) {
@@ -235,18 +239,46 @@ public final class LoadBoard implements Balancer.Loads {
         }
 
         /**
-         * The deployment's own report, on an answer or a 429, less what is still in flight here (see the
-         * class comment). Call it after {@link #ended} of the attempt that carried it. An attempt that
-         * starts while the report is stored is taken off either by the figure read here or by its own
-         * {@link #started}, which the loop does not let the store overwrite.
+         * A report that no attempt still counted in flight here carried (or whose attempt has
+         * {@linkplain #ended ended}): stored less everything in flight, as {@link #answered} does.
          */
         public void reported(CapacityReport report, long nowNanos) {
+            store(report, nowNanos, 0, 0, nowNanos);
+        }
+
+        /**
+         * The deployment's own report on the answer (or 429) to an attempt that started at
+         * {@code startedNanos} with {@code estimatedTokens} and is still counted in flight: call it
+         * before {@link #ended}. Stored less what else is in flight here (see the class comment); an
+         * attempt that starts while the report is stored is taken off either by the figure read here or
+         * by its own start, which the loop does not let the store overwrite.
+         *
+         * <p>Answers may arrive out of order. While the kept figure is live, a report carried by an
+         * attempt that started before the one whose report is kept is dropped: that attempt was still
+         * in flight when the kept report was stored, so its tokens are already off the kept figure,
+         * while its own report may predate charges the kept one includes and so say more is left.
+         */
+        public void answered(CapacityReport report, long startedNanos, long estimatedTokens, long nowNanos) {
+            store(report, startedNanos, estimatedTokens, 1, nowNanos);
+        }
+
+        private synchronized void store(CapacityReport report, long sentNanos, long ownTokens, int ownRequests,
+                long nowNanos) {
+            if (report.isEmpty()) {
+                return;
+            }
+            boolean live = remainingTokens(nowNanos) != CapacityReport.UNKNOWN
+                    || remainingRequests(nowNanos) != CapacityReport.UNKNOWN;
+            if (live && sentNanos - keptSentNanos < 0) {
+                return;
+            }
+            keptSentNanos = sentNanos;
             if (report.remainingTokens() != CapacityReport.UNKNOWN) {
                 tokensUntil = nowNanos + report.tokensReset().toNanos();
                 long pending;
                 do {
                     pending = inFlightTokens.get();
-                    tokens.set(Math.max(0, report.remainingTokens() - pending));
+                    tokens.set(Math.max(0, report.remainingTokens() - (pending - ownTokens)));
                 } while (inFlightTokens.get() != pending);
             }
             if (report.remainingRequests() != CapacityReport.UNKNOWN) {
@@ -254,7 +286,7 @@ public final class LoadBoard implements Balancer.Loads {
                 int pending;
                 do {
                     pending = inFlight.get();
-                    requests.set(Math.max(0, report.remainingRequests() - pending));
+                    requests.set(Math.max(0, report.remainingRequests() - (pending - ownRequests)));
                 } while (inFlight.get() != pending);
             }
         }

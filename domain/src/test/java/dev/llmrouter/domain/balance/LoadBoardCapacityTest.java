@@ -106,4 +106,35 @@ class LoadBoardCapacityTest {
         assertThat(slot.remainingTokens(3)).isLessThanOrEqualTo(70);
         assertThat(slot.remainingRequests(3)).isLessThanOrEqualTo(9);
     }
+
+    @Test
+    void an_answer_arriving_after_a_later_attempts_answer_does_not_raise_the_figure() {
+        // given two attempts in flight, started at 10 and 20; the deployment charged the first (70
+        // left), then the second (40 left), but the second's answer arrives first
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 10)).isTrue();
+        assertThat(slot.tryStart(30, 20)).isTrue();
+        slot.answered(new CapacityReport(40, 8, MINUTE, MINUTE), 20, 30, 30);
+        slot.ended(30);
+
+        // when the first attempt's older answer arrives
+        slot.answered(new CapacityReport(70, 9, MINUTE, MINUTE), 10, 30, 31);
+        slot.ended(30);
+
+        // then what the second said is kept (less the first, in flight when it was stored): never 70
+        assertThat(slot.remainingTokens(32)).isEqualTo(10);
+        assertThat(slot.remainingRequests(32)).isEqualTo(7);
+    }
+
+    @Test
+    void an_answer_read_while_its_own_attempt_is_in_flight_does_not_take_that_attempt_off() {
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 1)).isTrue();
+
+        slot.answered(new CapacityReport(70, 9, MINUTE, MINUTE), 1, 30, 2);
+        slot.ended(30);
+
+        assertThat(slot.remainingTokens(3)).isEqualTo(70);
+        assertThat(slot.remainingRequests(3)).isEqualTo(9);
+    }
 }

@@ -453,16 +453,21 @@ public final class FallbackExecutor {
                 load.started(estimatedTokens);
             }
             try {
+                long end;
+                // the answer's report is read while the attempt is still counted in flight (see LoadBoard)
                 try {
                     value = call.call(candidate, timeout);
+                    end = ticker.getAsLong();
+                    load.answered(capacity.apply(value), start, estimatedTokens, end);
+                } catch (EndpointException e) {
+                    load.answered(e.capacity(), start, estimatedTokens, ticker.getAsLong());
+                    throw e;
                 } finally {
                     load.ended(estimatedTokens);
                 }
                 succeeded = true;
-                long end = ticker.getAsLong();
                 took = Duration.ofNanos(Math.max(0, end - start));
                 load.latency(end - start);
-                load.reported(capacity.apply(value), end);
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
@@ -473,9 +478,6 @@ public final class FallbackExecutor {
                 Failure failure = e instanceof EndpointException ee ? ee.failure() : unexpected(e);
                 long end = ticker.getAsLong();
                 Duration d = Duration.ofNanos(Math.max(0, end - start));
-                if (e instanceof EndpointException ee) {
-                    load.reported(ee.capacity(), end);
-                }
                 if (failure.kind() == FailureKind.TIMEOUT) {
                     load.latency(end - start); // as slow as it was let to be, at least
                 }
