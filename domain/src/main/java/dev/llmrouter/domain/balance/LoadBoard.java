@@ -3,6 +3,7 @@ package dev.llmrouter.domain.balance;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.routing.Candidate;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,9 +45,27 @@ public final class LoadBoard implements Balancer.Loads {
         this.weights = weights;
     }
 
+    /**
+     * The slots by the fleet's own {@link Deployment} instances, which routing hands out unchanged: a
+     * lookup by identity, read without a lock; copied on write, which happens once per deployment.
+     */
+    private volatile IdentityHashMap<Deployment, Slot> byInstance = new IdentityHashMap<>();
+
     @Override
     public Slot of(Deployment deployment) {
-        return slot(deployment.id());
+        Slot s = byInstance.get(deployment);
+        return s != null ? s : remember(deployment);
+    }
+
+    private synchronized Slot remember(Deployment deployment) {
+        Slot s = byInstance.get(deployment);
+        if (s == null) {
+            s = slot(deployment.id());
+            IdentityHashMap<Deployment, Slot> copy = new IdentityHashMap<>(byInstance);
+            copy.put(deployment, s);
+            byInstance = copy;
+        }
+        return s;
     }
 
     /**

@@ -191,11 +191,12 @@ public final class FallbackExecutor {
                     continue chain; // a group serves one model: passed over whole, without a call
                 }
                 // the pick starts its attempt in the same step; a candidate skipped below cancels it
-                int i = balancing.claim(candidates, from, to, tried, estimatedTokens, ticker.getAsLong());
+                long now = ticker.getAsLong();
+                int i = balancing.claim(candidates, from, to, tried, estimatedTokens, now);
                 tried |= 1L << (i - from);
                 Candidate candidate = candidates.get(i);
                 Outcome skipped;
-                if (pastDeadline(deadlineNanos)) {
+                if (now - deadlineNanos >= 0) {
                     skipped = Outcome.SKIPPED_DEADLINE;
                 } else if (!gate.mayCall(candidate)) {
                     skipped = Outcome.SKIPPED_OVER_QUOTA;
