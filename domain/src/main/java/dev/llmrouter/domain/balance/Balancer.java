@@ -38,9 +38,8 @@ public final class Balancer {
     public static final int MAX_GROUP = 64;
 
     /**
-     * Each open position's load, read once per pick: the steps below read it again several times, and
-     * a lookup per read would cost more than the rest of the pick. Per thread, so the pick allocates
-     * nothing; entries are overwritten by the next pick and never read across picks.
+     * Each open position's load, looked up once per pick and read by every step after. Per thread, so
+     * the pick allocates nothing; entries are overwritten by the next pick and never read across picks.
      */
     private static final ThreadLocal<DeploymentLoad[]> SCRATCH = ThreadLocal.withInitial(() -> new DeploymentLoad[MAX_GROUP]);
 
