@@ -1,6 +1,5 @@
 package dev.llmrouter.benchmarks;
 
-import dev.llmrouter.domain.balance.Balancer;
 import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.balance.CapacityReport;
 import dev.llmrouter.domain.balance.LoadBoard;
@@ -8,8 +7,10 @@ import dev.llmrouter.domain.balance.Strategy;
 import dev.llmrouter.domain.deployment.ChainRole;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.fixtures.Fixtures;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.routing.Fleet;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import dev.llmrouter.domain.region.Geography;
 import dev.llmrouter.domain.region.Residency;
@@ -43,11 +44,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code balancedFirstPick}: the tier request over the same fleet with a second premium
  *       primary (weights 3 and 1), routed and its first deployment picked by the default
  *       {@link Strategy#BALANCED} strategy over a {@link LoadBoard} that has seen a capacity report
- *       and a latency for each: the routing decision as the router now makes it.
+ *       and a latency for each, the pick taking the request's room ({@link LoadBoard#claim}) and
+ *       the attempt then ending: the routing decision and its accounting as the router now makes them.
  * </ul>
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -jar
- * benchmarks/target/benchmarks.jar RoutingBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
+ * <p>Run: {@code ./mvnw -B -q -pl benchmarks -am -DskipTests package && java -jar
+ * benchmarks/target/benchmarks.jar RoutingBenchmark -f 2 -wi 3 -i 5 -w 1s -r 1s -prof gc}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -84,7 +86,9 @@ public class RoutingBenchmark {
         BalancingSettings weights = BalancingSettings.DEFAULTS.withWeight(DeploymentId.of("gpt-4-turbo-eastus"), 3);
         board = new LoadBoard(weights::weightOf);
         for (var d : twoPrimaries.build().deployments()) {
-            board.slot(d.id()).reported(new CapacityReport(100_000, 500, Duration.ofMinutes(1), Duration.ofMinutes(1)), 0);
+            // room no run uses up, as each pick takes its estimate and one request off it
+            board.slot(d.id()).reported(new CapacityReport(Long.MAX_VALUE / 2, Integer.MAX_VALUE,
+                    Duration.ofMinutes(1), Duration.ofMinutes(1)), 0);
             board.slot(d.id()).latency(50_000_000);
         }
         random = new SplittableRandom(42);
@@ -121,6 +125,9 @@ public class RoutingBenchmark {
     @Benchmark
     public int balancedFirstPick() {
         RoutePlan.Routed routed = (RoutePlan.Routed) balancedPolicy.route(tierRequest);
-        return Balancer.pick(routed.candidates(), 0, routed.groups().end(0), 0, 1_000, Strategy.BALANCED, board, random, 1);
+        List<Candidate> chain = routed.candidates();
+        int i = board.claim(chain, 0, routed.groups().end(0), 0, 1_000, Strategy.BALANCED, random, 1);
+        board.of(chain.get(i).deployment()).ended(1_000); // the attempt's end, as the router counts it
+        return i;
     }
 }

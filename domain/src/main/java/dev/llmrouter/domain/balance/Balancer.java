@@ -27,7 +27,8 @@ import java.util.random.RandomGenerator;
  *       flight, the first drawn on a tie.</li>
  *   <li>Otherwise one draw by weight (uniform when every weight left is 0).</li>
  * </ol>
- * No allocation: the candidate set is a bit mask, draws are a scan. O(group size) per pick.
+ * No allocation: the candidate set is a bit mask, each position's load is looked up once into a
+ * per-thread array, draws are a scan. O(group size) per pick.
  */
 public final class Balancer {
 
@@ -35,6 +36,12 @@ public final class Balancer {
     public static final int EXPLORE_ONE_IN = 10;
     /** The largest group balanced as one; longer runs are split (see {@code PriorityGroups}). */
     public static final int MAX_GROUP = 64;
+
+    /**
+     * Each open position's load, looked up once per pick and read by every step after. Per thread, so
+     * the pick allocates nothing; entries are overwritten by the next pick and never read across picks.
+     */
+    private static final ThreadLocal<DeploymentLoad[]> SCRATCH = ThreadLocal.withInitial(() -> new DeploymentLoad[MAX_GROUP]);
 
     private Balancer() {}
 
@@ -65,26 +72,22 @@ public final class Balancer {
         if (Long.bitCount(open) == 1) {
             return from + Long.numberOfTrailingZeros(open);
         }
-        long eligible = open;
-        if (strategy.fits()) {
-            long fitting = 0;
-            for (long m = open; m != 0; m &= m - 1) {
-                int i = Long.numberOfTrailingZeros(m);
-                if (!load(chain, from + i, loads).cannotFit(estimatedTokens, nowNanos)) {
-                    fitting |= 1L << i;
-                }
-            }
-            if (fitting != 0) {
-                eligible = fitting;
-            }
-        }
-        long weighted = 0;
-        for (long m = eligible; m != 0; m &= m - 1) {
+        DeploymentLoad[] at = SCRATCH.get();
+        long fitting = 0;
+        long positive = 0;
+        for (long m = open; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            if (load(chain, from + i, loads).weight() > 0) {
-                weighted |= 1L << i;
+            DeploymentLoad load = loads.of(chain.get(from + i).deployment());
+            at[i] = load;
+            if (load.weight() > 0) {
+                positive |= 1L << i;
+            }
+            if (strategy.fits() && !load.cannotFit(estimatedTokens, nowNanos)) {
+                fitting |= 1L << i;
             }
         }
+        long eligible = fitting != 0 ? fitting : open;
+        long weighted = eligible & positive;
         boolean uniform = weighted == 0; // only standbys left: each as likely as the other
         if (!uniform) {
             eligible = weighted;
@@ -94,13 +97,13 @@ public final class Balancer {
         }
         if (strategy.byLatency()) {
             if (random.nextInt(EXPLORE_ONE_IN) == 0) {
-                return from + draw(chain, from, eligible, true, loads, random);
+                return from + draw(at, eligible, true, random);
             }
             int best = -1;
             long bestNanos = Long.MAX_VALUE;
             for (long m = eligible; m != 0; m &= m - 1) {
                 int i = Long.numberOfTrailingZeros(m);
-                long nanos = Math.max(0, load(chain, from + i, loads).latencyNanos());
+                long nanos = Math.max(0, at[i].latencyNanos());
                 if (nanos < bestNanos) {
                     bestNanos = nanos;
                     best = i;
@@ -108,19 +111,16 @@ public final class Balancer {
             }
             return from + best;
         }
-        int first = draw(chain, from, eligible, uniform, loads, random);
+        int first = draw(at, eligible, uniform, random);
         if (!strategy.twoChoices()) {
             return from + first;
         }
-        int second = draw(chain, from, eligible & ~(1L << first), uniform, loads, random);
-        int busyFirst = load(chain, from + first, loads).inFlight();
-        int busySecond = load(chain, from + second, loads).inFlight();
-        return from + (busySecond < busyFirst ? second : first);
+        int second = draw(at, eligible & ~(1L << first), uniform, random);
+        return from + (at[second].inFlight() < at[first].inFlight() ? second : first);
     }
 
-    /** One position of {@code among} (non-empty), by weight or uniformly; relative to {@code from}. */
-    private static int draw(List<Candidate> chain, int from, long among, boolean uniform, Loads loads,
-            RandomGenerator random) {
+    /** One position of {@code among} (non-empty), by weight or uniformly; relative to the group's first. */
+    private static int draw(DeploymentLoad[] at, long among, boolean uniform, RandomGenerator random) {
         if (uniform) {
             int k = random.nextInt(Long.bitCount(among));
             long m = among;
@@ -131,21 +131,17 @@ public final class Balancer {
         }
         long total = 0;
         for (long m = among; m != 0; m &= m - 1) {
-            total += load(chain, from + Long.numberOfTrailingZeros(m), loads).weight();
+            total += at[Long.numberOfTrailingZeros(m)].weight();
         }
         long r = random.nextLong(total);
         int last = -1;
         for (long m = among; m != 0; m &= m - 1) {
             last = Long.numberOfTrailingZeros(m);
-            r -= load(chain, from + last, loads).weight();
+            r -= at[last].weight();
             if (r < 0) {
                 return last;
             }
         }
         return last; // unreachable while weights do not change under the scan
-    }
-
-    private static DeploymentLoad load(List<Candidate> chain, int position, Loads loads) {
-        return loads.of(chain.get(position).deployment());
     }
 }

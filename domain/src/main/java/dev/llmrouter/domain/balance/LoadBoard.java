@@ -2,10 +2,14 @@ package dev.llmrouter.domain.balance;
 
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
+import dev.llmrouter.domain.routing.Candidate;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
+import java.util.random.RandomGenerator;
 
 /**
  * The load this process has seen on each deployment: requests in flight, the remaining capacity the
@@ -18,10 +22,14 @@ import java.util.function.ToIntFunction;
  *   <li><b>Capacity</b>: a report replaces the remaining tokens and requests, each valid until its reset
  *       (ticker nanos). Each attempt started here takes its estimated tokens and one request off the
  *       last report at once, so concurrent requests do not all see the same remaining figure; the
- *       next report corrects it. A report is read as of its answer, which may have been written
- *       before attempts still in flight here reached the deployment, so those attempts' tokens and
- *       requests are taken off it too: the figure kept may be low by what was in flight, never high,
- *       so a deployment is not sent a request its own report would refuse.</li>
+ *       next report corrects it. A {@linkplain #claim pick} takes them in the same step as it checks
+ *       that they fit ({@link Slot#tryStart}), so two callers picking at the same instant never both
+ *       get a deployment's last room: one of them is moved to another deployment. A report is read
+ *       as of its answer, which may have been written before attempts still in flight here reached
+ *       the deployment, so those attempts' tokens and requests are taken off it too: the figure kept
+ *       may be low by what was in flight, never high, so a deployment is not sent a request its own
+ *       report would refuse. Of reports arriving out of order, the one from the attempt that started
+ *       last is kept ({@link Slot#answered}).</li>
  *   <li><b>Latency</b>: an exponentially weighted mean, each new sample weighing one half
  *       (a slowed deployment is seen after one or two answers, a recovered one after a few explored ones).</li>
  * </ul>
@@ -37,9 +45,66 @@ public final class LoadBoard implements Balancer.Loads {
         this.weights = weights;
     }
 
+    /**
+     * The slots by the fleet's own {@link Deployment} instances, which routing hands out unchanged: a
+     * lookup by identity, read without a lock; copied on write, which happens once per deployment.
+     */
+    private volatile IdentityHashMap<Deployment, Slot> byInstance = new IdentityHashMap<>();
+
     @Override
     public Slot of(Deployment deployment) {
-        return slot(deployment.id());
+        Slot s = byInstance.get(deployment);
+        return s != null ? s : remember(deployment);
+    }
+
+    private synchronized Slot remember(Deployment deployment) {
+        Slot s = byInstance.get(deployment);
+        if (s == null) {
+            s = slot(deployment.id());
+            IdentityHashMap<Deployment, Slot> copy = new IdentityHashMap<>(byInstance);
+            copy.put(deployment, s);
+            byInstance = copy;
+        }
+        return s;
+    }
+
+    /**
+     * Picks the next position of the group {@code [from, to)} not in {@code tried} (see
+     * {@link Balancer#pick}) and starts an attempt of {@code estimatedTokens} on it in the same step:
+     * the caller owns one {@link Slot#started start} of the returned deployment, to be
+     * {@linkplain Slot#ended ended} after the call or {@linkplain Slot#cancelled cancelled} if no call
+     * is made.
+     *
+     * <h2>Algorithm</h2>
+     * Pick, then claim: under a strategy that fits, the pick is claimed with {@link Slot#tryStart},
+     * which fails when another caller took the room since the pick read it; the position is then set
+     * aside and the pick made again among the rest, at most once per position. When every position
+     * has been refused (none can fit the request), the pick is made over them all and started anyway,
+     * as {@link Balancer#pick} does (the call is made and a 429 moves on). Other strategies start the
+     * pick unconditionally.
+     *
+     * @return the position picked, or -1 when every position of the group is in {@code tried}
+     */
+    public int claim(List<Candidate> chain, int from, int to, long tried, long estimatedTokens, Strategy strategy,
+            RandomGenerator random, long nowNanos) {
+        if (strategy.fits()) {
+            long refused = tried;
+            int i;
+            while ((i = Balancer.pick(chain, from, to, refused, estimatedTokens, strategy, this, random, nowNanos)) >= 0) {
+                if (of(chain.get(i).deployment()).tryStart(estimatedTokens, nowNanos)) {
+                    return i;
+                }
+                refused |= 1L << (i - from);
+            }
+            if (refused == tried) {
+                return -1;
+            }
+        }
+        int i = Balancer.pick(chain, from, to, tried, estimatedTokens, strategy, this, random, nowNanos);
+        if (i >= 0) {
+            of(chain.get(i).deployment()).started(estimatedTokens);
+        }
+        return i;
     }
 
     public Slot slot(DeploymentId id) {
@@ -57,6 +122,8 @@ public final class LoadBoard implements Balancer.Loads {
         private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
         private volatile long tokensUntil;
         private volatile long requestsUntil;
+        /** When the attempt whose report is kept started (guarded by the slot's lock). */
+        private long keptSentNanos;
         private final AtomicLong latency = new AtomicLong(-1);
 
         Slot(int weight) {
@@ -90,12 +157,84 @@ public final class LoadBoard implements Balancer.Loads {
             return latency.get();
         }
 
-        /** An attempt starts: one more in flight, and its tokens and request taken off the last report. */
+        /**
+         * An attempt starts whether or not it fits (a retry, or a group none of whose deployments can
+         * fit it): one more in flight, and its tokens and request taken off the last report.
+         */
         public void started(long estimatedTokens) {
             inFlightTokens.addAndGet(estimatedTokens);
             inFlight.incrementAndGet();
             takeOff(tokens, estimatedTokens);
             takeOff(requests, 1);
+        }
+
+        /**
+         * An attempt starts only if it fits: in one step with the check, its tokens and one request are
+         * taken off the last report (before its reset) and it is counted in flight, so concurrent callers
+         * never share the same room. False, with nothing taken, when the report says it does not fit.
+         *
+         * <p>It is counted pending ({@code inFlightTokens}, {@code inFlight}) before the figures are
+         * taken from, and uncounted only after anything taken is given back, so a report stored
+         * meanwhile (which subtracts what is pending) never adds its room twice.
+         */
+        public boolean tryStart(long estimatedTokens, long nowNanos) {
+            inFlightTokens.addAndGet(estimatedTokens);
+            inFlight.incrementAndGet();
+            if (!takeIfFits(tokens, estimatedTokens, true, nowNanos)) {
+                uncount(estimatedTokens);
+                return false;
+            }
+            if (!takeIfFits(requests, 1, false, nowNanos)) {
+                giveBack(tokens, estimatedTokens);
+                uncount(estimatedTokens);
+                return false;
+            }
+            return true;
+        }
+
+        /**
+         * An attempt {@linkplain #tryStart started} here was never made (skipped by the deadline, the
+         * quota or the breaker): its tokens and request are given back to the figures it was taken from.
+         */
+        public void cancelled(long estimatedTokens) {
+            giveBack(tokens, estimatedTokens);
+            giveBack(requests, 1);
+            uncount(estimatedTokens);
+        }
+
+        /**
+         * Takes {@code amount} off {@code remaining} unless the figure is live (known and before its
+         * reset) and below it. An expired figure is not a limit: the window it spoke of is over.
+         */
+        private boolean takeIfFits(AtomicLong remaining, long amount, boolean ofTokens, long nowNanos) {
+            long r;
+            do {
+                r = remaining.get();
+                if (r == CapacityReport.UNKNOWN) {
+                    return true;
+                }
+                // read after the figure: a report stores its reset first, so a new figure comes with its own
+                long until = ofTokens ? tokensUntil : requestsUntil;
+                if (nowNanos - until < 0 && r < amount) {
+                    return false;
+                }
+            } while (!remaining.compareAndSet(r, Math.max(0, r - amount)));
+            return true;
+        }
+
+        private static void giveBack(AtomicLong remaining, long amount) {
+            long r;
+            do {
+                r = remaining.get();
+                if (r == CapacityReport.UNKNOWN) {
+                    return;
+                }
+            } while (!remaining.compareAndSet(r, r + amount));
+        }
+
+        private void uncount(long estimatedTokens) {
+            inFlight.decrementAndGet();
+            inFlightTokens.addAndGet(-estimatedTokens);
         }
 
         /** Takes {@code amount} off a reported figure, never below zero; an unknown figure stays unknown. */
@@ -109,25 +248,56 @@ public final class LoadBoard implements Balancer.Loads {
             } while (!remaining.compareAndSet(r, Math.max(0, r - amount)));
         }
 
-        /** The attempt that {@linkplain #started started} with {@code estimatedTokens} ended, however. */
+        /**
+         * The attempt that {@linkplain #started started} with {@code estimatedTokens} ended, however. What
+         * it took off the report stays taken: the deployment may have counted it, and its next report
+         * says what is left.
+         */
         public void ended(long estimatedTokens) {
-            inFlight.decrementAndGet();
-            inFlightTokens.addAndGet(-estimatedTokens);
+            uncount(estimatedTokens);
         }
 
         /**
-         * The deployment's own report, on an answer or a 429, less what is still in flight here (see the
-         * class comment). Call it after {@link #ended} of the attempt that carried it. An attempt that
-         * starts while the report is stored is taken off either by the figure read here or by its own
-         * {@link #started}, which the loop does not let the store overwrite.
+         * A report that no attempt still counted in flight here carried (or whose attempt has
+         * {@linkplain #ended ended}): stored less everything in flight, as {@link #answered} does.
          */
         public void reported(CapacityReport report, long nowNanos) {
+            store(report, nowNanos, 0, 0, nowNanos);
+        }
+
+        /**
+         * The deployment's own report on the answer (or 429) to an attempt that started at
+         * {@code startedNanos} with {@code estimatedTokens} and is still counted in flight: call it
+         * before {@link #ended}. Stored less what else is in flight here (see the class comment); an
+         * attempt that starts while the report is stored is taken off either by the figure read here or
+         * by its own start, which the loop does not let the store overwrite.
+         *
+         * <p>Answers may arrive out of order. While the kept figure is live, a report carried by an
+         * attempt that started before the one whose report is kept is dropped: that attempt was still
+         * in flight when the kept report was stored, so its tokens are already off the kept figure,
+         * while its own report may predate charges the kept one includes and so say more is left.
+         */
+        public void answered(CapacityReport report, long startedNanos, long estimatedTokens, long nowNanos) {
+            store(report, startedNanos, estimatedTokens, 1, nowNanos);
+        }
+
+        private synchronized void store(CapacityReport report, long sentNanos, long ownTokens, int ownRequests,
+                long nowNanos) {
+            if (report.isEmpty()) {
+                return;
+            }
+            boolean live = remainingTokens(nowNanos) != CapacityReport.UNKNOWN
+                    || remainingRequests(nowNanos) != CapacityReport.UNKNOWN;
+            if (live && sentNanos - keptSentNanos < 0) {
+                return;
+            }
+            keptSentNanos = sentNanos;
             if (report.remainingTokens() != CapacityReport.UNKNOWN) {
                 tokensUntil = nowNanos + report.tokensReset().toNanos();
                 long pending;
                 do {
                     pending = inFlightTokens.get();
-                    tokens.set(Math.max(0, report.remainingTokens() - pending));
+                    tokens.set(Math.max(0, report.remainingTokens() - (pending - ownTokens)));
                 } while (inFlightTokens.get() != pending);
             }
             if (report.remainingRequests() != CapacityReport.UNKNOWN) {
@@ -135,7 +305,7 @@ public final class LoadBoard implements Balancer.Loads {
                 int pending;
                 do {
                     pending = inFlight.get();
-                    requests.set(Math.max(0, report.remainingRequests() - pending));
+                    requests.set(Math.max(0, report.remainingRequests() - (pending - ownRequests)));
                 } while (inFlight.get() != pending);
             }
         }

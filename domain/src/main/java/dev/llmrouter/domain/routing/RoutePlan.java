@@ -2,6 +2,7 @@ package dev.llmrouter.domain.routing;
 
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
+import dev.llmrouter.domain.deployment.DeploymentId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,6 +55,22 @@ public sealed interface RoutePlan {
 
         public boolean downgraded() {
             return downgrade.isPresent();
+        }
+
+        /**
+         * This route cut down to the one deployment a request must reach (it holds what the request
+         * continues, e.g. a stored response): a chain of that candidate alone, so neither balancing
+         * nor fallback sends the request elsewhere. Empty when the route does not hold it: the plan,
+         * residency, operation or capabilities ruled it out, or the fleet has no such deployment; the
+         * caller refuses the request then, since no other deployment can serve it.
+         */
+        public Optional<Routed> pinnedTo(DeploymentId deployment) {
+            for (Candidate c : chain.candidates()) {
+                if (c.deployment().id().equals(deployment)) {
+                    return Optional.of(new Routed(requestedTier, effectiveTier, c.model(), downgrade, List.of(c)));
+                }
+            }
+            return Optional.empty();
         }
     }
 

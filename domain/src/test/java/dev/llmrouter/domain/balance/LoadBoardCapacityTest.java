@@ -56,4 +56,85 @@ class LoadBoardCapacityTest {
         assertThat(slot.remainingTokens(100)).isEqualTo(CapacityReport.UNKNOWN);
         assertThat(slot.inFlight()).isZero();
     }
+
+    @Test
+    void a_start_that_must_fit_takes_the_room_or_nothing() {
+        slot.reported(new CapacityReport(100, 2, MINUTE, MINUTE), 0);
+
+        assertThat(slot.tryStart(60, 1)).isTrue();
+        assertThat(slot.tryStart(60, 1)).as("40 tokens left").isFalse();
+        assertThat(slot.tryStart(40, 1)).isTrue();
+        assertThat(slot.tryStart(0, 1)).as("no request left").isFalse();
+
+        assertThat(slot.remainingTokens(1)).isZero();
+        assertThat(slot.remainingRequests(1)).isZero();
+        assertThat(slot.inFlight()).as("only the two that fitted").isEqualTo(2);
+    }
+
+    @Test
+    void a_start_cancelled_before_its_call_gives_its_room_back() {
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(60, 1)).isTrue();
+
+        slot.cancelled(60);
+
+        assertThat(slot.remainingTokens(1)).isEqualTo(100);
+        assertThat(slot.remainingRequests(1)).isEqualTo(10);
+        assertThat(slot.inFlight()).isZero();
+        assertThat(slot.tryStart(100, 1)).isTrue();
+    }
+
+    @Test
+    void a_report_past_its_reset_does_not_refuse_a_start() {
+        slot.reported(new CapacityReport(10, 0, Duration.ofNanos(100), Duration.ofNanos(100)), 0);
+
+        assertThat(slot.tryStart(60, 99)).isFalse();
+        assertThat(slot.tryStart(60, 100)).isTrue();
+    }
+
+    @Test
+    void a_report_stored_while_a_start_is_pending_is_not_given_its_room_twice() {
+        // given a start counted in flight, then a report written after the deployment counted it
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 1)).isTrue();
+        slot.reported(new CapacityReport(70, 9, MINUTE, MINUTE), 2);
+
+        // when the start is cancelled after all
+        slot.cancelled(30);
+
+        // then its room comes back once: never above what the report said is left
+        assertThat(slot.remainingTokens(3)).isLessThanOrEqualTo(70);
+        assertThat(slot.remainingRequests(3)).isLessThanOrEqualTo(9);
+    }
+
+    @Test
+    void an_answer_arriving_after_a_later_attempts_answer_does_not_raise_the_figure() {
+        // given two attempts in flight, started at 10 and 20; the deployment charged the first (70
+        // left), then the second (40 left), but the second's answer arrives first
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 10)).isTrue();
+        assertThat(slot.tryStart(30, 20)).isTrue();
+        slot.answered(new CapacityReport(40, 8, MINUTE, MINUTE), 20, 30, 30);
+        slot.ended(30);
+
+        // when the first attempt's older answer arrives
+        slot.answered(new CapacityReport(70, 9, MINUTE, MINUTE), 10, 30, 31);
+        slot.ended(30);
+
+        // then what the second said is kept (less the first, in flight when it was stored): never 70
+        assertThat(slot.remainingTokens(32)).isEqualTo(10);
+        assertThat(slot.remainingRequests(32)).isEqualTo(7);
+    }
+
+    @Test
+    void an_answer_read_while_its_own_attempt_is_in_flight_does_not_take_that_attempt_off() {
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 1)).isTrue();
+
+        slot.answered(new CapacityReport(70, 9, MINUTE, MINUTE), 1, 30, 2);
+        slot.ended(30);
+
+        assertThat(slot.remainingTokens(3)).isEqualTo(70);
+        assertThat(slot.remainingRequests(3)).isEqualTo(9);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.llmrouter.ports.routing;
 
-import dev.llmrouter.domain.balance.Balancer;
 import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.balance.LoadBoard;
 import dev.llmrouter.domain.deployment.DeploymentId;
@@ -45,9 +44,20 @@ public final class Balancing {
         return board;
     }
 
-    /** The next position of the group {@code [from, to)} not in {@code tried}; see {@link Balancer#pick}. */
-    int pick(List<Candidate> chain, int from, int to, long tried, long estimatedTokens, long nowNanos) {
-        return Balancer.pick(chain, from, to, tried, estimatedTokens, settings.strategyOf(chain.get(from)), board,
+    /**
+     * The next position of the group {@code [from, to)} not in {@code tried}, with an attempt of
+     * {@code estimatedTokens} started on it in the same step; see {@link LoadBoard#claim}. A group of
+     * one is started without a draw.
+     */
+    int claim(List<Candidate> chain, int from, int to, long tried, long estimatedTokens, long nowNanos) {
+        if (to - from == 1) {
+            if (tried != 0) {
+                return -1;
+            }
+            board.of(chain.get(from).deployment()).started(estimatedTokens);
+            return from;
+        }
+        return board.claim(chain, from, to, tried, estimatedTokens, settings.strategyOf(chain.get(from)),
                 random.get(), nowNanos);
     }
 

@@ -52,7 +52,10 @@ import java.util.function.LongSupplier;
  *       Any other failure moves on at once: moving to the next deployment never waits for a
  *       backoff.</li>
  * </ol>
- * Around each call the deployment's in-flight count is raised and lowered; its latency (each success,
+ * The pick starts its attempt in the same step ({@link Balancing}): the request's estimated tokens and
+ * one request are taken off the deployment's reported remaining capacity and it is counted in flight,
+ * so concurrent requests never share one deployment's last room; a candidate then skipped gives them
+ * back, and a call ends its count when it returns. Its latency (each success,
  * and a timeout's duration) and the remaining capacity its answer reported (a success's or a 429's)
  * go to the {@link LoadBoard}.
  * When the chain runs out, the result lists every call and skip, and the earliest instant any candidate
@@ -221,26 +224,27 @@ public final class FallbackExecutor {
             int to = groups.end(g);
             long tried = 0;
             for (int n = from; n < to; n++) {
+                if (candidates.get(from).model().contextWindow() <= contextFloor) {
+                    continue chain; // a group serves one model: passed over whole, without a call
+                }
                 // Before the first step the caller's wall time and this reading hold for the permit and the call.
                 boolean fresh = run.untouched();
+                // the pick starts its attempt in the same step; a candidate skipped below cancels it
                 long tick = ticker.getAsLong();
-                int i = to - from == 1 ? from : balancing.pick(candidates, from, to, tried, estimatedTokens, tick);
+                int i = balancing.claim(candidates, from, to, tried, estimatedTokens, tick);
                 tried |= 1L << (i - from);
                 Candidate candidate = candidates.get(i);
-                if (candidate.model().contextWindow() <= contextFloor) {
-                    continue;
-                }
+                Outcome skipped;
                 if (tick - deadlineNanos >= 0) {
-                    run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
-                    continue;
+                    skipped = Outcome.SKIPPED_DEADLINE;
+                } else if (!gate.mayCall(candidate)) {
+                    skipped = Outcome.SKIPPED_OVER_QUOTA;
+                } else {
+                    skipped = acquire(candidate, fresh ? run.admittedAt : clock.instant());
                 }
-                if (!gate.mayCall(candidate)) {
-                    run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
-                    continue;
-                }
-                Outcome refused = acquire(candidate, fresh ? run.admittedAt : clock.instant());
-                if (refused != null) {
-                    run.add(skip(candidate, refused));
+                if (skipped != null) {
+                    balancing.slot(candidate.deployment().id()).cancelled(estimatedTokens);
+                    run.add(skip(candidate, skipped));
                     continue;
                 }
                 Optional<Failure> failed = run.execute(candidate, fresh ? tick : ticker.getAsLong());
@@ -379,6 +383,8 @@ public final class FallbackExecutor {
         private Candidate candidate;
         /** The caller's wall time, just read: the first candidate's permit is asked at it. */
         final Instant admittedAt;
+        /** The next attempt was started on the load board by the pick (a retry starts its own). */
+        private boolean firstStarted;
         T value;
         boolean succeeded;
         boolean interrupted;
@@ -426,6 +432,7 @@ public final class FallbackExecutor {
         /** Runs the calls to {@code next}, {@code tick} the ticker just read; see {@link #execute(long)}. */
         Optional<Failure> execute(Candidate next, long tick) {
             candidate = next;
+            firstStarted = true;
             value = null;
             succeeded = false;
             took = Duration.ZERO;
@@ -495,18 +502,27 @@ public final class FallbackExecutor {
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             LoadBoard.Slot load = balancing.slot(candidate.deployment().id());
-            load.started(estimatedTokens);
+            if (firstStarted) {
+                firstStarted = false;
+            } else {
+                load.started(estimatedTokens);
+            }
             try {
+                long end;
+                // the answer's report is read while the attempt is still counted in flight (see LoadBoard)
                 try {
                     value = call.call(context, candidate, timeout);
+                    end = ticker.getAsLong();
+                    load.answered(capacity.apply(value), start, estimatedTokens, end);
+                } catch (EndpointException e) {
+                    load.answered(e.capacity(), start, estimatedTokens, ticker.getAsLong());
+                    throw e;
                 } finally {
                     load.ended(estimatedTokens);
                 }
                 succeeded = true;
-                long end = ticker.getAsLong();
                 took = Duration.ofNanos(Math.max(0, end - start));
                 load.latency(end - start);
-                load.reported(capacity.apply(value), end);
                 add(new Tried(candidate, new Attempt(candidate.deployment().id(),
                         candidate.deployment().region().name(), Outcome.SUCCESS, Optional.empty(), took)));
                 if (recordSuccess) {
@@ -517,9 +533,6 @@ public final class FallbackExecutor {
                 Failure failure = e instanceof EndpointException ee ? ee.failure() : unexpected(e);
                 long end = ticker.getAsLong();
                 Duration d = Duration.ofNanos(Math.max(0, end - start));
-                if (e instanceof EndpointException ee) {
-                    load.reported(ee.capacity(), end);
-                }
                 if (failure.kind() == FailureKind.TIMEOUT) {
                     load.latency(end - start); // as slow as it was let to be, at least
                 }
