@@ -51,6 +51,7 @@ class RedisRateAndQuotaStoreTest {
     private static final YearMonth MONTH = YearMonth.of(2026, 1);
 
     private final List<RedisLink> links = new ArrayList<>();
+    private RedisLink sharedLink;
 
     @AfterEach
     void close() {
@@ -61,6 +62,14 @@ class RedisRateAndQuotaStoreTest {
         RedisLink link = RedisLink.open(server.settings());
         links.add(link);
         return link;
+    }
+
+    /** One link to the shared server for the whole class, as a gateway process has one. */
+    private RedisLink sharedLink() {
+        if (sharedLink == null) {
+            sharedLink = link(EmbeddedRedis.shared());
+        }
+        return sharedLink;
     }
 
     private static RedisRateAndQuotaStore store(RedisLink link, FakeClock clock) {
@@ -76,7 +85,7 @@ class RedisRateAndQuotaStoreTest {
         @Override
         protected AccountRateLimiter newLimiter(FakeClock clock) {
             EmbeddedRedis.shared().flushAll();
-            RedisRateAndQuotaStore store = store(link(EmbeddedRedis.shared()), clock);
+            RedisRateAndQuotaStore store = store(sharedLink(), clock);
             return new AccountRateLimiter() {
                 @Override
                 public RateAnswer tryAcquire(String account, RateLimits limits, long tokens) {
@@ -107,7 +116,7 @@ class RedisRateAndQuotaStoreTest {
         @Override
         protected QuotaStore newStore(FakeClock clock) {
             EmbeddedRedis.shared().flushAll();
-            RedisRateAndQuotaStore store = store(link(EmbeddedRedis.shared()), clock);
+            RedisRateAndQuotaStore store = store(sharedLink(), clock);
             QuotaStore quotas = store.quotaStore();
             return new QuotaStore() {
                 @Override
@@ -153,7 +162,7 @@ class RedisRateAndQuotaStoreTest {
     @Test
     @DisplayName("for any sequence of requests, the same answers as the rate limiter then the quota store asked in turn")
     void sameAnswersAsTheTwoStoresInTurn() {
-        RedisLink link = link(EmbeddedRedis.shared());
+        RedisLink link = sharedLink();
         RateLimits limits = new RateLimits(6, 2_000);
         QuotaLimit quota = new QuotaLimit(12_000, 3_000);
         qt().withExamples(40).forAll(lists().of(steps()).ofSizeBetween(1, 40)).checkAssert(steps -> {

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Ledger: the bounded in-memory one only when the gateway has no data directory and no JDBC
- *       URL (tests, benchmarks); otherwise durable, and the quota months are seeded from it.</li>
+ *       URL (tests, benchmarks) or is told {@code kind: memory}; otherwise durable, its appends timed
+ *       ({@link TimedUsageLedger}), and the quota months are seeded from it.</li>
  *   <li>Quota store and rate limiter: in the process, unless Redis is configured; then the Redis
  *       ones, and a starting process holds no state of its own that matters. On Redis a request is
  *       admitted under both in one round trip ({@link RedisRateAndQuotaStore}).</li>
