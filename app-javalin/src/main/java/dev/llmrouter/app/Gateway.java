@@ -148,9 +148,8 @@ public final class Gateway implements AutoCloseable {
                     .breakerConfig(config.breakerDefaults().toBreakerConfig())
                     .balancing(config.balancing())
                     .ledger(ledger)
-                    .telemetry(telemetry)
-                    .quota(stores.quotaGate())
-                    .rateLimits(stores.rateGate());
+                    .telemetry(telemetry);
+            stores.admission(builder);
             config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
             Router built = builder.build();
             this.router = built;

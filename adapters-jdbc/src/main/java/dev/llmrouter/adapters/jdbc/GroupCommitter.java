@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -24,6 +28,15 @@ import org.flywaydb.core.Flyway;
  * then completes each submission's future. While a transaction is in flight, new appends queue, so the
  * next batch is as large as the concurrency: commits per second stay bounded by the database's commit
  * latency, not multiplied by the number of callers.
+ *
+ * <h2>The next batch is written while the last one commits</h2>
+ * A commit waits for the database's log to reach its disk; the committer need not. It hands the commit
+ * to a second thread, and while that waits, writes the next batch (already queued) on another
+ * connection; before that batch commits, the one before has committed and been acknowledged (or spooled,
+ * if its commit failed). So at most two transactions are open, they commit in order, every submission is
+ * still acknowledged only once its own transaction has committed, and under load the insert of one batch
+ * overlaps the commit of the other instead of following it. The committer waits for the commit in flight
+ * before it waits for new submissions, before it ships the spool, and before a batch goes to the spool.
  *
  * <h2>The spool</h2>
  * When a write fails (the database is unreachable, or the pool has no connection within its timeout),
@@ -56,6 +69,13 @@ final class GroupCommitter implements Runnable {
     private final LongSupplier ticker;
 
     private final Object shippedSignal = new Object();
+    private final ExecutorService commits = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "usage-ledger-commit");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The batch whose commit is in flight on {@link #commits}; null when none is. */
+    private InFlight inFlight;
     private volatile SqlDialect dialect;
     private volatile Throwable death;
     private boolean up;
@@ -124,6 +144,9 @@ final class GroupCommitter implements Runnable {
         return dialect;
     }
 
+    /** A batch written on {@code connection}, its commit running as {@code commit}. */
+    private record InFlight(List<Submission> batch, List<UsageRecord> records, Future<?> commit) {}
+
     @Override
     public void run() {
         List<Submission> batch = new ArrayList<>();
@@ -131,6 +154,9 @@ final class GroupCommitter implements Runnable {
             boolean stopping = false;
             while (!stopping) {
                 batch.clear();
+                if (inFlight != null && queue.isEmpty()) {
+                    endInFlight();
+                }
                 Submission first = next();
                 int records = 0;
                 for (Submission s = first; s != null; s = records < maxBatch ? queue.poll() : null) {
@@ -142,18 +168,25 @@ final class GroupCommitter implements Runnable {
                     records += s.records().size();
                 }
                 if (spool.backlog() > 0 && (up || due())) {
+                    endInFlight();
                     ship();
                 }
                 if (!batch.isEmpty()) {
                     write(batch);
                 }
             }
+            endInFlight();
         } catch (Throwable t) {
             death = t;
             LOG.log(System.Logger.Level.ERROR, "usage ledger committer stopped; appends are refused", t);
             UsageLedgerUnavailableException refused = new UsageLedgerUnavailableException("usage ledger committer stopped", t);
+            if (inFlight != null) {
+                inFlight.batch().forEach(s -> s.done().completeExceptionally(refused));
+            }
             batch.forEach(s -> s.done().completeExceptionally(refused));
             failQueued();
+        } finally {
+            commits.shutdown();
         }
     }
 
@@ -178,20 +211,71 @@ final class GroupCommitter implements Runnable {
         return ticker.getAsLong() - retryAt >= 0;
     }
 
-    private void write(List<Submission> batch) {
+    private void write(List<Submission> batch) throws InterruptedException {
         List<UsageRecord> records = flatten(batch);
         // With a backlog and the database down, the shipping attempt has just tested it: no second wait.
         if (up || (spool.backlog() == 0 && due())) {
+            Connection c = null;
             try {
-                insertAndCommit(records, Checkpoint.BEFORE_COMMIT, Checkpoint.AFTER_COMMIT);
-                markUp();
-                tell(() -> listener.committed(records.size()));
-                batch.forEach(s -> s.done().complete(null));
-                return;
+                c = dataSource.getConnection();
+                insert(c, schema(), records);
+                endInFlight();
+                checkpoints.reached(Checkpoint.BEFORE_COMMIT);
             } catch (SQLException | RuntimeException e) {
+                if (c != null) {
+                    rollbackAndClose(c, e);
+                }
+                endInFlight();
                 markDown(e);
+                toSpool(batch, records);
+                return;
+            } catch (Error | InterruptedException e) {
+                closeQuietly(c);
+                throw e;
             }
+            Connection written = c;
+            inFlight = new InFlight(List.copyOf(batch), records, commits.submit(() -> {
+                commit(written, Checkpoint.AFTER_COMMIT);
+                return null;
+            }));
+            return;
         }
+        endInFlight();
+        toSpool(batch, records);
+    }
+
+    /**
+     * Waits for the commit in flight, if any, and acknowledges its batch; a commit that failed sends the
+     * batch to the spool (the database may have committed it all the same: shipping it again stores it
+     * once). What the commit thread threw that is not a database failure (an {@link Error}, a checkpoint
+     * that ends the committer) ends the committer, the batch unacknowledged.
+     */
+    private void endInFlight() throws InterruptedException {
+        InFlight ending = inFlight;
+        if (ending == null) {
+            return;
+        }
+        try {
+            ending.commit().get();
+            inFlight = null;
+            markUp();
+            tell(() -> listener.committed(ending.records().size()));
+            ending.batch().forEach(s -> s.done().complete(null));
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (!(cause instanceof SQLException) && !(cause instanceof RuntimeException)) {
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(cause);
+            }
+            inFlight = null;
+            markDown((Exception) cause);
+            toSpool(ending.batch(), ending.records());
+        }
+    }
+
+    private void toSpool(List<Submission> batch, List<UsageRecord> records) {
         try {
             spool.append(records);
         } catch (IOException | RuntimeException e) {
@@ -232,36 +316,69 @@ final class GroupCommitter implements Runnable {
         }
     }
 
+    /** Ships a chunk of the spool in one transaction, here and now. */
     private void insertAndCommit(List<UsageRecord> records, Checkpoint beforeCommit, Checkpoint afterCommit)
             throws SQLException {
         SqlDialect d = schema();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(d.insert())) {
-                for (UsageRecord r : records) {
-                    if (d.bindsKeyFirst()) {
-                        if (r.requestId().isEmpty()) {
-                            s.setNull(1, Types.VARCHAR);
-                        } else {
-                            s.setString(1, r.requestId());
-                        }
-                    }
-                    UsageRows.bind(s, d.firstColumnIndex(), r);
-                    s.addBatch();
-                }
-                s.executeBatch();
-                checkpoints.reached(beforeCommit);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
+        Connection c = dataSource.getConnection();
+        try {
+            insert(c, d, records);
+            checkpoints.reached(beforeCommit);
+        } catch (SQLException | RuntimeException e) {
+            rollbackAndClose(c, e);
+            throw e;
+        } catch (Error e) {
+            closeQuietly(c);
+            throw e;
         }
+        commit(c, afterCommit);
+    }
+
+    /** Writes {@code records} in a transaction left open on {@code c}: one batched insert. */
+    private static void insert(Connection c, SqlDialect d, List<UsageRecord> records) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement s = c.prepareStatement(d.insert())) {
+            for (UsageRecord r : records) {
+                if (d.bindsKeyFirst()) {
+                    if (r.requestId().isEmpty()) {
+                        s.setNull(1, Types.VARCHAR);
+                    } else {
+                        s.setString(1, r.requestId());
+                    }
+                }
+                UsageRows.bind(s, d.firstColumnIndex(), r);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** Commits the transaction open on {@code c} and gives the connection back; rolls back if the commit fails. */
+    private void commit(Connection c, Checkpoint afterCommit) throws SQLException {
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackAndClose(c, e);
+            throw e;
+        }
+        c.close();
         checkpoints.reached(afterCommit);
     }
 
-    private static void rollbackQuietly(Connection c, Exception cause) {
+    /** Gives back a connection whose transaction is left undone (closing rolls it back). */
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
         try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "usage ledger: a connection did not close cleanly", e);
+        }
+    }
+
+    private static void rollbackAndClose(Connection c, Exception cause) {
+        try (c) {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);

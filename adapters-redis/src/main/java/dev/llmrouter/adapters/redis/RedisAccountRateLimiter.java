@@ -42,8 +42,10 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
     /** Admissions within the same 10 ms share a log entry, as in the in-memory limiter. */
     public static final Duration DEFAULT_GRANULARITY = Duration.ofMillis(10);
 
-    private static final LuaScript RATE = LuaScript.of("rate", "prelude", "rate");
-    private static final RateAnswer UNLIMITED = new RateAnswer.Decided(new RateDecision.Allowed(RateLimitStatus.UNLIMITED));
+    private static final LuaScript RATE = LuaScript.of("rate", "prelude", "rate-prelude", "rate");
+    /** What limits of zero in both dimensions answer, without Redis. */
+    static final RateDecision.Allowed NOT_LIMITED = new RateDecision.Allowed(RateLimitStatus.UNLIMITED);
+    private static final RateAnswer UNLIMITED = new RateAnswer.Decided(NOT_LIMITED);
 
     private static final int ALLOWED = 0;
     private static final int LIMITED = 1;
@@ -81,24 +83,38 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
     private RateAnswer decide(String account, RateLimits limits, long tokens, boolean admit) {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(limits, "limits");
+        if (unlimited(limits, tokens)) {
+            return UNLIMITED;
+        }
+        RedisLink.Reply reply = redis.run(RATE, keys(account), clock.scriptNow(),
+                Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
+                sentTokens(limits, tokens), admit ? "1" : "0", granularityMicros);
+        if (reply instanceof RedisLink.Reply.Down down) {
+            return new RateAnswer.Unavailable(down.reason());
+        }
+        return answer((RedisLink.Reply.Ok) reply, limits, tokens);
+    }
+
+    /** Whether {@code limits} limit nothing (Redis need not be asked); checks {@code tokens}. */
+    static boolean unlimited(RateLimits limits, long tokens) {
         if (tokens < 0) {
             throw new IllegalArgumentException("tokens cannot be negative: " + tokens);
         }
-        if (!limits.limitsRequests() && !limits.limitsTokens()) {
-            return UNLIMITED;
-        }
+        return !limits.limitsRequests() && !limits.limitsTokens();
+    }
+
+    /** The tokens as the script reads them. */
+    static String sentTokens(RateLimits limits, long tokens) {
         // A request above the token limit is too large whatever the window holds; Lua need not count it exactly.
         long sent = Math.min(tokens, RedisQuotaStore.LARGEST);
         if (sent == RedisQuotaStore.LARGEST && !(limits.limitsTokens() && tokens > limits.tokensPerMinute())) {
             throw new IllegalArgumentException("tokens too large to count exactly: " + tokens);
         }
-        RedisLink.Reply reply = redis.run(RATE, keys(account), clock.scriptNow(),
-                Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
-                Long.toString(sent), admit ? "1" : "0", granularityMicros);
-        if (reply instanceof RedisLink.Reply.Down down) {
-            return new RateAnswer.Unavailable(down.reason());
-        }
-        RedisLink.Reply.Ok ok = (RedisLink.Reply.Ok) reply;
+        return Long.toString(sent);
+    }
+
+    /** The decision in the first values of a {@code rate_check} answer (rate-prelude.lua). */
+    static RateAnswer answer(RedisLink.Reply.Ok ok, RateLimits limits, long tokens) {
         RateLimitStatus status = new RateLimitStatus(
                 window(limits.requestsPerMinute(), ok.at(1), ok.at(3)),
                 window(limits.tokensPerMinute(), ok.at(2), ok.at(4)));
@@ -116,6 +132,11 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
             default:
                 return new RateAnswer.Unavailable("unexpected script answer " + List.copyOf(ok.values()));
         }
+    }
+
+    /** Admissions within one slot of this many microseconds share a log entry. */
+    String granularityMicros() {
+        return granularityMicros;
     }
 
     private static WindowStatus window(long limit, long used, long resetMicros) {

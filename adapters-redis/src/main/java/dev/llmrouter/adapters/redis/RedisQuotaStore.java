@@ -72,7 +72,7 @@ public final class RedisQuotaStore implements QuotaStore {
     /** Amounts must stay below this for Lua's doubles to count them exactly. */
     static final long LARGEST = (1L << 53) - 1;
 
-    private static final LuaScript RESERVE = LuaScript.of("reserve", "prelude", "quota-prelude", "reserve");
+    private static final LuaScript RESERVE = LuaScript.of("reserve", "prelude", "quota-prelude", "quota-reserve", "reserve");
     private static final LuaScript RESIZE = LuaScript.of("resize", "prelude", "quota-prelude", "resize");
     private static final LuaScript END = LuaScript.of("end", "prelude", "quota-prelude", "end");
     private static final LuaScript USAGE = LuaScript.of("usage", "prelude", "quota-prelude", "usage");
@@ -109,6 +109,31 @@ public final class RedisQuotaStore implements QuotaStore {
     @Override
     public ReserveResult reserve(String account, YearMonth period, QuotaAmount amount, QuotaLimit limit, Duration lease) {
         Objects.requireNonNull(account, "account");
+        String[] keys = keys(account, period);
+        String[] args = reserveArgs(period, amount, limit, lease);
+        // Twice at most: once to find the month missing, once after seeding it (a month seeded and
+        // lost again in between is unavailable rather than a loop).
+        for (int attempt = 0; attempt < 2; attempt++) {
+            RedisLink.Reply reply = redis.run(RESERVE, keys, args);
+            if (!(reply instanceof RedisLink.Reply.Ok ok)) {
+                return unavailable(reply);
+            }
+            if (ok.at(0) != NEEDS_SEED) {
+                return reserved(ok, 0, account, period, amount, limit);
+            }
+            StoreUnavailable notSeeded = seed(account, period, lease);
+            if (notSeeded != null) {
+                return notSeeded;
+            }
+        }
+        return lostWhileSeeding(period);
+    }
+
+    /**
+     * The reserve script's arguments (reserve.lua) on this store's clock, once the amount and the lease
+     * are checked; its keys are {@link #keys}.
+     */
+    String[] reserveArgs(YearMonth period, QuotaAmount amount, QuotaLimit limit, Duration lease) {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(limit, "limit");
         exact(amount);
@@ -116,37 +141,31 @@ public final class RedisQuotaStore implements QuotaStore {
         if (leaseMicros <= 0) {
             throw new IllegalArgumentException("lease must be positive: " + lease);
         }
-        String[] keys = keys(account, period);
-        String ttl = Long.toString(ttlMillis(period, lease.toMillis()));
-        // Twice at most: once to find the month missing, once after seeding it (a month seeded and
-        // lost again in between is unavailable rather than a loop).
-        for (int attempt = 0; attempt < 2; attempt++) {
-            RedisLink.Reply reply = redis.run(RESERVE, keys, clock.scriptNow(),
-                    Long.toString(amount.costNanos()), Long.toString(amount.tokens()),
-                    limitOf(limit.costNanos()), limitOf(limit.tokens()), Long.toString(leaseMicros), ttl);
-            if (!(reply instanceof RedisLink.Reply.Ok ok)) {
-                return unavailable(reply);
-            }
-            switch ((int) ok.at(0)) {
-                case HELD:
-                    return new Reservation(account, period, ok.at(1), amount, ok.at(2) * 1_000);
-                case REFUSED:
-                    return refused(ok, amount, limit);
-                case NEEDS_SEED:
-                    StoreUnavailable notSeeded = seed(account, period, keys, ttl);
-                    if (notSeeded != null) {
-                        return notSeeded;
-                    }
-                    break;
-                default:
-                    return unexpected(ok);
-            }
-        }
+        return new String[] {clock.scriptNow(),
+                Long.toString(amount.costNanos()), Long.toString(amount.tokens()),
+                limitOf(limit.costNanos()), limitOf(limit.tokens()), Long.toString(leaseMicros),
+                Long.toString(ttlMillis(period, lease.toMillis()))};
+    }
+
+    /** The reservation, or its refusal, in a reserve answer ({@code quota-reserve.lua}) from value {@code from} on. */
+    static ReserveResult reserved(RedisLink.Reply.Ok ok, int from, String account, YearMonth period,
+            QuotaAmount amount, QuotaLimit limit) {
+        return switch ((int) ok.at(from)) {
+            case HELD -> new Reservation(account, period, ok.at(from + 1), amount, ok.at(from + 2) * 1_000);
+            case REFUSED -> refused(ok, from, amount, limit);
+            default -> unexpected(ok);
+        };
+    }
+
+    static StoreUnavailable lostWhileSeeding(YearMonth period) {
         return new StoreUnavailable("the month of " + period + " could not be held: lost again while seeding");
     }
 
-    /** Reads the month from the seed and sets it if Redis still does not hold it; null when done. */
-    private StoreUnavailable seed(String account, YearMonth period, String[] keys, String ttl) {
+    /**
+     * Reads the month from the seed and sets it if Redis still does not hold it, its keys living past
+     * {@code lease}; null when done.
+     */
+    StoreUnavailable seed(String account, YearMonth period, Duration lease) {
         QuotaAmount settled;
         try {
             settled = seed.settled(account, period);
@@ -155,8 +174,9 @@ public final class RedisQuotaStore implements QuotaStore {
         }
         exact(settled);
         long firstId = ThreadLocalRandom.current().nextLong(1L << 20) << 32;
-        RedisLink.Reply reply = redis.run(SEED, keys, clock.scriptNow(),
-                Long.toString(settled.costNanos()), Long.toString(settled.tokens()), ttl, Long.toString(firstId));
+        RedisLink.Reply reply = redis.run(SEED, keys(account, period), clock.scriptNow(),
+                Long.toString(settled.costNanos()), Long.toString(settled.tokens()),
+                Long.toString(ttlMillis(period, lease.toMillis())), Long.toString(firstId));
         return reply instanceof RedisLink.Reply.Down down ? new StoreUnavailable(down.reason()) : null;
     }
 
@@ -176,7 +196,7 @@ public final class RedisQuotaStore implements QuotaStore {
         }
         return switch ((int) ok.at(0)) {
             case HELD -> new Reservation(held.account(), held.period(), ok.at(1), newAmount, ok.at(2) * 1_000);
-            case REFUSED -> refused(ok, newAmount, limit);
+            case REFUSED -> refused(ok, 0, newAmount, limit);
             case NOT_OPEN -> new NotOpen(held.id());
             default -> unexpected(ok);
         };
@@ -256,9 +276,9 @@ public final class RedisQuotaStore implements QuotaStore {
         }
     }
 
-    private static QuotaRefused refused(RedisLink.Reply.Ok ok, QuotaAmount amount, QuotaLimit limit) {
-        QuotaDimension dimension = ok.at(1) == 0 ? QuotaDimension.COST : QuotaDimension.TOKENS;
-        return new QuotaRefused(dimension, amount.of(dimension), ok.at(2), limit.of(dimension));
+    private static QuotaRefused refused(RedisLink.Reply.Ok ok, int from, QuotaAmount amount, QuotaLimit limit) {
+        QuotaDimension dimension = ok.at(from + 1) == 0 ? QuotaDimension.COST : QuotaDimension.TOKENS;
+        return new QuotaRefused(dimension, amount.of(dimension), ok.at(from + 2), limit.of(dimension));
     }
 
     private static StoreUnavailable unavailable(RedisLink.Reply reply) {

@@ -105,7 +105,9 @@ final class ConfigBinder {
                     .addDeserializer(TokenEncoding.class, enumScalar(TokenEncoding.class, t -> parseEnum(TokenEncoding.class, t)))
                     .addDeserializer(ChainRole.class, enumScalar(ChainRole.class, t -> parseEnum(ChainRole.class, t)))
                     .addDeserializer(ConfigFile.WhenUnavailable.class, enumScalar(ConfigFile.WhenUnavailable.class,
-                            t -> parseEnum(ConfigFile.WhenUnavailable.class, t))))
+                            t -> parseEnum(ConfigFile.WhenUnavailable.class, t)))
+                    .addDeserializer(ConfigFile.LedgerKind.class, enumScalar(ConfigFile.LedgerKind.class,
+                            t -> parseEnum(ConfigFile.LedgerKind.class, t))))
             .build();
 
     private final List<ConfigProblem> problems;

@@ -155,9 +155,14 @@ final class ConfigFile {
             @Valid StorePolicyEntry rateLimit,
             String spoolDir) {}
 
-    /** A JDBC ledger; the password is meant to come from the environment ({@code ${VAR}}). */
+    /**
+     * {@code storage.ledger}: a JDBC ledger (the password is meant to come from the environment,
+     * {@code ${VAR}}), or {@code kind: memory}, the bounded in-memory ledger that keeps nothing across a
+     * restart (for measuring the gateway without a database).
+     */
     record StorageLedgerEntry(
-            @NotNull String url,
+            LedgerKind kind,
+            String url,
             String user,
             String password,
             @Range(min = 1, max = 1_000) Long poolSize) {}
@@ -181,4 +186,6 @@ final class ConfigFile {
 
     /** What a check does when its store cannot answer. */
     enum WhenUnavailable { FAIL_CLOSED, FAIL_OPEN }
+
+    enum LedgerKind { JDBC, MEMORY }
 }

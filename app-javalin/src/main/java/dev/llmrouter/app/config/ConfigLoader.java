@@ -826,7 +826,15 @@ public final class ConfigLoader {
             }
             ConfigFile.StorageEntry s = bound.get();
             ConfigFile.StorageLedgerEntry l = s.ledger();
-            if (l != null && l.url() != null && !binder.hasProblemsAt("storage.ledger.url")) {
+            if (l != null && l.kind() == ConfigFile.LedgerKind.MEMORY) {
+                if (l.url() != null) {
+                    binder.problem("storage.ledger.url", "is not read by the in-memory ledger (kind: memory)");
+                }
+                ledger = new StorageSettings.LedgerStore.InMemory();
+            } else if (l != null && l.url() == null && !binder.hasProblemsAt("storage.ledger.url")) {
+                binder.problem("storage.ledger.url", "is required: a JDBC URL such as jdbc:postgresql://host:5432/llmrouter"
+                        + " (or kind: memory)");
+            } else if (l != null && !binder.hasProblemsAt("storage.ledger.url")) {
                 if (!l.url().startsWith("jdbc:")) {
                     // Not quoted: a JDBC URL may carry a password.
                     binder.problem("storage.ledger.url", "must be a JDBC URL such as jdbc:postgresql://host:5432/llmrouter");
@@ -844,7 +852,7 @@ public final class ConfigLoader {
             if (s.spoolDir() != null) {
                 spool = Optional.of(Path.of(s.spoolDir()));
             }
-            if (r != null && l == null) {
+            if (r != null && (l == null || l.kind() == ConfigFile.LedgerKind.MEMORY)) {
                 // A month Redis loses is rebuilt from the ledger: one replica's own file would undercount it.
                 binder.problem("storage.redis", "needs a ledger every replica shares (storage.ledger.url)");
             }

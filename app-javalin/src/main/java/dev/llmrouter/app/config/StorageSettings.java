@@ -88,8 +88,9 @@ public record StorageSettings(
     public sealed interface LedgerStore {
 
         /**
-         * The bounded in-memory ledger ({@code ledger.max-records}): nothing survives a restart. Only
-         * for a gateway built without a data directory (tests, benchmarks, an embedding application).
+         * The bounded in-memory ledger ({@code ledger.max-records}): nothing survives a restart. For a
+         * gateway built without a data directory (tests, an embedding application), or configured with
+         * {@code storage: { ledger: { kind: memory } }} (to measure the gateway without a database).
          */
         record InMemory() implements LedgerStore {}
 

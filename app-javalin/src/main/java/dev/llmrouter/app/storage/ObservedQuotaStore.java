@@ -71,6 +71,11 @@ final class ObservedQuotaStore implements QuotaStore {
             health.unavailable(e.getClass().getSimpleName(), decision);
             throw e;
         }
+        return admission(result);
+    }
+
+    /** Reports a reservation's answer, given by the store's combined admission; returns it. */
+    ReserveResult admission(ReserveResult result) {
         if (result instanceof StoreUnavailable u) {
             health.unavailable(u.reason(), decision);
         } else {

@@ -33,13 +33,25 @@ final class ObservedRateLimiter implements AccountRateLimiter {
 
     @Override
     public RateAnswer tryAcquire(String account, RateLimits limits, long tokens) {
-        RateAnswer answer = call(() -> shared.tryAcquire(account, limits, tokens));
+        return admission(call(() -> shared.tryAcquire(account, limits, tokens)), account, limits, tokens);
+    }
+
+    /**
+     * Reports the shared limiter's answer to an admission and, when it could not answer and the policy
+     * fails open, asks the per-process limiter instead.
+     */
+    RateAnswer admission(RateAnswer answer, String account, RateLimits limits, long tokens) {
         if (answer instanceof RateAnswer.Unavailable u) {
             health.unavailable(u.reason(), local == null ? "fail_closed" : "fail_open_local");
             return local == null ? answer : local.tryAcquire(account, limits, tokens);
         }
         health.answered();
         return answer;
+    }
+
+    /** Reports that the shared limiter answered an admission (given by the store's combined admission). */
+    void answered() {
+        health.answered();
     }
 
     @Override

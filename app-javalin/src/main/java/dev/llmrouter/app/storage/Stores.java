@@ -9,7 +9,7 @@ import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.adapters.redis.RedisAccountRateLimiter;
 import dev.llmrouter.adapters.redis.RedisClock;
 import dev.llmrouter.adapters.redis.RedisLink;
-import dev.llmrouter.adapters.redis.RedisQuotaStore;
+import dev.llmrouter.adapters.redis.RedisRateAndQuotaStore;
 import dev.llmrouter.adapters.redis.RedisSettings;
 import dev.llmrouter.app.config.Secret;
 import com.zaxxer.hikari.HikariDataSource;
@@ -17,11 +17,13 @@ import dev.llmrouter.app.config.LedgerSettings;
 import dev.llmrouter.app.config.StorageSettings;
 import dev.llmrouter.ports.quota.QuotaSeed;
 import dev.llmrouter.ports.quota.QuotaStore;
+import dev.llmrouter.ports.quota.RateAndQuotaStore;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.routing.AccountRateGate;
 import dev.llmrouter.ports.routing.QuotaGate;
 import dev.llmrouter.ports.routing.QuotaStoreGate;
 import dev.llmrouter.ports.routing.RateGate;
+import dev.llmrouter.ports.routing.Router;
 import dev.llmrouter.ports.usage.UsageLedger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +49,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Ledger: the bounded in-memory one only when the gateway has no data directory and no JDBC
- *       URL (tests, benchmarks); otherwise durable, and the quota months are seeded from it.</li>
+ *       URL (tests, benchmarks) or is told {@code kind: memory}; otherwise durable, its appends timed
+ *       ({@link TimedUsageLedger}), and the quota months are seeded from it.</li>
  *   <li>Quota store and rate limiter: in the process, unless Redis is configured; then the Redis
- *       ones, and a starting process holds no state of its own that matters.</li>
+ *       ones, and a starting process holds no state of its own that matters. On Redis a request is
+ *       admitted under both in one round trip ({@link RedisRateAndQuotaStore}).</li>
  * </ul>
  * Closing closes what was opened, last opened first, so the ledger (opened first) flushes last.
  */
@@ -59,15 +64,13 @@ public final class Stores implements AutoCloseable {
     private static final Duration REDIS_IDLE = Duration.ofDays(1);
 
     private final UsageLedger ledger;
-    private final QuotaGate quota;
-    private final RateGate rates;
+    private final Consumer<Router.Builder> admission;
     private final StoreMonitor monitor;
     private final Deque<AutoCloseable> opened;
 
-    private Stores(UsageLedger ledger, QuotaGate quota, RateGate rates, StoreMonitor monitor, Deque<AutoCloseable> opened) {
+    private Stores(UsageLedger ledger, Consumer<Router.Builder> admission, StoreMonitor monitor, Deque<AutoCloseable> opened) {
         this.ledger = ledger;
-        this.quota = quota;
-        this.rates = rates;
+        this.admission = admission;
         this.monitor = monitor;
         this.opened = opened;
     }
@@ -96,12 +99,13 @@ public final class Stores implements AutoCloseable {
             } else {
                 JdbcUsageLedger jdbc = openJdbc(store, settings, monitor, registry);
                 opened.push(jdbc);
-                ledger = jdbc;
+                ledger = new TimedUsageLedger(jdbc, registry);
                 seed = new LedgerQuotaSeed(jdbc);
             }
 
             QuotaStore quotaStore;
             AccountRateLimiter shared;
+            RateAndQuotaStore combined = null;
             AccountRateLimiter local = null;
             String kind;
             StoreMonitor.Probe probe;
@@ -110,8 +114,11 @@ public final class Stores implements AutoCloseable {
                 RedisLink link = RedisLink.open(new RedisSettings(r.url().toString(), r.commandTimeout(),
                         RedisSettings.DEFAULT_CONNECT_TIMEOUT));
                 opened.push(link);
-                quotaStore = new RedisQuotaStore(link, RedisClock.server(), seed, REDIS_IDLE);
-                shared = new RedisAccountRateLimiter(link, RedisClock.server(), RedisAccountRateLimiter.DEFAULT_GRANULARITY);
+                RedisRateAndQuotaStore redis = new RedisRateAndQuotaStore(link, RedisClock.server(), seed, REDIS_IDLE,
+                        RedisAccountRateLimiter.DEFAULT_GRANULARITY);
+                combined = redis;
+                quotaStore = redis.quotaStore();
+                shared = redis.rateLimiter();
                 if (settings.rateLimit().failOpen()) {
                     local = new InMemoryAccountRateLimiter();
                 }
@@ -126,10 +133,19 @@ public final class Stores implements AutoCloseable {
             StoreMonitor.Health quotaHealth = monitor.watch("quota", kind, policyName(settings.quota().failOpen()), probe);
             StoreMonitor.Health rateHealth = monitor.watch("rate_limit", kind,
                     local != null ? "fail-open-local" : policyName(settings.rateLimit().failOpen()), probe);
-            QuotaGate quota = new QuotaStoreGate(new ObservedQuotaStore(quotaStore, quotaHealth, settings.quota()),
-                    settings.quota(), settings.quotaLease());
-            RateGate rates = new AccountRateGate(new ObservedRateLimiter(shared, local, rateHealth), settings.rateLimit());
-            return new Stores(ledger, quota, rates, monitor, opened);
+            ObservedQuotaStore observedQuota = new ObservedQuotaStore(quotaStore, quotaHealth, settings.quota());
+            ObservedRateLimiter observedRates = new ObservedRateLimiter(shared, local, rateHealth);
+            Consumer<Router.Builder> admission;
+            if (combined != null) {
+                RateAndQuotaStore oneRoundTrip = new ObservedRateAndQuotaStore(combined, observedRates, observedQuota);
+                admission = builder -> builder.rateAndQuotaStore(oneRoundTrip, settings.rateLimit(), settings.quota(),
+                        settings.quotaLease());
+            } else {
+                QuotaGate quota = new QuotaStoreGate(observedQuota, settings.quota(), settings.quotaLease());
+                RateGate rates = new AccountRateGate(observedRates, settings.rateLimit());
+                admission = builder -> builder.quota(quota).rateLimits(rates);
+            }
+            return new Stores(ledger, admission, monitor, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -202,14 +218,13 @@ public final class Stores implements AutoCloseable {
         return ledger;
     }
 
-    /** The router's quota admission over the quota store, with its failure policy. */
-    public QuotaGate quotaGate() {
-        return quota;
-    }
-
-    /** The router's rate admission over the rate limiter, with its failure policy. */
-    public RateGate rateGate() {
-        return rates;
+    /**
+     * Sets the router's rate limit and quota admission over these stores, each with its failure policy:
+     * on Redis one round trip for both, else the rate gate then the quota gate.
+     */
+    public Router.Builder admission(Router.Builder builder) {
+        admission.accept(builder);
+        return builder;
     }
 
     public StoreMonitor monitor() {

@@ -148,6 +148,19 @@ class StorageConfigTest {
     }
 
     @Test
+    void kind_memory_keeps_the_ledger_in_memory_even_with_a_data_directory() {
+        ConfigLoader loader = new ConfigLoader(ENV::get).withDataDir(Path.of("d"));
+
+        assertThat(storageOf(loader, "storage:\n  ledger: { kind: memory }\n").ledger()).isInstanceOf(LedgerStore.InMemory.class);
+        assertThat(problemsOf(loader, "storage:\n  ledger: { kind: memory, url: \"jdbc:postgresql://db/x\" }\n"))
+                .containsExactly("storage.ledger.url: is not read by the in-memory ledger (kind: memory)");
+        assertThat(problemsOf(loader, "storage:\n  ledger: { kind: memory }\n  redis: { url: \"redis://r:6379\" }\n"))
+                .containsExactly("storage.redis: needs a ledger every replica shares (storage.ledger.url)");
+        assertThat(problemsOf(loader, "storage:\n  ledger: { kind: disk }\n"))
+                .anyMatch(p -> p.startsWith("storage.ledger.kind: unknown value 'disk'"));
+    }
+
+    @Test
     void every_mistake_of_the_section_is_reported_at_its_path() {
         // given a section wrong in many ways
         String section = """

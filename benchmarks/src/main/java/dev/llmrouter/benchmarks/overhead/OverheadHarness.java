@@ -48,7 +48,8 @@ import java.util.Map;
  * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
  * benchmarks/results}, {@code --gateway-jvm "-Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
  * replacing these defaults), {@code --light-streams} (a token stream phase and hold of 10 streams, for
- * runs that study the rates). Results go to {@code overhead.json} and {@code overhead.md} in the output
+ * runs that study the rates), {@code --storage} (instead of the phases above: the overhead at 1,000 req/s
+ * on each of the gateway's stores, see {@link StorageOverhead}). Results go to {@code overhead.json} and {@code overhead.md} in the output
  * folder. Extra JVM options for the gateway (e.g. a flight recording):
  * {@code -Doverhead.gatewayJvmArgs="-XX:StartFlightRecording=filename=gw.jfr,settings=profile"}.
  */
@@ -65,7 +66,7 @@ public final class OverheadHarness {
 
     /** Options of one run. */
     record Options(boolean quick, List<Integer> rates, int seconds, Path jar, String java, Path out, int streams,
-            List<String> gatewayJvm, boolean lightStreams) {
+            List<String> gatewayJvm, boolean lightStreams, boolean storage) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -77,10 +78,15 @@ public final class OverheadHarness {
             int streams = 1_000;
             List<String> gatewayJvm = DEFAULT_GATEWAY_JVM;
             boolean lightStreams = false;
+            boolean storage = false;
+            boolean explicitRates = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
-                    case "--rates" -> rates = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                    case "--rates" -> {
+                        rates = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                        explicitRates = true;
+                    }
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--jar" -> jar = Path.of(args[++i]);
                     case "--java" -> java = args[++i];
@@ -88,15 +94,19 @@ public final class OverheadHarness {
                     case "--streams" -> streams = Integer.parseInt(args[++i]);
                     case "--gateway-jvm" -> gatewayJvm = Arrays.asList(args[++i].trim().split("\\s+"));
                     case "--light-streams" -> lightStreams = true;
+                    case "--storage" -> storage = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
+            }
+            if (storage && !explicitRates) {
+                rates = List.of(1_000);
             }
             if (quick) {
                 rates = List.of(100);
                 seconds = 2;
                 streams = 50;
             }
-            return new Options(quick, rates, seconds, jar, java, out, streams, gatewayJvm, lightStreams);
+            return new Options(quick, rates, seconds, jar, java, out, streams, gatewayJvm, lightStreams, storage);
         }
     }
 
@@ -107,7 +117,12 @@ public final class OverheadHarness {
     record Pair(int rate, Result direct, Result gateway) {}
 
     public static void main(String[] args) throws Exception {
-        Report report = run(Options.parse(args));
+        Options options = Options.parse(args);
+        if (options.storage()) {
+            System.out.println(StorageOverhead.run(options));
+            return;
+        }
+        Report report = run(options);
         System.out.println(report.markdown());
         if (!report.healthy()) {
             System.exit(1);
