@@ -6,7 +6,6 @@ import dev.llmrouter.domain.routing.Candidate;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
@@ -114,10 +113,16 @@ public final class LoadBoard implements Balancer.Loads {
 
     /** One deployment's load. */
     public static final class Slot implements DeploymentLoad {
+        private static final int COUNT_BITS = 20;
+        private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+
         private final int weight;
-        private final AtomicInteger inFlight = new AtomicInteger();
-        /** The estimated tokens of the attempts in flight. */
-        private final AtomicLong inFlightTokens = new AtomicLong();
+        /**
+         * The attempts in flight and their estimated tokens, in one word so that both change in one
+         * step and a report reads both at once: the count in the low {@value #COUNT_BITS} bits, the
+         * tokens above (room for 2^44 tokens in flight to one deployment).
+         */
+        private final AtomicLong pending = new AtomicLong();
         private final AtomicLong tokens = new AtomicLong(CapacityReport.UNKNOWN);
         private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
         private volatile long tokensUntil;
@@ -149,7 +154,7 @@ public final class LoadBoard implements Balancer.Loads {
 
         @Override
         public int inFlight() {
-            return inFlight.get();
+            return (int) (pending.get() & COUNT_MASK);
         }
 
         @Override
@@ -162,8 +167,7 @@ public final class LoadBoard implements Balancer.Loads {
          * fit it): one more in flight, and its tokens and request taken off the last report.
          */
         public void started(long estimatedTokens) {
-            inFlightTokens.addAndGet(estimatedTokens);
-            inFlight.incrementAndGet();
+            pending.addAndGet(attempt(estimatedTokens));
             takeOff(tokens, estimatedTokens);
             takeOff(requests, 1);
         }
@@ -173,13 +177,12 @@ public final class LoadBoard implements Balancer.Loads {
          * taken off the last report (before its reset) and it is counted in flight, so concurrent callers
          * never share the same room. False, with nothing taken, when the report says it does not fit.
          *
-         * <p>It is counted pending ({@code inFlightTokens}, {@code inFlight}) before the figures are
+         * <p>It is counted pending before the figures are
          * taken from, and uncounted only after anything taken is given back, so a report stored
          * meanwhile (which subtracts what is pending) never adds its room twice.
          */
         public boolean tryStart(long estimatedTokens, long nowNanos) {
-            inFlightTokens.addAndGet(estimatedTokens);
-            inFlight.incrementAndGet();
+            pending.addAndGet(attempt(estimatedTokens));
             if (!takeIfFits(tokens, estimatedTokens, true, nowNanos)) {
                 uncount(estimatedTokens);
                 return false;
@@ -233,8 +236,12 @@ public final class LoadBoard implements Balancer.Loads {
         }
 
         private void uncount(long estimatedTokens) {
-            inFlight.decrementAndGet();
-            inFlightTokens.addAndGet(-estimatedTokens);
+            pending.addAndGet(-attempt(estimatedTokens));
+        }
+
+        /** One attempt of {@code estimatedTokens} as it counts in {@link #pending}. */
+        private static long attempt(long estimatedTokens) {
+            return (estimatedTokens << COUNT_BITS) + 1;
         }
 
         /** Takes {@code amount} off a reported figure, never below zero; an unknown figure stays unknown. */
@@ -292,22 +299,24 @@ public final class LoadBoard implements Balancer.Loads {
                 return;
             }
             keptSentNanos = sentNanos;
-            if (report.remainingTokens() != CapacityReport.UNKNOWN) {
+            boolean hasTokens = report.remainingTokens() != CapacityReport.UNKNOWN;
+            boolean hasRequests = report.remainingRequests() != CapacityReport.UNKNOWN;
+            if (hasTokens) {
                 tokensUntil = nowNanos + report.tokensReset().toNanos();
-                long pending;
-                do {
-                    pending = inFlightTokens.get();
-                    tokens.set(Math.max(0, report.remainingTokens() - (pending - ownTokens)));
-                } while (inFlightTokens.get() != pending);
             }
-            if (report.remainingRequests() != CapacityReport.UNKNOWN) {
+            if (hasRequests) {
                 requestsUntil = nowNanos + report.requestsReset().toNanos();
-                int pending;
-                do {
-                    pending = inFlight.get();
-                    requests.set(Math.max(0, report.remainingRequests() - (pending - ownRequests)));
-                } while (inFlight.get() != pending);
             }
+            long p;
+            do {
+                p = pending.get();
+                if (hasTokens) {
+                    tokens.set(Math.max(0, report.remainingTokens() - ((p >>> COUNT_BITS) - ownTokens)));
+                }
+                if (hasRequests) {
+                    requests.set(Math.max(0, report.remainingRequests() - ((p & COUNT_MASK) - ownRequests)));
+                }
+            } while (pending.get() != p);
         }
 
         /** A latency sample (to the first token for streams, the whole call otherwise). */
