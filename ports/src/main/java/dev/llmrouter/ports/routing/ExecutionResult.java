@@ -3,9 +3,11 @@ package dev.llmrouter.ports.routing;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.ports.router.Attempt;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,10 +40,21 @@ public sealed interface ExecutionResult<T> {
         return lastCalled().isPresent();
     }
 
-    /** A candidate answered; {@code took} is that last call's duration. */
-    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried) implements ExecutionResult<T> {
+    /**
+     * A candidate answered; {@code took} is that last call's duration. {@code trace} is that call's
+     * trace, still open: the caller ends it once it knows the answer's usage (a plain call) or the
+     * stream's end.
+     */
+    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried, AttemptTrace trace)
+            implements ExecutionResult<T> {
         public Succeeded {
             tried = List.copyOf(tried);
+            Objects.requireNonNull(trace, "trace");
+        }
+
+        /** An untraced success. */
+        public Succeeded(Candidate candidate, T value, Duration took, List<Tried> tried) {
+            this(candidate, value, took, tried, AttemptTrace.NONE);
         }
     }
 

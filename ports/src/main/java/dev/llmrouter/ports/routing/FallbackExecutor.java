@@ -11,6 +11,8 @@ import dev.llmrouter.domain.routing.PriorityGroups;
 import dev.llmrouter.ports.chat.EndpointException;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.Attempt.Outcome;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -128,6 +130,17 @@ public final class FallbackExecutor {
         T call(Candidate candidate, Duration timeout);
     }
 
+    /** One call to one candidate that names its trace to the deployment; failures are {@link EndpointException}s. */
+    @FunctionalInterface
+    public interface TracedCall<T> {
+        /**
+         * @param candidate the deployment to call
+         * @param timeout   how long this call may take (attempt timeout, capped by the deadline)
+         * @param trace     this call's trace ({@link AttemptTrace#traceparent()} goes to the deployment)
+         */
+        T call(Candidate candidate, Duration timeout, AttemptTrace trace);
+    }
+
     /** Decides, before a candidate is called, whether the request may go there (quota re-check on a hop). */
     @FunctionalInterface
     public interface HopGate {
@@ -176,7 +189,20 @@ public final class FallbackExecutor {
     public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
             long deadlineNanos, HopGate gate, CandidateCall<T> call, Function<? super T, CapacityReport> capacity,
             boolean recordSuccess) {
-        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity);
+        return execute(candidates, groups, estimatedTokens, deadlineNanos, gate, (c, timeout, trace) -> call.call(c, timeout),
+                capacity, recordSuccess, RequestTrace.NONE);
+    }
+
+    /**
+     * Runs the chain as {@link #execute(List, PriorityGroups, long, long, HopGate, CandidateCall, Function, boolean)},
+     * reporting each skip and each call to the request's {@code trace} (Requirement 10.1). Every call's
+     * trace is ended here when the call fails; a success's stays open in
+     * {@link ExecutionResult.Succeeded#trace()} for the caller to end.
+     */
+    public <T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
+            long deadlineNanos, HopGate gate, TracedCall<T> call, Function<? super T, CapacityReport> capacity,
+            boolean recordSuccess, RequestTrace trace) {
+        ChainRun<T> run = new ChainRun<>(deadlineNanos, call, recordSuccess, estimatedTokens, capacity, trace);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         chain:
         for (int g = 0; g < groups.count(); g++) {
@@ -191,16 +217,16 @@ public final class FallbackExecutor {
                     continue;
                 }
                 if (pastDeadline(deadlineNanos)) {
-                    run.add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                    run.skipped(skip(candidate, Outcome.SKIPPED_DEADLINE));
                     continue;
                 }
                 if (!gate.mayCall(candidate)) {
-                    run.add(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
+                    run.skipped(skip(candidate, Outcome.SKIPPED_OVER_QUOTA));
                     continue;
                 }
                 Outcome refused = acquire(candidate);
                 if (refused != null) {
-                    run.add(skip(candidate, refused));
+                    run.skipped(skip(candidate, refused));
                     continue;
                 }
                 Optional<Failure> failed = run.execute(candidate);
@@ -209,7 +235,7 @@ public final class FallbackExecutor {
                 }
                 if (failed.isEmpty()) {
                     if (run.succeeded) {
-                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried());
+                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried(), run.span);
                     }
                     continue; // skipped on a retry (deadline, breaker): move on
                 }
@@ -325,10 +351,17 @@ public final class FallbackExecutor {
      */
     private final class ChainRun<T> {
         private final long deadlineNanos;
-        private final CandidateCall<T> call;
+        private final TracedCall<T> call;
         private final boolean recordSuccess;
         private final long estimatedTokens;
         private final Function<? super T, CapacityReport> capacity;
+        private final RequestTrace trace;
+        /** Calls made so far, for each call's number in its trace. */
+        private int calls;
+        /** The backoff waited before the next call, for its trace. */
+        private long waitedNanos;
+        /** The trace of the latest call. */
+        AttemptTrace span = AttemptTrace.NONE;
         /** The path: its only step, or null once {@code more} holds every step. */
         private Tried onlyStep;
         private List<Tried> more;
@@ -338,8 +371,9 @@ public final class FallbackExecutor {
         boolean interrupted;
         Duration took = Duration.ZERO;
 
-        ChainRun(long deadlineNanos, CandidateCall<T> call, boolean recordSuccess, long estimatedTokens,
-                Function<? super T, CapacityReport> capacity) {
+        ChainRun(long deadlineNanos, TracedCall<T> call, boolean recordSuccess, long estimatedTokens,
+                Function<? super T, CapacityReport> capacity, RequestTrace trace) {
+            this.trace = trace;
             this.deadlineNanos = deadlineNanos;
             this.call = call;
             this.recordSuccess = recordSuccess;
@@ -358,6 +392,12 @@ public final class FallbackExecutor {
                 more.add(step);
                 onlyStep = null;
             }
+        }
+
+        /** A candidate passed over without a call. */
+        void skipped(Tried step) {
+            add(step);
+            trace.skipped(step.attempt());
         }
 
         /** The path so far, unmodifiable. */
@@ -412,8 +452,10 @@ public final class FallbackExecutor {
             if (!backoff.isNone()) {
                 long wait = Math.min(backoff.delayNanos(retry, ThreadLocalRandom.current().nextDouble()),
                         deadlineNanos - ticker.getAsLong());
+                long before = ticker.getAsLong();
                 try {
                     pause.nanos(wait);
+                    waitedNanos = Math.max(0, ticker.getAsLong() - before);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the request's thread is being stopped
                     interrupted = true;
@@ -421,12 +463,12 @@ public final class FallbackExecutor {
                 }
             }
             if (pastDeadline(deadlineNanos)) {
-                add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                skipped(skip(candidate, Outcome.SKIPPED_DEADLINE));
                 return false;
             }
             Outcome refused = acquire(candidate);
             if (refused != null) {
-                add(skip(candidate, refused));
+                skipped(skip(candidate, refused));
                 return false;
             }
             return true;
@@ -440,10 +482,12 @@ public final class FallbackExecutor {
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             LoadBoard.Slot load = balancing.slot(candidate.deployment().id());
+            span = trace.attempt(candidate, ++calls, waitedNanos == 0 ? Duration.ZERO : Duration.ofNanos(waitedNanos));
+            waitedNanos = 0;
             load.started(estimatedTokens);
             try {
                 try {
-                    value = call.call(candidate, timeout);
+                    value = call.call(candidate, timeout, span);
                 } finally {
                     load.ended(estimatedTokens);
                 }
@@ -468,8 +512,10 @@ public final class FallbackExecutor {
                 if (failure.kind() == FailureKind.TIMEOUT) {
                     load.latency(end - start); // as slow as it was let to be, at least
                 }
-                add(new Tried(candidate, new Attempt(candidate.deployment().id(),
-                        candidate.deployment().region().name(), Outcome.FAILED, Optional.of(failure), d)));
+                Attempt failed = new Attempt(candidate.deployment().id(), candidate.deployment().region().name(),
+                        Outcome.FAILED, Optional.of(failure), d);
+                add(new Tried(candidate, failed));
+                span.ended(failed, Optional.empty(), Optional.empty());
                 recordFailure(candidate, failure, d);
                 return failure;
             }
