@@ -18,6 +18,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -50,18 +53,19 @@ public final class Tracing implements AutoCloseable {
     private final OpenTelemetry openTelemetry;
     private final OpenTelemetrySdk sdk;
     private final DropReader queueDrops;
-    private final LongAdder exportFailed;
+    private final CountingExporter.Outcomes exports;
 
-    private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, DropReader queueDrops, LongAdder exportFailed) {
+    private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, DropReader queueDrops,
+            CountingExporter.Outcomes exports) {
         this.openTelemetry = openTelemetry;
         this.sdk = sdk;
         this.queueDrops = queueDrops;
-        this.exportFailed = exportFailed;
+        this.exports = exports;
     }
 
     /** No tracing: the router gets {@link RouterTracer#NOOP} and no server span is recorded. */
     public static Tracing off() {
-        return new Tracing(OpenTelemetry.noop(), null, null, new LongAdder());
+        return new Tracing(OpenTelemetry.noop(), null, null, new CountingExporter.Outcomes());
     }
 
     /**
@@ -78,19 +82,19 @@ public final class Tracing implements AutoCloseable {
             return off();
         }
         DropReader queueDrops = new DropReader();
-        LongAdder exportFailed = new LongAdder();
+        CountingExporter.Outcomes exports = new CountingExporter.Outcomes();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> properties(settings))
-                .addSpanExporterCustomizer((exporter, config) -> new CountingExporter(exporter, exportFailed))
+                .addSpanExporterCustomizer((exporter, config) -> new CountingExporter(exporter, exports))
                 .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(queueDrops))
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
         FunctionCounter.builder(DROPPED, queueDrops, DropReader::dropped).tag("reason", "queue_full")
                 .description("Spans dropped because the export queue was full").register(metrics);
-        FunctionCounter.builder(DROPPED, exportFailed, LongAdder::doubleValue).tag("reason", "export_failed")
+        FunctionCounter.builder(DROPPED, exports.failed, LongAdder::doubleValue).tag("reason", "export_failed")
                 .description("Spans in batches the collector did not take").register(metrics);
-        return new Tracing(sdk, sdk, queueDrops, exportFailed);
+        return new Tracing(sdk, sdk, queueDrops, exports);
     }
 
     static boolean enabled(TracingSettings settings, UnaryOperator<String> env) {
@@ -164,15 +168,21 @@ public final class Tracing implements AutoCloseable {
 
     /** Spans whose export failed so far. */
     public long exportFailed() {
-        return exportFailed.sum();
+        return exports.failed.sum();
     }
 
-    /** Sends what is queued, waiting at most {@code millis}; false when it did not all go. */
+    /**
+     * Sends what is queued and waits, at most {@code millis} in all, for the outcome of every export in
+     * flight (the exporter's own retries included); false when one failed or did not end in time.
+     */
     public boolean flush(long millis) {
         if (sdk == null) {
             return true;
         }
-        return sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS).isSuccess();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean flushed = sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS).isSuccess();
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return exports.awaitAll(left) && flushed;
     }
 
     /** Sends what is queued within a few seconds, then stops; spans still queued are lost. */
@@ -186,14 +196,29 @@ public final class Tracing implements AutoCloseable {
         }
     }
 
-    /** Counts the spans of every batch the wrapped exporter could not deliver. */
+    /**
+     * Counts the spans of every batch the wrapped exporter could not deliver, and keeps the exports in
+     * flight so that {@link #flush} can wait for their outcome.
+     */
     private static final class CountingExporter implements SpanExporter {
         private final SpanExporter delegate;
-        private final LongAdder failed;
+        private final Outcomes outcomes;
 
-        CountingExporter(SpanExporter delegate, LongAdder failed) {
+        /** Spans lost in failed exports, and the exports not yet ended. */
+        static final class Outcomes {
+            final LongAdder failed = new LongAdder();
+            final Set<CompletableResultCode> inFlight = ConcurrentHashMap.newKeySet();
+
+            boolean awaitAll(long millis) {
+                List<CompletableResultCode> pending = List.copyOf(inFlight);
+                return pending.isEmpty()
+                        || CompletableResultCode.ofAll(pending).join(millis, TimeUnit.MILLISECONDS).isSuccess();
+            }
+        }
+
+        CountingExporter(SpanExporter delegate, Outcomes outcomes) {
             this.delegate = delegate;
-            this.failed = failed;
+            this.outcomes = outcomes;
         }
 
         @Override
@@ -203,13 +228,15 @@ public final class Tracing implements AutoCloseable {
             try {
                 result = delegate.export(spans);
             } catch (RuntimeException e) {
-                failed.add(size);
+                outcomes.failed.add(size);
                 return CompletableResultCode.ofFailure();
             }
+            outcomes.inFlight.add(result);
             result.whenComplete(() -> {
                 if (!result.isSuccess()) {
-                    failed.add(size);
+                    outcomes.failed.add(size);
                 }
+                outcomes.inFlight.remove(result);
             });
             return result;
         }
