@@ -149,6 +149,20 @@ class TracingExportTest {
     }
 
     @Test
+    void grpc_without_a_grpc_sender_on_the_class_path_is_reported_not_half_started() {
+        assertThat(Tracing.grpcSenderAvailable()).isFalse();
+        assertThatThrownBy(() -> config("""
+                telemetry:
+                  endpoint: http://127.0.0.1:4317
+                  protocol: grpc
+                """, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).singleElement()
+                        .satisfies(p -> assertThat(p.path()).isEqualTo("telemetry.protocol"))
+                        .satisfies(p -> assertThat(p.message()).contains("http/protobuf")));
+    }
+
+    @Test
     void a_bad_telemetry_section_is_reported_by_path() {
         assertThatThrownBy(() -> config("""
                 telemetry:

@@ -53,7 +53,10 @@ public final class Attrs {
             AttributeKey.longKey("llm_router.time_to_first_chunk_ms");
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("llm_router.outcome");
     public static final AttributeKey<String> REFUSAL = AttributeKey.stringKey("llm_router.refusal");
+    /** Moves from one deployment to the next (a same-deployment retry is not one). */
     public static final AttributeKey<Long> FALLBACKS = AttributeKey.longKey("llm_router.fallbacks");
+    /** Calls made to deployments, retries included. */
+    public static final AttributeKey<Long> CALLS = AttributeKey.longKey("llm_router.calls");
     public static final AttributeKey<Long> QUOTA_RESERVED_TOKENS = AttributeKey.longKey("llm_router.quota.reserved_tokens");
     public static final AttributeKey<String> QUOTA_RESERVED_USD = AttributeKey.stringKey("llm_router.quota.reserved_usd");
     public static final AttributeKey<Long> QUOTA_SETTLED_TOKENS = AttributeKey.longKey("llm_router.quota.settled_tokens");

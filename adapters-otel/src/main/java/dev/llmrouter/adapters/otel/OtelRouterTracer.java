@@ -100,6 +100,10 @@ public final class OtelRouterTracer implements RouterTracer {
         private final String operation;
         private final boolean recording;
         private final boolean owned;
+        /** Calls made, and the moves from one deployment to another between consecutive calls. */
+        private int calls;
+        private int fallbacks;
+        private String lastDeployment;
 
         Request(Span span, Context context, String operation, boolean recording, boolean owned) {
             this.span = span;
@@ -136,13 +140,19 @@ public final class OtelRouterTracer implements RouterTracer {
         @Override
         public AttemptTrace attempt(Candidate candidate, int number, Duration backoffWaited) {
             String model = candidate.model().id();
+            String deployment = candidate.deployment().id().value();
+            calls++;
+            if (lastDeployment != null && !lastDeployment.equals(deployment)) {
+                fallbacks++;
+            }
+            lastDeployment = deployment;
             Span call = tracer.spanBuilder(operation + " " + model)
                     .setParent(context)
                     .setSpanKind(SpanKind.CLIENT)
                     .setAttribute(Attrs.OPERATION, operation)
                     .setAttribute(Attrs.PROVIDER_NAME, Attrs.PROVIDER)
                     .setAttribute(Attrs.REQUEST_MODEL, model)
-                    .setAttribute(Attrs.DEPLOYMENT, candidate.deployment().id().value())
+                    .setAttribute(Attrs.DEPLOYMENT, deployment)
                     .setAttribute(Attrs.REGION, candidate.deployment().region().name())
                     .setAttribute(Attrs.TIER_SERVED, candidate.tier().id())
                     .setAttribute(Attrs.ATTEMPT_NUMBER, (long) number)
@@ -167,6 +177,8 @@ public final class OtelRouterTracer implements RouterTracer {
         public void ended(Optional<UsageRecord> record, long reservedTokens, Money reservedCost, boolean settled) {
             if (recording) {
                 span.setAttribute(Attrs.QUOTA_RESERVED_TOKENS, reservedTokens);
+                span.setAttribute(Attrs.CALLS, (long) calls);
+                span.setAttribute(Attrs.FALLBACKS, (long) fallbacks);
                 span.setAttribute(Attrs.QUOTA_RESERVED_USD, reservedCost.toUsdString());
                 if (record.isPresent()) {
                     UsageRecord r = record.get();
@@ -178,7 +190,6 @@ public final class OtelRouterTracer implements RouterTracer {
                     span.setAttribute(Attrs.OUTPUT_TOKENS, r.tokens().outputTokens());
                     span.setAttribute(Attrs.COST_USD, r.cost().toUsdString());
                     span.setAttribute(Attrs.OUTCOME, lower(r.outcome()));
-                    span.setAttribute(Attrs.FALLBACKS, (long) Math.max(0, r.path().size() - 1));
                     r.timeToFirstToken().ifPresent(t -> span.setAttribute(Attrs.TIME_TO_FIRST_CHUNK_MS, t.toMillis()));
                     if (settled) {
                         span.setAttribute(Attrs.QUOTA_SETTLED_TOKENS, r.tokens().totalTokens());

@@ -7,6 +7,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
@@ -19,6 +20,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
@@ -83,18 +85,35 @@ public final class Tracing implements AutoCloseable {
         }
         DropReader queueDrops = new DropReader();
         CountingExporter.Outcomes exports = new CountingExporter.Outcomes();
-        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> properties(settings))
-                .addSpanExporterCustomizer((exporter, config) -> new CountingExporter(exporter, exports))
-                .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(queueDrops))
-                .disableShutdownHook()
-                .build()
-                .getOpenTelemetrySdk();
+        OpenTelemetrySdk sdk;
+        try {
+            sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> properties(settings))
+                    .addSpanExporterCustomizer((exporter, config) -> new CountingExporter(exporter, exports))
+                    .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(queueDrops))
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk();
+        } catch (RuntimeException e) {
+            // A bad OTEL_* variable: the gateway does not start half-observed.
+            throw new IllegalStateException("tracing could not start from the telemetry: settings and the OTEL_* "
+                    + "variables: " + e.getMessage(), e);
+        }
         FunctionCounter.builder(DROPPED, queueDrops, DropReader::dropped).tag("reason", "queue_full")
                 .description("Spans dropped because the export queue was full").register(metrics);
         FunctionCounter.builder(DROPPED, exports.failed, LongAdder::doubleValue).tag("reason", "export_failed")
                 .description("Spans in batches the collector did not take").register(metrics);
         return new Tracing(sdk, sdk, queueDrops, exports);
+    }
+
+    /**
+     * True when a gRPC sender is on the class path. The gateway ships the JDK's HTTP sender only (the
+     * OkHttp sender would bring OkHttp 5 beside the Azure SDK's OkHttp 4, under the same packages), so
+     * OTLP/gRPC needs one added ({@code opentelemetry-exporter-sender-okhttp} or
+     * {@code opentelemetry-exporter-sender-grpc-managed-channel}).
+     */
+    public static boolean grpcSenderAvailable() {
+        return ServiceLoader.load(GrpcSenderProvider.class, Tracing.class.getClassLoader()).findFirst().isPresent();
     }
 
     static boolean enabled(TracingSettings settings, UnaryOperator<String> env) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.llmrouter.adapters.otel.Tracing;
 import dev.llmrouter.adapters.otel.TracingSettings;
 import dev.llmrouter.app.sim.SimulationProfile;
 import dev.llmrouter.domain.balance.BalancingSettings;
@@ -294,7 +295,13 @@ public final class ConfigLoader {
         /** The {@code telemetry:} section (Requirement 10.3): off without an endpoint unless {@code OTEL_*} says otherwise. */
         private TracingSettings readTelemetry(JsonNode node) {
             TracingSettings d = TracingSettings.OFF;
-            return binder.bind(node, "telemetry", ConfigFile.TelemetryEntry.class).map(t -> new TracingSettings(
+            Optional<ConfigFile.TelemetryEntry> bound = binder.bind(node, "telemetry", ConfigFile.TelemetryEntry.class);
+            if (bound.isPresent() && TracingSettings.GRPC.equals(bound.get().protocol())
+                    && !Tracing.grpcSenderAvailable()) {
+                binder.problem("telemetry.protocol", "grpc needs a gRPC sender on the class path, which this build "
+                        + "does not carry: use http/protobuf (a collector's port 4318)");
+            }
+            return bound.map(t -> new TracingSettings(
                     or(t.endpoint(), "telemetry.endpoint", d.endpoint()),
                     or(t.protocol(), "telemetry.protocol", d.protocol()),
                     textMapping(t.headers(), "telemetry.headers"),

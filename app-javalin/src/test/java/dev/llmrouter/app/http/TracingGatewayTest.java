@@ -137,6 +137,7 @@ class TracingGatewayTest {
         assertThat(attribute(server, "llm_router.request_id")).hasValue("traced-1");
         assertThat(attribute(server, "llm_router.outcome")).hasValue("success");
         assertThat(attribute(server, "llm_router.fallbacks")).hasValue("2");
+        assertThat(attribute(server, "llm_router.calls")).hasValue("3");
         assertThat(attribute(server, "llm_router.quota.settled_tokens")).hasValue("22");
         assertThat(attribute(server, "llm_router.quota.reserved_tokens")).isPresent();
         assertThat(attribute(server, "llm_router.cost_usd")).isPresent();
