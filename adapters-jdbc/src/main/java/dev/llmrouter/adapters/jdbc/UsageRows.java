@@ -25,6 +25,8 @@ final class UsageRows {
             + " tier, model, deployment, region, input_tokens, output_tokens, cost_nanos, latency_nanos, ttft_nanos,"
             + " outcome, path, trace_id";
     static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    /** How many columns {@link #COLUMNS} names: a query's next column follows them. */
+    static final int COLUMN_COUNT = 19;
 
     private UsageRows() {}
 

@@ -414,6 +414,7 @@ public final class FallbackExecutor {
             value = null;
             succeeded = false;
             took = Duration.ZERO;
+            waitedNanos = 0; // a backoff before a retry that was not made is not this candidate's
             return execute();
         }
 
