@@ -2,6 +2,8 @@ package dev.llmrouter.app;
 
 import dev.llmrouter.adapters.azure.TokenizerEstimator;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
+import dev.llmrouter.adapters.otel.OtlpMetrics;
+import dev.llmrouter.adapters.otel.Tracing;
 import dev.llmrouter.app.config.DeploymentSettings;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.http.GatewayContext;
@@ -20,6 +22,9 @@ import dev.llmrouter.ports.usage.UsageLedger;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import dev.llmrouter.ports.usage.UsageReporter;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
@@ -123,6 +128,9 @@ public final class Gateway implements AutoCloseable {
     private final UsageQueryUseCase usage;
     private final PrometheusMeterRegistry metrics;
     private final MicrometerRouterTelemetry telemetry;
+    private final Tracing tracing;
+    /** The OTLP metrics registry beside Prometheus, when {@code telemetry.metrics} is on. */
+    private final OtlpMeterRegistry otlpMetrics;
     private final GatewayContext context;
     private Javalin server;
     private boolean stopped;
@@ -131,10 +139,19 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.options = options;
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.telemetry = new MicrometerRouterTelemetry(metrics);
+        this.otlpMetrics = OtlpMetrics.registry(config.telemetry()).orElse(null);
+        MeterRegistry registry = metrics;
+        if (otlpMetrics != null) {
+            CompositeMeterRegistry both = new CompositeMeterRegistry();
+            both.add(metrics);
+            both.add(otlpMetrics);
+            registry = both;
+        }
+        this.tracing = Tracing.start(config.telemetry(), System::getenv, registry);
+        this.telemetry = new MicrometerRouterTelemetry(registry);
         telemetry.trackDeployments(config.fleet().deployments().stream().map(d -> d.id().value()).toList());
         this.endpoint = new RoutingChatEndpoint(endpoints(config, options), config.retry().firstTokenTimeout());
-        this.stores = Stores.open(config.storage(), config.ledger(), options.clock(), QUOTA_IDLE_EXPIRY, metrics, telemetry);
+        this.stores = Stores.open(config.storage(), config.ledger(), options.clock(), QUOTA_IDLE_EXPIRY, registry, telemetry);
         try {
             this.ledger = stores.ledger();
             this.usage = new UsageReporter(ledger);
@@ -148,7 +165,8 @@ public final class Gateway implements AutoCloseable {
                     .breakerConfig(config.breakerDefaults().toBreakerConfig())
                     .balancing(config.balancing())
                     .ledger(ledger)
-                    .telemetry(telemetry);
+                    .telemetry(telemetry)
+                    .tracer(tracing.routerTracer());
             stores.admission(builder);
             config.breakers().forEach((id, settings) -> builder.breakerConfig(id, settings.toBreakerConfig()));
             Router built = builder.build();
@@ -156,9 +174,11 @@ public final class Gateway implements AutoCloseable {
             this.deployments = built;
             this.context = new GatewayContext(router, usage, deployments,
                     new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
-                    config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses);
+                    config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses,
+                    tracing.enabled() ? tracing.serverSpans() : null);
         } catch (RuntimeException e) {
             stores.close(); // a database file stays locked while its ledger is open
+            closeTelemetry();
             throw e;
         }
     }
@@ -225,6 +245,11 @@ public final class Gateway implements AutoCloseable {
 
     public MicrometerRouterTelemetry telemetry() {
         return telemetry;
+    }
+
+    /** The process's tracing (off unless configured). */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** Starts serving on the configured port (0 picks a free one). */
@@ -301,6 +326,15 @@ public final class Gateway implements AutoCloseable {
             }
         }
         stores.close();
+        closeTelemetry();
+    }
+
+    /** Sends the spans and metrics still held, within a bounded wait. */
+    private void closeTelemetry() {
+        tracing.close();
+        if (otlpMetrics != null) {
+            otlpMetrics.close();
+        }
     }
 
     @Override

@@ -27,7 +27,10 @@ import dev.llmrouter.ports.chat.ChatStream;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.quota.QuotaStore;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
+import dev.llmrouter.ports.telemetry.RouterTracer;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.util.List;
 import java.util.Map;
@@ -66,23 +69,26 @@ class ArchitectureTest {
 
     /** The outbound ports: what an adapter implements for the router to call. */
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
-            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class);
+            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class, RouterTracer.class);
 
     /**
      * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's
      * values are read through: not ports of their own.
      */
-    private static final Set<String> PORT_PRODUCTS = names(ChatStream.class, BodyIndex.PromptVisitor.class);
+    private static final Set<String> PORT_PRODUCTS = names(ChatStream.class, BodyIndex.PromptVisitor.class,
+            RequestTrace.class, AttemptTrace.class);
 
     /**
      * The outbound-port implementations that belong in {@code ports}: they adapt nothing outside the
      * process. {@link ByteBoundEstimator} bounds a prompt by its body's length, the estimator an
      * embedder without a tokenizer gets; {@code GuardedTelemetry} is the router's guard around any
-     * telemetry; {@link RouterTelemetry#NOOP} is the default telemetry.
+     * telemetry; {@link RouterTelemetry#NOOP} is the default telemetry; {@code GuardedTracer} is the
+     * router's guard around any tracer.
      */
     private static final Set<String> PORT_IMPLEMENTATIONS_OF_THE_ROUTER = Set.of(
             ByteBoundEstimator.class.getName(),
             "dev.llmrouter.ports.routing.GuardedTelemetry",
+            "dev.llmrouter.ports.routing.GuardedTracer",
             RouterTelemetry.NOOP.getClass().getName());
 
     /** Static methods that read the system clock, by owner. */

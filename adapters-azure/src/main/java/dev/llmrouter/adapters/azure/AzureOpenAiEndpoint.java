@@ -144,7 +144,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
     public ChatReply complete(ChatCall call) {
         DeploymentClient c = client(call);
         byte[] body = body(call, false);
-        RequestOptions options = new RequestOptions().setContext(READ_WHOLE_BODY);
+        RequestOptions options = new RequestOptions().setContext(TraceContextPolicy.with(READ_WHOLE_BODY, call.traceparent()));
         if (!call.requestId().isEmpty()) {
             options.setHeader(CLIENT_REQUEST_ID, call.requestId());
         }
@@ -205,7 +205,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         try {
             deadline = new Watchdog.Deadline(call.timeout(), inFlight);
             try (deadline) {
-                response = c.pipeline.sendSync(request, Context.NONE);
+                response = c.pipeline.sendSync(request, TraceContextPolicy.with(Context.NONE, call.traceparent()));
             } catch (Throwable t) {
                 if (deadline.expired()) {
                     throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,

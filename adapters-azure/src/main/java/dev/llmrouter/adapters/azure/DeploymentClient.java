@@ -31,8 +31,9 @@ import java.util.List;
  *
  * <p>The pipeline holds only what the router needs, each policy run on every call: a user agent
  * naming the router, a client request id (the caller's, set per call, or a fresh one), the
- * configured {@code api-version}, and authentication. (No headers-from-context policy: the adapter
- * sets its headers on the request itself.)
+ * configured {@code api-version}, authentication, and the attempt's W3C {@code traceparent}
+ * ({@link TraceContextPolicy}, from the call's context). (No general headers-from-context policy: the
+ * adapter sets its other headers on the request itself.)
  */
 final class DeploymentClient {
 
@@ -49,6 +50,7 @@ final class DeploymentClient {
         policies.add(new RequestIdPolicy());
         policies.add(new ApiVersionPolicy(settings.apiVersion()));
         policies.add(authPolicy(settings.auth()));
+        policies.add(new TraceContextPolicy());
         this.pipeline = new HttpPipelineBuilder()
                 .httpClient(httpClient)
                 .policies(policies.toArray(HttpPipelinePolicy[]::new))

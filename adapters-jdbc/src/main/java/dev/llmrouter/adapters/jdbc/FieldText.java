@@ -20,7 +20,9 @@ import java.util.Optional;
  */
 final class FieldText {
 
-    private static final int LINE_FIELDS = 18;
+    private static final int LINE_FIELDS = 19;
+    /** A line written before records carried a trace id: read as a record without one. */
+    private static final int LINE_FIELDS_WITHOUT_TRACE = 18;
 
     private FieldText() {}
 
@@ -67,6 +69,7 @@ final class FieldText {
             r.timeToFirstToken().map(d -> Long.toString(d.toNanos())).orElse(""),
             r.outcome().name(),
             joinPath(r.path()),
+            r.traceId(),
         };
         StringBuilder b = new StringBuilder(256);
         for (int i = 0; i < fields.length; i++) {
@@ -85,7 +88,7 @@ final class FieldText {
      */
     static UsageRecord record(String line) {
         String[] f = line.split("\t", -1);
-        if (f.length != LINE_FIELDS) {
+        if (f.length != LINE_FIELDS && f.length != LINE_FIELDS_WITHOUT_TRACE) {
             throw new IllegalArgumentException("a spool line has " + LINE_FIELDS + " fields, not " + f.length);
         }
         for (int i = 0; i < f.length; i++) {
@@ -96,7 +99,7 @@ final class FieldText {
                 new TokenUsage(Long.parseLong(f[11]), Long.parseLong(f[12])), Money.ofNanos(Long.parseLong(f[13])),
                 Duration.ofNanos(Long.parseLong(f[14])),
                 f[15].isEmpty() ? Optional.empty() : Optional.of(Duration.ofNanos(Long.parseLong(f[15]))),
-                UsageOutcome.valueOf(f[16]), splitPath(f[17]));
+                UsageOutcome.valueOf(f[16]), splitPath(f[17]), f.length > 18 ? f[18] : "");
     }
 
     private static Tier tier(String id) {

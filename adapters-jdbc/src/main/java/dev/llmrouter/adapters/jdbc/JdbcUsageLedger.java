@@ -273,7 +273,7 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
                     }
                     page.add(UsageRows.read(rs));
                     lastTime = rs.getLong(2);
-                    lastSeq = rs.getLong(19);
+                    lastSeq = rs.getLong(UsageRows.COLUMN_COUNT + 1);
                 }
             }
         } catch (SQLException e) {

@@ -11,18 +11,22 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A {@link UsageRecord} as a row of {@code usage_record} and back: times and durations in nanoseconds,
- * money in nano-dollars, tiers by id, the path as one text ({@link FieldText#joinPath}).
+ * money in nano-dollars, tiers by id, the path as one text ({@link FieldText#joinPath}), the trace id
+ * NULL for a record that was not traced.
  */
 final class UsageRows {
 
     static final String COLUMNS = "request_id, time_nanos, account_id, creator, plan_id, operation, requested_tier,"
             + " tier, model, deployment, region, input_tokens, output_tokens, cost_nanos, latency_nanos, ttft_nanos,"
-            + " outcome, path";
-    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            + " outcome, path, trace_id";
+    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    /** How many columns {@link #COLUMNS} names: a query's next column follows them. */
+    static final int COLUMN_COUNT = 19;
 
     private UsageRows() {}
 
@@ -67,7 +71,8 @@ final class UsageRows {
             s.setNull(i++, Types.BIGINT);
         }
         s.setString(i++, r.outcome().name());
-        s.setString(i, FieldText.joinPath(r.path()));
+        s.setString(i++, FieldText.joinPath(r.path()));
+        setNullable(s, i, r.traceId().isEmpty() ? null : r.traceId());
     }
 
     private static void setNullable(PreparedStatement s, int i, String value) throws SQLException {
@@ -99,6 +104,6 @@ final class UsageRows {
         UsageOutcome outcome = UsageOutcome.valueOf(rs.getString(17));
         return new UsageRecord(requestId == null ? "" : requestId, instant(time), account, creator, plan, operation,
                 requestedTier, tier, model, deployment, region, tokens, cost, latency, timeToFirstToken, outcome,
-                FieldText.splitPath(rs.getString(18)));
+                FieldText.splitPath(rs.getString(18)), Objects.requireNonNullElse(rs.getString(19), ""));
     }
 }

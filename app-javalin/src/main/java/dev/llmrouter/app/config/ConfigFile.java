@@ -34,7 +34,7 @@ final class ConfigFile {
     /** The top level: its keys are the sections; any other key is reported. */
     record Sections(JsonNode server, JsonNode ledger, JsonNode regions, JsonNode catalog, JsonNode deployments,
             JsonNode plans, JsonNode accounts, JsonNode breakers, JsonNode retry, JsonNode balancing,
-            JsonNode storage) {}
+            JsonNode storage, JsonNode telemetry) {}
 
     record RegionEntry(@NotNull String name, @NotNull Geography geography) {}
 
@@ -183,6 +183,25 @@ final class ConfigFile {
             WhenUnavailable whenUnavailable,
             @DurationRange(min = "1s", max = "1h") Duration retryAfter,
             @DurationRange(min = "1s", max = "24h") Duration lease) {}
+
+    /**
+     * {@code telemetry:}: where traces (and, with {@code metrics: true}, metrics) go over OTLP; absent or
+     * without an endpoint, tracing stays off unless the {@code OTEL_*} variables configure it.
+     * {@code headers} and {@code resource-attributes} are mappings of names to text.
+     */
+    record TelemetryEntry(
+            String endpoint,
+            @jakarta.validation.constraints.Pattern(regexp = "http/protobuf|grpc",
+                    message = "must be http/protobuf or grpc") String protocol,
+            JsonNode headers,
+            @Range(min = 0, max = 1) BigDecimal samplingRatio,
+            String serviceName,
+            JsonNode resourceAttributes,
+            @Range(min = 1, max = 1_000_000) Long maxQueueSize,
+            @DurationRange(min = "1ms", max = "1m") Duration scheduleDelay,
+            @DurationRange(min = "1ms", max = "5m") Duration exportTimeout,
+            Boolean metrics,
+            @DurationRange(min = "1s", max = "1h") Duration metricsStep) {}
 
     /** What a check does when its store cannot answer. */
     enum WhenUnavailable { FAIL_CLOSED, FAIL_OPEN }

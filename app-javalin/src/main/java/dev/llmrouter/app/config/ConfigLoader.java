@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.llmrouter.adapters.otel.Tracing;
+import dev.llmrouter.adapters.otel.TracingSettings;
 import dev.llmrouter.app.sim.SimulationProfile;
 import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.balance.Strategy;
@@ -167,7 +169,7 @@ public final class ConfigLoader {
 
     /** The order of the report: problems before parsing, then section by section, entry by entry. */
     private static final List<String> SECTION_ORDER = List.of("regions", "catalog", "deployments", "plans", "accounts",
-            "breakers", "retry", "server", "ledger", "storage");
+            "breakers", "retry", "server", "ledger", "storage", "telemetry");
 
     private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
         List<ConfigProblem> sorted = new ArrayList<>(problems);
@@ -265,6 +267,7 @@ public final class ConfigLoader {
                     .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
                     .orElse(LedgerSettings.DEFAULTS);
             StorageSettings storage = readStorage(file.storage());
+            TracingSettings telemetry = readTelemetry(file.telemetry());
             if (storage.quotaLease().compareTo(retry.requestDeadline()) <= 0) {
                 // A reservation must outlive its request, or a slow request's settle would find it gone.
                 binder.problem("storage.quota.lease", "must be longer than retry.request-deadline ("
@@ -286,7 +289,53 @@ public final class ConfigLoader {
                 throw new InvalidConfigException(source, inFileOrder(problems));
             }
             return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server,
-                    ledger, balancing, storage);
+                    ledger, balancing, storage, telemetry);
+        }
+
+        /** The {@code telemetry:} section (Requirement 10.3): off without an endpoint unless {@code OTEL_*} says otherwise. */
+        private TracingSettings readTelemetry(JsonNode node) {
+            TracingSettings d = TracingSettings.OFF;
+            Optional<ConfigFile.TelemetryEntry> bound = binder.bind(node, "telemetry", ConfigFile.TelemetryEntry.class);
+            if (bound.isPresent() && TracingSettings.GRPC.equals(bound.get().protocol())
+                    && !Tracing.grpcSenderAvailable()) {
+                binder.problem("telemetry.protocol", "grpc needs a gRPC sender on the class path, which this build "
+                        + "does not carry: use http/protobuf (a collector's port 4318)");
+            }
+            return bound.map(t -> new TracingSettings(
+                    or(t.endpoint(), "telemetry.endpoint", d.endpoint()),
+                    or(t.protocol(), "telemetry.protocol", d.protocol()),
+                    textMapping(t.headers(), "telemetry.headers"),
+                    or(t.samplingRatio(), "telemetry.sampling-ratio", BigDecimal.ONE).doubleValue(),
+                    or(t.serviceName(), "telemetry.service-name", d.serviceName()),
+                    textMapping(t.resourceAttributes(), "telemetry.resource-attributes"),
+                    or(t.maxQueueSize(), "telemetry.max-queue-size", (long) d.maxQueueSize()).intValue(),
+                    or(t.scheduleDelay(), "telemetry.schedule-delay", d.scheduleDelay()),
+                    or(t.exportTimeout(), "telemetry.export-timeout", d.exportTimeout()),
+                    or(t.metrics(), "telemetry.metrics", d.metrics()),
+                    or(t.metricsStep(), "telemetry.metrics-step", d.metricsStep())))
+                    .orElse(d);
+        }
+
+        /** A mapping of names to text values; anything else is reported at {@code at}. */
+        private Map<String, String> textMapping(JsonNode node, String at) {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (ConfigBinder.absent(node)) {
+                return out;
+            }
+            if (!node.isObject()) {
+                binder.problem(at, "must be a mapping of names to values");
+                return out;
+            }
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                if (!e.getValue().isValueNode() || e.getValue().isNull() || e.getKey().isBlank()) {
+                    binder.problem(at + "." + e.getKey(), "must be a single value");
+                } else if (e.getKey().contains(",") || e.getKey().contains("=")) {
+                    binder.problem(at + "." + e.getKey(), "a name cannot contain ',' or '='");
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            return out;
         }
 
         /**

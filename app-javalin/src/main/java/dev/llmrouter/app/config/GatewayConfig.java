@@ -1,5 +1,6 @@
 package dev.llmrouter.app.config;
 
+import dev.llmrouter.adapters.otel.TracingSettings;
 import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.plan.Plan;
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param server      HTTP server settings
  * @param ledger      the in-memory usage ledger's bound (used only when {@code storage} keeps the ledger in memory)
  * @param storage     where the ledger, quotas and rate limits are kept, and what happens when a store fails
+ * @param telemetry   where traces go over OTLP, and whether metrics go too (Requirement 10.3)
  */
 public record GatewayConfig(
         String source,
@@ -40,7 +42,8 @@ public record GatewayConfig(
         ServerSettings server,
         LedgerSettings ledger,
         BalancingSettings balancing,
-        StorageSettings storage) {
+        StorageSettings storage,
+        TracingSettings telemetry) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -51,10 +54,20 @@ public record GatewayConfig(
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(balancing, "balancing");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(telemetry, "telemetry");
         plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         accounts = List.copyOf(accounts);
         connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
         breakers = Collections.unmodifiableMap(new LinkedHashMap<>(breakers));
+    }
+
+    /** A configuration without tracing. */
+    public GatewayConfig(String source, Fleet fleet, Map<String, Plan> plans, List<AccountSpec> accounts,
+            Map<DeploymentId, DeploymentSettings> connections, BreakerSettings breakerDefaults,
+            Map<DeploymentId, BreakerSettings> breakers, RetrySettings retry, ServerSettings server, LedgerSettings ledger,
+            BalancingSettings balancing, StorageSettings storage) {
+        this(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger, balancing,
+                storage, TracingSettings.OFF);
     }
 
     public Plan plan(String id) {
@@ -84,16 +97,21 @@ public record GatewayConfig(
 
     public GatewayConfig withServer(ServerSettings newServer) {
         return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, newServer, ledger,
-                balancing, storage);
+                balancing, storage, telemetry);
     }
 
     public GatewayConfig withLedger(LedgerSettings newLedger) {
         return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, newLedger,
-                balancing, storage);
+                balancing, storage, telemetry);
     }
 
     public GatewayConfig withStorage(StorageSettings newStorage) {
         return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
-                balancing, newStorage);
+                balancing, newStorage, telemetry);
+    }
+
+    public GatewayConfig withTelemetry(TracingSettings newTelemetry) {
+        return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server, ledger,
+                balancing, storage, newTelemetry);
     }
 }

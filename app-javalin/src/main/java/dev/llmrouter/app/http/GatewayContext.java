@@ -1,5 +1,6 @@
 package dev.llmrouter.app.http;
 
+import dev.llmrouter.adapters.otel.ServerSpans;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
 import dev.llmrouter.ports.router.RouteChatUseCase;
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
  * @param maxBodyBytes  the largest request body accepted (413 above it)
  * @param bodyRead      how long a request body may take to arrive (408 beyond it)
  * @param stores        the state of the ledger, quota and rate-limit stores, probed now (for {@code /health/ready})
+ * @param spans         the server span of each chat request (Requirement 10.1), or null when tracing is off
  */
 public record GatewayContext(
         RouteChatUseCase router,
@@ -33,7 +35,8 @@ public record GatewayContext(
         PrometheusMeterRegistry metrics,
         long maxBodyBytes,
         BodyReadLimits bodyRead,
-        Supplier<List<StoreStatus>> stores) {
+        Supplier<List<StoreStatus>> stores,
+        ServerSpans spans) {
 
     /** Default body limit: several base64 images (20 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -50,6 +53,13 @@ public record GatewayContext(
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
+    }
+
+    /** A context without tracing. */
+    public GatewayContext(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
+            AccountDirectory accounts, Fleet fleet, PrometheusMeterRegistry metrics, long maxBodyBytes, BodyReadLimits bodyRead,
+            Supplier<List<StoreStatus>> stores) {
+        this(router, usage, deployments, accounts, fleet, metrics, maxBodyBytes, bodyRead, stores, null);
     }
 
     /** A context with no stores to report (an HTTP layer over fakes). */

@@ -1,13 +1,16 @@
 package dev.llmrouter.app.http;
 
 import dev.llmrouter.adapters.azure.ChatBodyReader;
+import dev.llmrouter.adapters.otel.ServerSpans;
 import dev.llmrouter.ports.chat.ChatOperation;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.opentelemetry.context.Scope;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -70,10 +73,13 @@ public final class HttpApi {
             configure(config, maxBody);
             RoutesConfig r = config.routes;
             r.before(ctx -> before(ctx, maxBody, auth));
-            r.post("/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
-            r.post("/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION));
-            r.post("/openai/deployments/{name}/chat/completions", ctx -> chat.azure(ctx, ChatOperation.CHAT));
-            r.post("/openai/deployments/{name}/completions", ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION));
+            ServerSpans spans = context.spans();
+            r.post("/v1/chat/completions", traced(spans, "/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT)));
+            r.post("/v1/completions", traced(spans, "/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION)));
+            r.post("/openai/deployments/{name}/chat/completions", traced(spans, "/openai/deployments/{name}/chat/completions",
+                    ctx -> chat.azure(ctx, ChatOperation.CHAT)));
+            r.post("/openai/deployments/{name}/completions", traced(spans, "/openai/deployments/{name}/completions",
+                    ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION)));
             r.get("/v1/models", models::list);
             r.get("/v1/models/{id}", models::one);
             r.get("/v1/usage", usage::report);
@@ -141,7 +147,35 @@ public final class HttpApi {
     }
 
     private static void after(Context ctx) {
+        ServerSpans.ServerSpan span = ctx.attribute(SERVER_SPAN);
+        if (span != null) {
+            span.end(ctx.statusCode());
+        }
         RequestLog.of(ctx).write(ctx.method().toString(), ctx.path(), ctx.statusCode());
+    }
+
+    private static final String SERVER_SPAN = "llmrouter.serverSpan";
+
+    /**
+     * A chat route under its server span (Requirements 10.1, 10.2): started from the caller's W3C
+     * headers (a malformed one starts a new trace), current on this thread while the handler runs, so
+     * the router's attempts are its children, and ended by {@link #after} with the answer's status.
+     */
+    private static Handler traced(ServerSpans spans, String route, Handler handler) {
+        if (spans == null) {
+            return handler;
+        }
+        return ctx -> {
+            ServerSpans.ServerSpan span = spans.start(ctx.method().toString(), route, ctx::header);
+            ctx.attribute(SERVER_SPAN, span);
+            String traceId = span.traceId();
+            if (!traceId.isEmpty()) {
+                RequestLog.of(ctx).traceId = traceId;
+            }
+            try (Scope ignored = span.makeCurrent()) {
+                handler.handle(ctx);
+            }
+        };
     }
 
     private static ApiError fromJavalin(HttpResponseException e, Context ctx, long maxBody) {

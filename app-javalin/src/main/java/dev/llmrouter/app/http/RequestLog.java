@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one structured log line of a request, filled in as the request goes and written when it ends:
- * {@code request id=… method=… path=… account=… tier=… model=… deployment=… region=… status=…
- * latency_ms=… tokens_in=… tokens_out=… cost_usd=… outcome=…}. It holds no key, no body and no prompt:
+ * {@code request id=… trace_id=… method=… path=… account=… tier=… model=… deployment=… region=… status=…
+ * latency_ms=… tokens_in=… tokens_out=… cost_usd=… outcome=…}; {@code trace_id} is the request's
+ * trace (Requirement 10.2), {@code -} when it was not traced. It holds no key, no body and no prompt:
  * only the route's path (never the query) and what the router decided.
  */
 final class RequestLog {
@@ -20,6 +21,7 @@ final class RequestLog {
 
     final String requestId;
     final long startNanos;
+    String traceId = "-";
     String account = "-";
     String tier = "-";
     String model = "-";
@@ -72,6 +74,7 @@ final class RequestLog {
         long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
         StringBuilder line = new StringBuilder(384)
                 .append("request id=").append(requestId)
+                .append(" trace_id=").append(traceId)
                 .append(" method=").append(method)
                 .append(" path=").append(RouterHeaders.printable(path))
                 .append(" account=").append(account)

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -54,6 +55,14 @@ final class TestGateway implements AutoCloseable {
             Fleet fleet, PrometheusMeterRegistry metrics, long maxBody, InstantSource clock) {
         return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet, metrics, maxBody,
                 BodyReadLimits.DEFAULT), clock);
+    }
+
+    /** As {@link #with(RouteChatUseCase, UsageQueryUseCase, DeploymentStatusQuery, Fleet, long, InstantSource)}, each chat request under a server span of {@code spans}. */
+    static TestGateway traced(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
+            Fleet fleet, dev.llmrouter.adapters.otel.ServerSpans spans) {
+        return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1 << 20, BodyReadLimits.DEFAULT, List::of, spans),
+                InstantSource.system());
     }
 
     /** Over a fake router and the fakes, with {@code bodyRead} as the body deadline. */

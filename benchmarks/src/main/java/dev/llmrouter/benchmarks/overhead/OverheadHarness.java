@@ -43,7 +43,8 @@ import java.util.Map;
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness
  * java -cp benchmarks/target/benchmarks.jar dev.llmrouter.benchmarks.overhead.OverheadHarness --quick
  * </pre>
- * Options: {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
+ * Options: {@code --tracing} (the gateway with tracing off and on instead, {@link TracingOverhead}),
+ * {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
  * {@code --seconds 10}, {@code --streams 1000} (how many slow streams to hold), {@code --jar
  * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
  * benchmarks/results}, {@code --gateway-jvm "-Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
@@ -117,6 +118,10 @@ public final class OverheadHarness {
     record Pair(int rate, Result direct, Result gateway) {}
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--tracing")) {
+            tracing(args);
+            return;
+        }
         Options options = Options.parse(args);
         if (options.storage()) {
             System.out.println(StorageOverhead.run(options));
@@ -127,6 +132,17 @@ public final class OverheadHarness {
         if (!report.healthy()) {
             System.exit(1);
         }
+    }
+
+    /** {@code --tracing}: the gateway with tracing off and on, side by side ({@link TracingOverhead}). */
+    private static void tracing(String[] args) throws Exception {
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--tracing")).toArray(String[]::new);
+        Options o = Options.parse(rest);
+        if (java.util.Arrays.stream(rest).noneMatch(a -> a.equals("--rates"))) {
+            o = new Options(o.quick(), List.of(1_000), o.seconds(), o.jar(), o.java(), o.out(), o.streams(), o.gatewayJvm(),
+                    o.lightStreams(), o.storage());
+        }
+        System.out.println(TracingOverhead.run(o));
     }
 
     private static final long STARTED = System.nanoTime();

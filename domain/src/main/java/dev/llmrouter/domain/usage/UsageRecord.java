@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param timeToFirstToken for streams, until the first content chunk
  * @param outcome         how it ended
  * @param path            the deployments tried, in order, each with its outcome ({@code eastus-1:FAILED:SERVER_ERROR})
+ * @param traceId         the W3C trace id the request was traced under (32 hex digits), or empty when it
+ *                        was not traced: a usage row leads to its trace (Requirement 10.2)
  */
 public record UsageRecord(
         String requestId,
@@ -47,7 +49,8 @@ public record UsageRecord(
         Duration latency,
         Optional<Duration> timeToFirstToken,
         UsageOutcome outcome,
-        List<String> path) {
+        List<String> path,
+        String traceId) {
 
     public UsageRecord {
         Objects.requireNonNull(time, "time");
@@ -67,5 +70,14 @@ public record UsageRecord(
         requestedTier = requestedTier == null ? Optional.empty() : requestedTier;
         timeToFirstToken = timeToFirstToken == null ? Optional.empty() : timeToFirstToken;
         path = List.copyOf(path);
+        traceId = traceId == null ? "" : traceId;
+    }
+
+    /** A record of a request that was not traced. */
+    public UsageRecord(String requestId, Instant time, String accountId, String creator, String planId, String operation,
+            Optional<Tier> requestedTier, Tier tier, String model, String deployment, String region, TokenUsage tokens,
+            Money cost, Duration latency, Optional<Duration> timeToFirstToken, UsageOutcome outcome, List<String> path) {
+        this(requestId, time, accountId, creator, planId, operation, requestedTier, tier, model, deployment, region,
+                tokens, cost, latency, timeToFirstToken, outcome, path, "");
     }
 }

@@ -13,13 +13,22 @@ import java.util.Objects;
  *                        sets it so that the quota reservation is a true worst case
  * @param timeout         how long this attempt may take (to the first byte for streams)
  * @param requestId       the gateway's request id, for correlation headers
+ * @param traceparent     the W3C {@code traceparent} that names this attempt's trace to the deployment
+ *                        (Requirement 10.2), or empty when the attempt is not traced
  */
-public record ChatCall(Candidate candidate, ChatRequest request, int maxOutputTokens, Duration timeout, String requestId) {
+public record ChatCall(Candidate candidate, ChatRequest request, int maxOutputTokens, Duration timeout, String requestId,
+        String traceparent) {
 
     public ChatCall {
         Objects.requireNonNull(candidate, "candidate");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(timeout, "timeout");
         requestId = requestId == null ? "" : requestId;
+        traceparent = traceparent == null ? "" : traceparent;
+    }
+
+    /** An untraced attempt. */
+    public ChatCall(Candidate candidate, ChatRequest request, int maxOutputTokens, Duration timeout, String requestId) {
+        this(candidate, request, maxOutputTokens, timeout, requestId, "");
     }
 }

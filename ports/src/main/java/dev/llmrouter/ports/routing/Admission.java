@@ -8,6 +8,7 @@ import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RouteInfo;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -41,8 +42,9 @@ sealed interface Admission {
             return estimates.expectedTokens(routed.candidates().get(0).model());
         }
 
-        ChatCall chatCall(Candidate candidate, Duration timeout) {
-            return new ChatCall(candidate, command.request(), estimates.outputCap(candidate.model()), timeout, requestId);
+        ChatCall chatCall(Candidate candidate, Duration timeout, AttemptTrace trace) {
+            return new ChatCall(candidate, command.request(), estimates.outputCap(candidate.model()), timeout, requestId,
+                    trace.traceparent());
         }
 
         RouteInfo route(Candidate c) {

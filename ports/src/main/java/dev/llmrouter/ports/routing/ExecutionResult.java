@@ -3,9 +3,11 @@ package dev.llmrouter.ports.routing;
 import dev.llmrouter.domain.failure.Failure;
 import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.ports.router.Attempt;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,11 +44,20 @@ public sealed interface ExecutionResult<T> {
      * A candidate answered; {@code took} is that last call's duration; {@code answeredAt} the wall time
      * the success was reported to the breaker at, or null when it is reported later (a stream's, when
      * it ends), so that a plain call's record is stamped without a second reading of the clock.
+     * {@code trace} is that call's trace, still open: the caller ends it once it knows the answer's
+     * usage (a plain call) or the stream's end.
      */
-    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried, Instant answeredAt)
+    record Succeeded<T>(Candidate candidate, T value, Duration took, List<Tried> tried, Instant answeredAt,
+            AttemptTrace trace)
             implements ExecutionResult<T> {
         public Succeeded {
             tried = List.copyOf(tried);
+            Objects.requireNonNull(trace, "trace");
+        }
+
+        /** An untraced success, stamped later. */
+        public Succeeded(Candidate candidate, T value, Duration took, List<Tried> tried) {
+            this(candidate, value, took, tried, null, AttemptTrace.NONE);
         }
     }
 

@@ -11,6 +11,8 @@ import dev.llmrouter.domain.routing.PriorityGroups;
 import dev.llmrouter.ports.chat.EndpointException;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.Attempt.Outcome;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -133,14 +135,15 @@ public final class FallbackExecutor {
 
     /**
      * One call to one candidate given the request's context: one instance serves every request, where
-     * a {@link CandidateCall} capturing the request is built for each.
+     * a {@link CandidateCall} capturing the request is built for each. {@code trace} is this call's
+     * trace ({@link AttemptTrace#traceparent()} goes to the deployment).
      */
     @FunctionalInterface
     public interface ContextCall<C, T> {
-        T call(C context, Candidate candidate, Duration timeout);
+        T call(C context, Candidate candidate, Duration timeout, AttemptTrace trace);
     }
 
-    private static final ContextCall<CandidateCall<?>, ?> PLAIN = CandidateCall::call;
+    private static final ContextCall<CandidateCall<?>, ?> PLAIN = (call, candidate, timeout, trace) -> call.call(candidate, timeout);
 
     /** Decides, before a candidate is called, whether the request may go there (quota re-check on a hop). */
     @FunctionalInterface
@@ -206,17 +209,20 @@ public final class FallbackExecutor {
         @SuppressWarnings("unchecked")
         ContextCall<CandidateCall<T>, T> plain = (ContextCall<CandidateCall<T>, T>) (ContextCall<?, ?>) PLAIN;
         return execute(candidates, groups, estimatedTokens, deadlineNanos, gate, call, plain, capacity, recordSuccess,
-                now);
+                now, RequestTrace.NONE);
     }
 
     /**
-     * As {@link #execute(List, PriorityGroups, long, long, HopGate, CandidateCall, Function, boolean, Instant)},
-     * each call made by {@code call} given {@code context}.
+     * Runs the chain as {@link #execute(List, PriorityGroups, long, long, HopGate, CandidateCall, Function, boolean, Instant)},
+     * each call made by {@code call} given {@code context}, and each skip and each call reported to the
+     * request's {@code trace} (Requirement 10.1). Every call's trace is ended here when the call fails;
+     * a success's stays open in {@link ExecutionResult.Succeeded#trace()} for the caller to end.
      */
     public <C, T> ExecutionResult<T> execute(List<Candidate> candidates, PriorityGroups groups, long estimatedTokens,
             long deadlineNanos, HopGate gate, C context, ContextCall<C, T> call,
-            Function<? super T, CapacityReport> capacity, boolean recordSuccess, Instant now) {
-        ChainRun<C, T> run = new ChainRun<>(deadlineNanos, context, call, recordSuccess, estimatedTokens, capacity, now);
+            Function<? super T, CapacityReport> capacity, boolean recordSuccess, Instant now, RequestTrace trace) {
+        ChainRun<C, T> run = new ChainRun<>(deadlineNanos, context, call, recordSuccess, estimatedTokens, capacity, now,
+                trace);
         int contextFloor = 0; // after a context-length failure, only larger windows are worth a call
         chain:
         for (int g = 0; g < groups.count(); g++) {
@@ -244,7 +250,7 @@ public final class FallbackExecutor {
                 }
                 if (skipped != null) {
                     balancing.slot(candidate.deployment().id()).cancelled(estimatedTokens);
-                    run.add(skip(candidate, skipped));
+                    run.skipped(skip(candidate, skipped));
                     continue;
                 }
                 Optional<Failure> failed = run.execute(candidate, fresh ? tick : ticker.getAsLong());
@@ -253,7 +259,8 @@ public final class FallbackExecutor {
                 }
                 if (failed.isEmpty()) {
                     if (run.succeeded) {
-                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried(), run.answeredAt);
+                        return new ExecutionResult.Succeeded<>(candidate, run.value, run.took, run.tried(), run.answeredAt,
+                                run.span);
                     }
                     continue; // skipped on a retry (deadline, breaker): move on
                 }
@@ -377,6 +384,13 @@ public final class FallbackExecutor {
         private final boolean recordSuccess;
         private final long estimatedTokens;
         private final Function<? super T, CapacityReport> capacity;
+        private final RequestTrace trace;
+        /** Calls made so far, for each call's number in its trace. */
+        private int calls;
+        /** The backoff waited before the next call, for its trace. */
+        private long waitedNanos;
+        /** The trace of the latest call. */
+        AttemptTrace span = AttemptTrace.NONE;
         /** The path: its only step, or null once {@code more} holds every step. */
         private Tried onlyStep;
         private List<Tried> more;
@@ -393,8 +407,9 @@ public final class FallbackExecutor {
         Instant answeredAt;
 
         ChainRun(long deadlineNanos, C context, ContextCall<C, T> call, boolean recordSuccess, long estimatedTokens,
-                Function<? super T, CapacityReport> capacity, Instant admittedAt) {
+                Function<? super T, CapacityReport> capacity, Instant admittedAt, RequestTrace trace) {
             this.admittedAt = admittedAt;
+            this.trace = trace;
             this.deadlineNanos = deadlineNanos;
             this.context = context;
             this.call = call;
@@ -414,6 +429,12 @@ public final class FallbackExecutor {
                 more.add(step);
                 onlyStep = null;
             }
+        }
+
+        /** A candidate passed over without a call. */
+        void skipped(Tried step) {
+            add(step);
+            trace.skipped(step.attempt());
         }
 
         /** The path so far, unmodifiable. */
@@ -436,6 +457,7 @@ public final class FallbackExecutor {
             value = null;
             succeeded = false;
             took = Duration.ZERO;
+            waitedNanos = 0; // a backoff before a retry that was not made is not this candidate's
             return execute(tick);
         }
 
@@ -475,8 +497,10 @@ public final class FallbackExecutor {
             if (!backoff.isNone()) {
                 long wait = Math.min(backoff.delayNanos(retry, ThreadLocalRandom.current().nextDouble()),
                         deadlineNanos - ticker.getAsLong());
+                long before = ticker.getAsLong();
                 try {
                     pause.nanos(wait);
+                    waitedNanos = Math.max(0, ticker.getAsLong() - before);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the request's thread is being stopped
                     interrupted = true;
@@ -484,12 +508,12 @@ public final class FallbackExecutor {
                 }
             }
             if (pastDeadline(deadlineNanos)) {
-                add(skip(candidate, Outcome.SKIPPED_DEADLINE));
+                skipped(skip(candidate, Outcome.SKIPPED_DEADLINE));
                 return false;
             }
             Outcome refused = acquire(candidate, clock.instant());
             if (refused != null) {
-                add(skip(candidate, refused));
+                skipped(skip(candidate, refused));
                 return false;
             }
             return true;
@@ -502,6 +526,8 @@ public final class FallbackExecutor {
             Duration attemptTimeout = settings.attemptTimeout();
             Duration timeout = attemptTimeout.toNanos() <= left ? attemptTimeout : Duration.ofNanos(left);
             LoadBoard.Slot load = balancing.slot(candidate.deployment().id());
+            span = trace.attempt(candidate, ++calls, waitedNanos == 0 ? Duration.ZERO : Duration.ofNanos(waitedNanos));
+            waitedNanos = 0;
             if (firstStarted) {
                 firstStarted = false;
             } else {
@@ -511,7 +537,7 @@ public final class FallbackExecutor {
                 long end;
                 // the answer's report is read while the attempt is still counted in flight (see LoadBoard)
                 try {
-                    value = call.call(context, candidate, timeout);
+                    value = call.call(context, candidate, timeout, span);
                     end = ticker.getAsLong();
                     load.answered(capacity.apply(value), start, estimatedTokens, end);
                 } catch (EndpointException e) {
@@ -536,8 +562,10 @@ public final class FallbackExecutor {
                 if (failure.kind() == FailureKind.TIMEOUT) {
                     load.latency(end - start); // as slow as it was let to be, at least
                 }
-                add(new Tried(candidate, new Attempt(candidate.deployment().id(),
-                        candidate.deployment().region().name(), Outcome.FAILED, Optional.of(failure), d)));
+                Attempt failed = new Attempt(candidate.deployment().id(), candidate.deployment().region().name(),
+                        Outcome.FAILED, Optional.of(failure), d);
+                add(new Tried(candidate, failed));
+                span.ended(failed, Optional.empty(), Optional.empty());
                 recordFailure(candidate, failure, d);
                 return failure;
             }

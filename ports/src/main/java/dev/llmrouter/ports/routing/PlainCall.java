@@ -6,6 +6,9 @@ import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatReply;
 import dev.llmrouter.ports.router.ChatOutcome;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
+import dev.llmrouter.ports.telemetry.RequestTrace;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,19 +25,24 @@ final class PlainCall {
     PlainCall(ChatEndpoint endpoint, FallbackExecutor executor, UsageRecorder recorder) {
         this.executor = executor;
         this.recorder = recorder;
-        this.complete = (a, candidate, timeout) -> endpoint.complete(a.chatCall(candidate, timeout));
+        this.complete = (a, candidate, timeout, span) -> endpoint.complete(a.chatCall(candidate, timeout, span));
     }
 
-    ChatOutcome run(Admission.Admitted a) {
+    ChatOutcome run(Admission.Admitted a, RequestTrace trace) {
         ExecutionResult<ChatReply> result = executor.execute(a.routed().candidates(), a.routed().groups(),
-                a.estimatedTokens(), a.deadlineNanos(), a.quota(), a, complete, ChatReply::capacity, true, a.admittedAt());
+                a.estimatedTokens(), a.deadlineNanos(), a.quota(), a, complete, ChatReply::capacity, true, a.admittedAt(),
+                trace);
         if (!(result instanceof ExecutionResult.Succeeded<ChatReply> ok)) {
-            return recorder.failed(a, result);
+            return recorder.failed(a, result, trace);
         }
         TokenUsage usage = ok.value().usage();
+        if (ok.trace() != AttemptTrace.NONE) {
+            List<Tried> tried = result.tried();
+            ok.trace().ended(tried.get(tried.size() - 1).attempt(), Optional.of(usage), Optional.of(ok.value().body()));
+        }
         Money cost = ok.candidate().model().pricing().costOf(usage);
         recorder.consumed(a, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried(),
-                ok.answeredAt());
+                ok.answeredAt(), trace);
         return new ChatOutcome.Served(a.route(ok.candidate()), Optional.of(ok.value()), usage, cost, result.attempts(),
                 a.rateLimit());
     }

@@ -36,6 +36,11 @@ final class QuotaHop implements FallbackExecutor.HopGate {
         return false;
     }
 
+    /** The worst case now reserved: that of the model last held for. */
+    QuotaGate.Charge reserved() {
+        return estimates.worstCase(heldFor);
+    }
+
     void settle(TokenUsage usage, Money cost) {
         hold.settle(usage.totalTokens(), cost);
     }

@@ -19,7 +19,9 @@ import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.router.StreamListener;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
+import dev.llmrouter.ports.telemetry.RouterTracer;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -50,7 +52,8 @@ import java.util.random.RandomGenerator;
  *       when at least one deployment was called, whatever the ending, and none otherwise
  *       (Requirement 5.1); the reservation settled to the actual cost or released.</li>
  * </ol>
- * Observers ({@link RouterTelemetry}) are guarded: a throwing observer is logged and swallowed.
+ * Observers ({@link RouterTelemetry}) and the tracer ({@link RouterTracer}: one trace per request, one
+ * per attempt) are guarded: a throwing observer is logged and swallowed.
  *
  * <p>Thread-safe: one router serves many requests at once.
  */
@@ -65,6 +68,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
     private final StreamRelay streams;
     private final Balancing balancing;
     private final LongSupplier ticker;
+    private final RouterTracer tracer;
 
     private Router(Builder b) {
         this.fleet = b.fleet;
@@ -80,6 +84,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
             retry = retry.withAttemptTimeout(b.attemptTimeout);
         }
         RouterTelemetry telemetry = new GuardedTelemetry(b.telemetry);
+        this.tracer = b.tracer == RouterTracer.NOOP ? RouterTracer.NOOP : new GuardedTracer(b.tracer);
         this.balancing = b.balancing;
         FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker, b.balancing);
         UsageRecorder recorder = new UsageRecorder(b.fleet, b.ledger, telemetry, b.clock, b.ticker);
@@ -106,11 +111,13 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
 
     @Override
     public ChatOutcome complete(ChatCommand command) {
+        RequestTrace trace = tracer.start(command);
         Admission admitted = admission.admit(command);
         if (admitted instanceof Admission.Refused refused) {
+            trace.refused(refused.outcome().refusal());
             return refused.outcome();
         }
-        return plain.run((Admission.Admitted) admitted);
+        return plain.run(routed((Admission.Admitted) admitted, trace), trace);
     }
 
     @Override
@@ -120,11 +127,22 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         ChatCommand streaming = asked.stream() ? command : new ChatCommand(command.caller(), command.requested(),
                 command.preferredRegion(), command.residency(), command.allowFallDown(),
                 asked.streaming(asked.includeUsage()), command.requestId());
+        RequestTrace trace = tracer.start(streaming);
         Admission admitted = admission.admit(streaming);
         if (admitted instanceof Admission.Refused refused) {
+            trace.refused(refused.outcome().refusal());
             return refused.outcome();
         }
-        return streams.run((Admission.Admitted) admitted, listener);
+        return streams.run(routed((Admission.Admitted) admitted, trace), listener, trace);
+    }
+
+    private static Admission.Admitted routed(Admission.Admitted a, RequestTrace trace) {
+        if (trace != RequestTrace.NONE) {
+            var routed = a.routed();
+            trace.routed(routed.requestedTier(), routed.candidates().get(0).tier(), routed.downgrade(),
+                    routed.candidates().size());
+        }
+        return a;
     }
 
     @Override
@@ -174,6 +192,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         private Duration attemptTimeout;
         private UsageLedger ledger;
         private RouterTelemetry telemetry = RouterTelemetry.NOOP;
+        private RouterTracer tracer = RouterTracer.NOOP;
         private QuotaGate quota = QuotaGate.UNLIMITED;
         private RateGate rates = RateGate.UNLIMITED;
         /** Set by {@link #rateAndQuotaStore}; else the rate gate then the quota gate, one after the other. */
@@ -261,6 +280,15 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
          */
         public Builder ledger(UsageLedger ledger) {
             this.ledger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        /**
+         * Traces each request and its attempts (Requirement 10.1); default none. Guarded: a throwing
+         * tracer never fails a request.
+         */
+        public Builder tracer(RouterTracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
             return this;
         }
 

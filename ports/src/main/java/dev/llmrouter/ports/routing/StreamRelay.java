@@ -16,6 +16,8 @@ import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.RouteInfo;
 import dev.llmrouter.ports.router.StreamListener;
+import dev.llmrouter.ports.telemetry.AttemptTrace;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ final class StreamRelay {
     private final UsageRecorder recorder;
     private final LongSupplier ticker;
     private final FallbackExecutor.ContextCall<Admission.Admitted, Started> opening =
-            (admitted, candidate, timeout) -> open(admitted.chatCall(candidate, timeout));
+            (admitted, candidate, timeout, span) -> open(admitted.chatCall(candidate, timeout, span), span);
 
     StreamRelay(ChatEndpoint endpoint, FallbackExecutor executor, UsageRecorder recorder, LongSupplier ticker) {
         this.endpoint = endpoint;
@@ -54,14 +56,23 @@ final class StreamRelay {
     /** A stream opened on a candidate and read up to its first content chunk (or its end). */
     private record Started(ChatStream stream, List<StreamChunk> head, boolean ended, long firstContentNanos) {}
 
-    ChatOutcome run(Admission.Admitted a, StreamListener listener) {
+    ChatOutcome run(Admission.Admitted a, StreamListener listener, RequestTrace trace) {
         ExecutionResult<Started> result = executor.execute(a.routed().candidates(), a.routed().groups(),
                 a.estimatedTokens(), a.deadlineNanos(), a.quota(), a, opening,
-                started -> started.stream().capacity(), false, a.admittedAt());
+                started -> started.stream().capacity(), false, a.admittedAt(), trace);
         if (!(result instanceof ExecutionResult.Succeeded<Started> ok)) {
-            return recorder.failed(a, result);
+            return recorder.failed(a, result, trace);
         }
-        return relay(a, ok, listener);
+        return relay(a, ok, listener, trace);
+    }
+
+    private Started open(ChatCall call, AttemptTrace span) {
+        long opened = ticker.getAsLong();
+        Started started = open(call);
+        if (span != AttemptTrace.NONE && !started.head().isEmpty()) {
+            span.firstChunk(Duration.ofNanos(Math.max(0, started.firstContentNanos() - opened)));
+        }
+        return started;
     }
 
     private Started open(ChatCall call) {
@@ -92,7 +103,8 @@ final class StreamRelay {
         }
     }
 
-    private ChatOutcome relay(Admission.Admitted a, ExecutionResult.Succeeded<Started> ok, StreamListener listener) {
+    private ChatOutcome relay(Admission.Admitted a, ExecutionResult.Succeeded<Started> ok, StreamListener listener,
+            RequestTrace trace) {
         Candidate c = ok.candidate();
         Started started = ok.value();
         ChatStream stream = started.stream();
@@ -132,7 +144,10 @@ final class StreamRelay {
         Optional<Duration> ttft = Optional.of(Duration.ofNanos(Math.max(0, started.firstContentNanos() - a.startNanos())));
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
                 : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
-        recorder.consumed(a, c, usage, cost, ttft, outcome, tried);
+        if (ok.trace() != AttemptTrace.NONE) {
+            ok.trace().ended(tried.get(tried.size() - 1).attempt(), Optional.of(usage), Optional.empty());
+        }
+        recorder.consumed(a, c, usage, cost, ttft, outcome, tried, trace);
         List<Attempt> attempts = Tried.attempts(tried);
         if (outcome != UsageOutcome.SUCCESS) {
             return new ChatOutcome.StreamBroken(route, Optional.ofNullable(broken), usage, cost, attempts, a.rateLimit());

@@ -9,6 +9,7 @@ import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.domain.usage.UsageRecord;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.ChatOutcome;
+import dev.llmrouter.ports.telemetry.RequestTrace;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.time.Duration;
@@ -64,34 +65,45 @@ final class UsageRecorder {
      * caller went away after content. The reservation settles to {@code cost}, then the request is recorded.
      */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried) {
-        consumed(a, last, usage, cost, ttft, outcome, tried, null);
+            UsageOutcome outcome, List<Tried> tried, RequestTrace trace) {
+        consumed(a, last, usage, cost, ttft, outcome, tried, null, trace);
     }
 
     /** As above, the record stamped {@code at}, the wall time just read for the ending, or null to read it. */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried, Instant at) {
+            UsageOutcome outcome, List<Tried> tried, Instant at, RequestTrace trace) {
         reportAttempts(a, tried);
         a.quota().settle(usage, cost);
-        record(a, last, usage, cost, ttft, outcome, tried, at);
+        UsageRecord record = record(a, last, usage, cost, ttft, outcome, tried, at, trace);
+        traceEnded(a, trace, Optional.of(record), true);
     }
 
     /**
      * A chain that ended without an answer: the reservation is released, and a record (of no usage) is
      * made when a deployment was called.
      */
-    ChatOutcome failed(Admission.Admitted a, ExecutionResult<?> result) {
+    ChatOutcome failed(Admission.Admitted a, ExecutionResult<?> result, RequestTrace trace) {
         reportAttempts(a, result.tried());
         a.quota().release();
         if (result instanceof ExecutionResult.FailedFinally<?> no) {
-            record(a, no.candidate(), TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.FINAL_ERROR,
-                    result.tried(), null);
+            UsageRecord record = record(a, no.candidate(), TokenUsage.NONE, Money.ZERO, Optional.empty(),
+                    UsageOutcome.FINAL_ERROR, result.tried(), null, trace);
+            traceEnded(a, trace, Optional.of(record), false);
             return new ChatOutcome.Failed(a.route(no.candidate()), no.failure(), result.attempts(), a.rateLimit());
         }
         ExecutionResult.Exhausted<?> exhausted = (ExecutionResult.Exhausted<?>) result;
-        result.lastCalled().ifPresent(last -> record(a, last, TokenUsage.NONE, Money.ZERO, Optional.empty(),
-                UsageOutcome.EXHAUSTED, result.tried(), null));
+        Optional<Candidate> last = result.lastCalled();
+        Optional<UsageRecord> record = last.isEmpty() ? Optional.empty() : Optional.of(record(a, last.get(),
+                TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.EXHAUSTED, result.tried(), null, trace));
+        traceEnded(a, trace, record, false);
         return new ChatOutcome.Exhausted(result.attempts(), exhausted.retryAt(), a.rateLimit());
+    }
+
+    private static void traceEnded(Admission.Admitted a, RequestTrace trace, Optional<UsageRecord> record, boolean settled) {
+        if (trace != RequestTrace.NONE) {
+            QuotaGate.Charge reserved = a.quota().reserved();
+            trace.ended(record, reserved.tokens(), reserved.cost(), settled);
+        }
     }
 
     private void reportAttempts(Admission.Admitted a, List<Tried> tried) {
@@ -101,20 +113,21 @@ final class UsageRecorder {
         }
     }
 
-    private void record(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried, Instant at) {
+    private UsageRecord record(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost,
+            Optional<Duration> ttft, UsageOutcome outcome, List<Tried> tried, Instant at, RequestTrace trace) {
         long now = ticker.getAsLong();
         var caller = a.command().caller();
         UsageRecord record = new UsageRecord(a.requestId(), at != null ? at : clock.instant(), caller.accountId(), caller.creator(),
                 caller.plan().id(), caller.operation(), a.routed().requestedTier(), last.tier(), last.model().id(),
                 last.deployment().id().value(), last.deployment().region().name(), usage, cost,
-                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried));
+                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried), trace.traceId());
         try {
             ledger.append(record);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "usage ledger refused record " + a.requestId(), e);
         }
         telemetry.requestCompleted(record, Math.max(0, distinctDeployments(tried) - 1), a.request().operation());
+        return record;
     }
 
     /**

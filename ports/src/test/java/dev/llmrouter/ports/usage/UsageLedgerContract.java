@@ -20,9 +20,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every behaviour a {@link UsageLedger} must have (Requirements 5.1 and 5.3): appends (one by one,
- * batched, from many threads) are all held; the totals it groups itself and the paged listing answer
- * exactly the account's records in the range. A ledger passes by extending this class with
+ * Every behaviour a {@link UsageLedger} must have (Requirements 5.1, 5.3 and 10.2): appends (one by
+ * one, batched, from many threads) are all held; the totals it groups itself and the paged listing
+ * answer exactly the account's records in the range; a record comes back whole, its trace id included. A ledger passes by extending this class with
  * {@link #newLedger}.
  */
 public abstract class UsageLedgerContract {
@@ -55,6 +55,19 @@ public abstract class UsageLedgerContract {
         assertThat(summary.total()).isEqualTo(new UsageTotals(3, 31, 13, Money.ofNanos(650)));
         assertThat(ledger.totals("a", T0, T0, UsageDimension.CREATOR).groups()).as("an empty range").isEmpty();
         assertThat(ledger.totals("nobody", T0, T0.plusSeconds(10), UsageDimension.MODEL).total().requests()).isZero();
+    }
+
+    @Test
+    @DisplayName("a record comes back whole: every field, the trace id that leads to its trace included")
+    void recordComesBackWhole() {
+        UsageLedger ledger = newLedger();
+        UsageRecord traced = aUsageRecord().requestId("traced").account("a").at(T0)
+                .traceId("4bf92f3577b34da6a3ce929d0e0e4736").timeToFirstToken(java.time.Duration.ofMillis(42)).build();
+        UsageRecord untraced = aUsageRecord().requestId("untraced").account("a").at(T0.plusSeconds(1)).build();
+        ledger.append(traced);
+        ledger.append(untraced);
+
+        assertThat(ledger.records("a", T0, T0.plusSeconds(60))).containsExactly(traced, untraced);
     }
 
     @Test
