@@ -88,19 +88,32 @@ public record Pricing(TokenPrice input, TokenPrice output, TokenPrice cachedInpu
     }
 
     /**
-     * The cost of input and output tokens with every input token uncached, the worst case a
-     * reservation charges before the answer says how much of the prompt the cache served. Computed
-     * on the nano-dollar longs so that a cost is one {@link Money}, not one per part and one for
-     * their sum: this runs several times per request. Negative counts are refused, overflow throws
+     * The cost of input and output tokens with every input token uncached. Computed on the
+     * nano-dollar longs so that a cost is one {@link Money}, not one per part and one for their sum:
+     * this runs several times per request. Negative counts are refused, overflow throws
      * {@link ArithmeticException}.
      */
     public Money costOf(long inputTokens, long outputTokens) {
+        return costAt(input.nanosPerToken(), inputTokens, outputTokens);
+    }
+
+    /**
+     * The most {@code inputTokens} prompt and {@code outputTokens} completion tokens can cost, whatever
+     * share of the prompt the answer turns out to have read from or written to the cache: each input
+     * token at the dearer of the input and cache-write prices (the cached price is never above the
+     * input price). What a quota reservation holds before the answer says.
+     */
+    public Money worstCaseCostOf(long inputTokens, long outputTokens) {
+        return costAt(Math.max(input.nanosPerToken(), cacheWrite.nanosPerToken()), inputTokens, outputTokens);
+    }
+
+    private Money costAt(long inputNanosPerToken, long inputTokens, long outputTokens) {
         if (inputTokens < 0 || outputTokens < 0) {
             throw new IllegalArgumentException(
                     "token counts cannot be negative: in=" + inputTokens + " out=" + outputTokens);
         }
         return Money.ofNanos(Math.addExact(
-                Math.multiplyExact(inputTokens, input.nanosPerToken()),
+                Math.multiplyExact(inputTokens, inputNanosPerToken),
                 Math.multiplyExact(outputTokens, output.nanosPerToken())));
     }
 }
