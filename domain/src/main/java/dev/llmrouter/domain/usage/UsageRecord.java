@@ -21,14 +21,17 @@ import java.util.Optional;
  * @param requestedTier   the tier asked for, if any
  * @param tier            the tier that served (or last tried)
  * @param model           the model that served (or last tried)
- * @param deployment      the deployment that served (or last tried)
+ * @param deployment      the deployment that served (or last tried); when Azure spilled the request
+ *                        from the deployment called to its spillover target, the target, which it is priced as
  * @param region          its region
- * @param tokens          tokens in and out
+ * @param tokens          tokens of every kind (input, cached input, cache writes, output, reasoning)
  * @param cost            exact cost of those tokens
  * @param latency         from admission to the end of the answer
  * @param timeToFirstToken for streams, until the first content chunk
  * @param outcome         how it ended
  * @param path            the deployments tried, in order, each with its outcome ({@code eastus-1:FAILED:SERVER_ERROR})
+ * @param spilledFrom     Azure's {@code x-ms-spillover-from-deployment} on the answer: the deployment it
+ *                        spilled the request from; empty when it did not (Requirement 8.5)
  * @param traceId         the W3C trace id the request was traced under (32 hex digits), or empty when it
  *                        was not traced: a usage row leads to its trace (Requirement 10.2)
  */
@@ -50,6 +53,7 @@ public record UsageRecord(
         Optional<Duration> timeToFirstToken,
         UsageOutcome outcome,
         List<String> path,
+        String spilledFrom,
         String traceId) {
 
     public UsageRecord {
@@ -70,14 +74,15 @@ public record UsageRecord(
         requestedTier = requestedTier == null ? Optional.empty() : requestedTier;
         timeToFirstToken = timeToFirstToken == null ? Optional.empty() : timeToFirstToken;
         path = List.copyOf(path);
+        spilledFrom = spilledFrom == null ? "" : spilledFrom;
         traceId = traceId == null ? "" : traceId;
     }
 
-    /** A record of a request that was not traced. */
+    /** A record of a request that was not traced and not spilled. */
     public UsageRecord(String requestId, Instant time, String accountId, String creator, String planId, String operation,
             Optional<Tier> requestedTier, Tier tier, String model, String deployment, String region, TokenUsage tokens,
             Money cost, Duration latency, Optional<Duration> timeToFirstToken, UsageOutcome outcome, List<String> path) {
         this(requestId, time, accountId, creator, planId, operation, requestedTier, tier, model, deployment, region,
-                tokens, cost, latency, timeToFirstToken, outcome, path, "");
+                tokens, cost, latency, timeToFirstToken, outcome, path, "", "");
     }
 }

@@ -4,6 +4,7 @@ import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.domain.routing.RouteRequest;
@@ -79,7 +80,7 @@ final class AdmissionControl {
         if (rates.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
             return refuse(rateRefusal(limited), limited.status());
         }
-        PromptEstimates estimates = new PromptEstimates(estimator, command.request());
+        PromptEstimates estimates = new PromptEstimates(estimator, command.request(), fleet);
         RoutePlan plan = policy.route(new RouteRequest(command.caller().plan(), command.requested(),
                 command.preferredRegion(), command.residency(), command.request().operation().capability(),
                 command.request().needsVision(), estimates.of(guessEncoding(command)).expectedTokens(),
@@ -99,7 +100,8 @@ final class AdmissionControl {
     private Admission gates(ChatCommand command, String requestId, long start, PromptEstimates estimates,
             RoutePlan.Routed routed) {
         Caller caller = command.caller();
-        ModelSpec first = routed.candidates().get(0).model();
+        Candidate firstCandidate = routed.candidates().get(0);
+        ModelSpec first = firstCandidate.model();
         RateGate.Verdict rate;
         QuotaGate.Verdict reservation = null; // asked only for a request the rate limit admitted
         Instant now;
@@ -109,11 +111,11 @@ final class AdmissionControl {
                 return refusal(rate);
             }
             now = clock.instant();
-            reservation = quota.reserve(caller, estimates.worstCase(first), now);
+            reservation = quota.reserve(caller, estimates.worstCase(firstCandidate), now);
         } else {
             now = clock.instant();
             OneRoundTripGates.Verdicts both =
-                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), now);
+                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(firstCandidate), now);
             rate = both.rate();
             reservation = both.quota();
             if (!(rate instanceof RateGate.Verdict.Allowed)) {
@@ -129,7 +131,7 @@ final class AdmissionControl {
         }
         QuotaGate.Hold hold = ((QuotaGate.Verdict.Held) reservation).hold();
         return new Admission.Admitted(command, requestId, start, now, estimates, routed, rateLimit,
-                new QuotaHop(hold, estimates, first), start + deadlineNanos);
+                new QuotaHop(hold, estimates, firstCandidate), start + deadlineNanos);
     }
 
     /** A rate verdict that did not admit, as the refusal it is. */

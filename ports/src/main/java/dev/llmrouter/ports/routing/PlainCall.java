@@ -2,6 +2,7 @@ package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatReply;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The non-streaming call of an admitted request: its chain run by the {@link FallbackExecutor}, the
- * answer priced at the model that gave it, and the ending handed to the {@link UsageRecorder}.
+ * answer priced at the deployment that gave it, and the ending handed to the {@link UsageRecorder}.
  * Thread-safe.
  */
 final class PlainCall {
@@ -36,14 +37,16 @@ final class PlainCall {
             return recorder.failed(a, result, trace);
         }
         TokenUsage usage = ok.value().usage();
+        String spilledFrom = ok.value().spilledFrom();
+        Candidate served = recorder.servedBy(ok.candidate(), spilledFrom);
         if (ok.trace() != AttemptTrace.NONE) {
             List<Tried> tried = result.tried();
             ok.trace().ended(tried.get(tried.size() - 1).attempt(), Optional.of(usage), Optional.of(ok.value().body()));
         }
-        Money cost = ok.candidate().model().pricing().costOf(usage);
-        recorder.consumed(a, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried(),
-                ok.answeredAt(), trace);
-        return new ChatOutcome.Served(a.route(ok.candidate()), Optional.of(ok.value()), usage, cost, result.attempts(),
+        Money cost = served.pricing().costOf(usage);
+        recorder.consumed(a, served, usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried(),
+                ok.answeredAt(), spilledFrom, trace);
+        return new ChatOutcome.Served(a.route(served), Optional.of(ok.value()), usage, cost, result.attempts(),
                 a.rateLimit());
     }
 }

@@ -108,7 +108,10 @@ final class StreamRelay {
         Candidate c = ok.candidate();
         Started started = ok.value();
         ChatStream stream = started.stream();
-        RouteInfo route = a.route(c);
+        // Known when the stream opened: the caller's headers name the deployment that serves it.
+        String spilledFrom = stream.spilledFrom();
+        Candidate served = recorder.servedBy(c, spilledFrom);
+        RouteInfo route = a.route(served);
         boolean includeUsage = a.request().includeUsage();
         boolean callerGone = false;
         Failure broken = null;
@@ -140,14 +143,14 @@ final class StreamRelay {
         }
         Duration readFor = Duration.ofNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
         List<Tried> tried = executor.streamEnded(ok, Optional.ofNullable(broken), callerGone, readFor);
-        Money cost = c.model().pricing().costOf(usage);
+        Money cost = served.pricing().costOf(usage);
         Optional<Duration> ttft = Optional.of(Duration.ofNanos(Math.max(0, started.firstContentNanos() - a.startNanos())));
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
                 : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
         if (ok.trace() != AttemptTrace.NONE) {
             ok.trace().ended(tried.get(tried.size() - 1).attempt(), Optional.of(usage), Optional.empty());
         }
-        recorder.consumed(a, c, usage, cost, ttft, outcome, tried, trace);
+        recorder.consumed(a, served, usage, cost, ttft, outcome, tried, spilledFrom, trace);
         List<Attempt> attempts = Tried.attempts(tried);
         if (outcome != UsageOutcome.SUCCESS) {
             return new ChatOutcome.StreamBroken(route, Optional.ofNullable(broken), usage, cost, attempts, a.rateLimit());

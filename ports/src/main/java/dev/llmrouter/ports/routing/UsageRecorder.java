@@ -39,10 +39,12 @@ final class UsageRecorder {
     private final RouterTelemetry telemetry;
     private final InstantSource clock;
     private final LongSupplier ticker;
+    private final Fleet fleet;
     /** Every fleet deployment's path entries without a failure, by {@link Attempt.Outcome#ordinal()}. */
     private final Map<DeploymentId, String[]> pathEntries;
 
     UsageRecorder(Fleet fleet, UsageLedger ledger, RouterTelemetry telemetry, InstantSource clock, LongSupplier ticker) {
+        this.fleet = fleet;
         this.ledger = ledger;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -61,20 +63,36 @@ final class UsageRecorder {
     }
 
     /**
+     * The candidate that served an answer from {@code called}: {@code called} itself, or, when Azure
+     * says it spilled the request ({@code spilledFrom} not empty) and {@code called} names its
+     * spillover target, that target, whose deployment, region and prices the answer is recorded and
+     * charged as (Requirement 8.5). A spill from a deployment with no target configured stays with it.
+     */
+    Candidate servedBy(Candidate called, String spilledFrom) {
+        if (spilledFrom.isEmpty() || called.deployment().spilloverTo().isEmpty()) {
+            return called;
+        }
+        return fleet.deployment(called.deployment().spilloverTo().get())
+                .flatMap(target -> fleet.catalog().model(target.modelId())
+                        .map(model -> new Candidate(target, model, called.tier(), called.fallDown())))
+                .orElse(called);
+    }
+
+    /**
      * A request that consumed {@code usage} on {@code last}: a success, or a stream that broke or whose
      * caller went away after content. The reservation settles to {@code cost}, then the request is recorded.
      */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried, RequestTrace trace) {
-        consumed(a, last, usage, cost, ttft, outcome, tried, null, trace);
+            UsageOutcome outcome, List<Tried> tried, String spilledFrom, RequestTrace trace) {
+        consumed(a, last, usage, cost, ttft, outcome, tried, null, spilledFrom, trace);
     }
 
     /** As above, the record stamped {@code at}, the wall time just read for the ending, or null to read it. */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried, Instant at, RequestTrace trace) {
+            UsageOutcome outcome, List<Tried> tried, Instant at, String spilledFrom, RequestTrace trace) {
         reportAttempts(a, tried);
         a.quota().settle(usage, cost);
-        UsageRecord record = record(a, last, usage, cost, ttft, outcome, tried, at, trace);
+        UsageRecord record = record(a, last, usage, cost, ttft, outcome, tried, at, spilledFrom, trace);
         traceEnded(a, trace, Optional.of(record), true);
     }
 
@@ -87,14 +105,14 @@ final class UsageRecorder {
         a.quota().release();
         if (result instanceof ExecutionResult.FailedFinally<?> no) {
             UsageRecord record = record(a, no.candidate(), TokenUsage.NONE, Money.ZERO, Optional.empty(),
-                    UsageOutcome.FINAL_ERROR, result.tried(), null, trace);
+                    UsageOutcome.FINAL_ERROR, result.tried(), null, "", trace);
             traceEnded(a, trace, Optional.of(record), false);
             return new ChatOutcome.Failed(a.route(no.candidate()), no.failure(), result.attempts(), a.rateLimit());
         }
         ExecutionResult.Exhausted<?> exhausted = (ExecutionResult.Exhausted<?>) result;
         Optional<Candidate> last = result.lastCalled();
         Optional<UsageRecord> record = last.isEmpty() ? Optional.empty() : Optional.of(record(a, last.get(),
-                TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.EXHAUSTED, result.tried(), null, trace));
+                TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.EXHAUSTED, result.tried(), null, "", trace));
         traceEnded(a, trace, record, false);
         return new ChatOutcome.Exhausted(result.attempts(), exhausted.retryAt(), a.rateLimit());
     }
@@ -114,13 +132,15 @@ final class UsageRecorder {
     }
 
     private UsageRecord record(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost,
-            Optional<Duration> ttft, UsageOutcome outcome, List<Tried> tried, Instant at, RequestTrace trace) {
+            Optional<Duration> ttft, UsageOutcome outcome, List<Tried> tried, Instant at, String spilledFrom,
+            RequestTrace trace) {
         long now = ticker.getAsLong();
         var caller = a.command().caller();
         UsageRecord record = new UsageRecord(a.requestId(), at != null ? at : clock.instant(), caller.accountId(), caller.creator(),
                 caller.plan().id(), caller.operation(), a.routed().requestedTier(), last.tier(), last.model().id(),
                 last.deployment().id().value(), last.deployment().region().name(), usage, cost,
-                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried), trace.traceId());
+                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried), spilledFrom,
+                trace.traceId());
         try {
             ledger.append(record);
         } catch (RuntimeException e) {
