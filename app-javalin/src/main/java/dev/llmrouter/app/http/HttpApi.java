@@ -26,6 +26,12 @@ import java.util.Objects;
  *       tier</td></tr>
  *   <tr><td>{@code POST /openai/deployments/{name}/chat/completions}, {@code .../completions}</td><td>Azure
  *       shape; {@code {name}} is the tier or model; any {@code api-version}</td></tr>
+ *   <tr><td>{@code POST /v1/embeddings}, {@code POST /openai/deployments/{name}/embeddings}</td><td>embeddings
+ *       (Requirement 8.1): string, array or token-array {@code input}; {@code dimensions} and
+ *       {@code encoding_format} reach the deployment as sent</td></tr>
+ *   <tr><td>{@code POST /openai/v1/chat/completions}, {@code POST /openai/v1/embeddings},
+ *       {@code GET /openai/v1/models}</td><td>Azure's v1 API (Requirement 8.3): the OpenAI shape, {@code model}
+ *       names a tier, a model or a deployment; any {@code api-version} is ignored</td></tr>
  *   <tr><td>{@code GET /v1/models}, {@code GET /v1/models/{id}}</td><td>what the caller's plan may name</td></tr>
  *   <tr><td>{@code GET /v1/usage?from=&to=&group_by=}</td><td>the caller's own usage ({@link UsageHandler})</td></tr>
  *   <tr><td>{@code GET /admin/deployments}</td><td>breaker and cooldown state; operator keys only</td></tr>
@@ -74,8 +80,15 @@ public final class HttpApi {
             r.post("/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION));
             r.post("/openai/deployments/{name}/chat/completions", ctx -> chat.azure(ctx, ChatOperation.CHAT));
             r.post("/openai/deployments/{name}/completions", ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION));
+            r.post("/v1/embeddings", ctx -> chat.openAi(ctx, ChatOperation.EMBEDDINGS));
+            r.post("/openai/deployments/{name}/embeddings", ctx -> chat.azure(ctx, ChatOperation.EMBEDDINGS));
+            // Azure's v1 API: the OpenAI shape under /openai/v1, the deployment in the body's model.
+            r.post("/openai/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
+            r.post("/openai/v1/embeddings", ctx -> chat.openAi(ctx, ChatOperation.EMBEDDINGS));
             r.get("/v1/models", models::list);
             r.get("/v1/models/{id}", models::one);
+            r.get("/openai/v1/models", models::list);
+            r.get("/openai/v1/models/{id}", models::one);
             r.get("/v1/usage", usage::report);
             r.get("/admin/deployments", ops::deployments);
             r.get("/health/live", ops::live);
