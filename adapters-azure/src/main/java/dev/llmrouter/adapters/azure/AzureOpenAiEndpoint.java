@@ -188,7 +188,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
             throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body),
                     RateLimitHeaders.capacity(answer.headers));
         }
-        return new ChatReply(answer.body, replyUsage(call, answer.body), RateLimitHeaders.capacity(answer.headers));
+        return new ChatReply(answer.body, replyUsage(call, answer.body), RateLimitHeaders.capacity(answer.headers),
+                SpilloverHeader.spilledFrom(answer.headers));
     }
 
     @Override

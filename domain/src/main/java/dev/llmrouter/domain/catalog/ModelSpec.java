@@ -18,7 +18,7 @@ import java.util.Set;
  * @param capabilities    the operations it serves and what it accepts; a model that names no
  *                        operation (neither {@link Capability#CHAT} nor {@link Capability#TEXT_COMPLETION})
  *                        serves chat, the operation nearly every model serves
- * @param pricing         list prices, input and output apart
+ * @param pricing         list prices of every token kind (input, cached input, cache writes, output)
  */
 public record ModelSpec(
         String id,
@@ -115,6 +115,11 @@ public record ModelSpec(
         /** Prices in dollars per 1M tokens, input then output. */
         public Builder pricePerMillion(String inputUsd, String outputUsd) {
             return pricing(Pricing.perMillion(inputUsd, outputUsd));
+        }
+
+        /** Prices in dollars per 1M tokens: input, cached input, output. */
+        public Builder pricePerMillion(String inputUsd, String cachedInputUsd, String outputUsd) {
+            return pricing(Pricing.perMillion(inputUsd, cachedInputUsd, outputUsd));
         }
 
         public ModelSpec build() {
