@@ -12,6 +12,7 @@ import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import dev.llmrouter.domain.catalog.Capability;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.failure.Failure;
@@ -288,7 +289,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     private static byte[] body(ChatCall call, boolean stream) {
         try {
-            return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream);
+            return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream,
+                    call.candidate().model().supports(Capability.REASONING));
         } catch (IllegalArgumentException e) {
             throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
         }

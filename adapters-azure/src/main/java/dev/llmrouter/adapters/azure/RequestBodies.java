@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
  * ({@code max_tokens} or {@code max_completion_tokens}, and {@code stream}/{@code stream_options});
  * the body is copied with those cut out, with the comma that separated each, and the router's values
  * appended before the closing brace. A body that needs no change is sent as it is.
+ *
+ * <p>The cap goes in the field the caller used ({@code max_tokens} when none), except for a reasoning
+ * model, which refuses {@code max_tokens}: it always gets {@code max_completion_tokens}, and a
+ * {@code max_tokens} from the caller is cut (Requirement 8.6).
  */
 final class RequestBodies {
 
@@ -27,17 +31,26 @@ final class RequestBodies {
      * @throws IllegalArgumentException when the body is not a JSON object
      */
     static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream) {
+        return prepare(request, maxOutputTokens, stream, false);
+    }
+
+    /**
+     * @param completionTokensOnly the model takes its cap only as {@code max_completion_tokens}
+     *                             (a reasoning model)
+     */
+    static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream, boolean completionTokensOnly) {
         byte[] body = request.body();
         BodyIndex index = request.index();
         if (!index.isRead()) {
             // Built by hand (ChatRequest.chat, an embedding service): nobody parsed it yet, so this is its one parse.
             index = new ChatBodyReader(body.length).request(request.operation(), body).index();
         }
-        OwnedMember capField = index.has(OwnedMember.MAX_COMPLETION_TOKENS)
+        OwnedMember capField = completionTokensOnly || index.has(OwnedMember.MAX_COMPLETION_TOKENS)
                 ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;
         boolean hasStream = index.has(OwnedMember.STREAM);
         boolean dropStream = stream || hasStream;
-        if (maxOutputTokens <= 0 && !dropStream) {
+        boolean dropMaxTokens = completionTokensOnly && index.has(OwnedMember.MAX_TOKENS);
+        if (maxOutputTokens <= 0 && !dropStream && !dropMaxTokens) {
             return body;
         }
 
@@ -48,6 +61,7 @@ final class RequestBodies {
         for (int i = 0; i < index.ownedCount(); i++) {
             OwnedMember m = index.ownedMember(i);
             boolean drop = (maxOutputTokens > 0 && m == capField)
+                    || (dropMaxTokens && m == OwnedMember.MAX_TOKENS)
                     || (dropStream && (m == OwnedMember.STREAM || m == OwnedMember.STREAM_OPTIONS));
             if (drop) {
                 any |= copyMembers(body, from, index.ownedStart(i), any, out);

@@ -457,7 +457,7 @@ public final class ConfigLoader {
                     binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
                 } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
                     binder.problem(at + ".capabilities[" + i + "]",
-                            "unknown capability '" + name + "' (expected chat, text-completion, embeddings, vision or tools)");
+                            "unknown capability '" + name + "' (expected chat, text-completion, embeddings, vision, tools or reasoning)");
                 }
             }
             boolean generates = capabilities.contains(Capability.CHAT) || capabilities.contains(Capability.TEXT_COMPLETION)

@@ -211,6 +211,32 @@ class TokenKindsGatewayTest {
     }
 
     @Test
+    @DisplayName("Requirement 8.5: a stream Azure spilled is announced, recorded and priced as the deployment that served")
+    void aSpilledStreamIsRecordedAsTheDeploymentThatServed() {
+        String sse = AzureDeploymentsGatewayTest.chunk("Spilled")
+                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":100,\"total_tokens\":1100,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":200}}}\n\n"
+                + "data: [DONE]\n\n";
+        wm.stubFor(post(urlPathEqualTo(PTU)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withHeader("x-ms-spillover-from-deployment", "gpt-4o-ptu").withBody(sse)));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                "Authorization", bearer(ENTERPRISE_KEY));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Spilled").endsWith("data: [DONE]\n\n");
+        assertThat(response.headers().firstValue("x-router-deployment")).hasValue("gpt-4o-mini-paygo");
+        UsageRecord record = onlyRecord();
+        assertThat(record.deployment()).isEqualTo("gpt-4o-mini-paygo");
+        assertThat(record.spilledFrom()).isEqualTo("gpt-4o-ptu");
+        assertThat(record.tokens()).isEqualTo(new TokenUsage(1000, 100, 200, 0, 0));
+        assertThat(record.cost()).isEqualTo(Money.ofNanos(195_000));
+    }
+
+    @Test
     @DisplayName("Requirement 8.5: without the spillover header the provisioned deployment's own prices apply")
     void anAnswerNotSpilledIsPricedAsTheProvisionedDeployment() {
         wm.stubFor(post(urlPathEqualTo(PTU)).willReturn(aResponse().withStatus(200)
