@@ -45,7 +45,8 @@ public final class ChatBodyReader {
      * A field's value as far as the application reads it.
      *
      * @param text   a string's text, else {@code null}
-     * @param number an {@code INT}'s value, a {@code BOOLEAN} as 1 or 0, an {@code ARRAY}'s length
+     * @param number an {@code INT}'s value, a {@code BOOLEAN} as 1 or 0, an {@code ARRAY}'s length, an
+     *               embeddings input {@code STRING}'s length in bytes (as written, escapes included)
      */
     public record Value(Kind kind, String text, int number) {
         static final Value ABSENT = new Value(Kind.ABSENT, null, 0);
