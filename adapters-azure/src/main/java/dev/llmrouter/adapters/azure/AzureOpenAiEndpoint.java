@@ -35,7 +35,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The chat port on Azure OpenAI, through the official {@code azure-ai-openai} SDK (Requirement 2).
+ * The chat port on Azure OpenAI, through the official {@code azure-ai-openai} SDK (Requirement 2): chat
+ * and text completions through its protocol methods, and embeddings (Requirement 8.1) on the same
+ * pipeline (see {@link #embeddings} for why not through the SDK's method).
  *
  * <p>One SDK client per deployment, built at construction (so a bad configuration fails at start)
  * and reused. The caller's JSON goes through the SDK's protocol methods as {@link BinaryData}, so
@@ -157,11 +159,15 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout(), inFlight)) {
             try {
                 // The SDK's synchronous protocol methods: the transport sends and reads on this thread.
-                Response<BinaryData> r = call.request().operation() == ChatOperation.TEXT_COMPLETION
-                        ? c.client.getCompletionsWithResponse(name, BinaryData.fromBytes(body), options)
-                        : c.client.getChatCompletionsWithResponse(name, BinaryData.fromBytes(body), options);
-                answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
-                        r.getValue() == null ? new byte[0] : r.getValue().toBytes());
+                if (call.request().operation() == ChatOperation.EMBEDDINGS) {
+                    answer = embeddings(c, call, body);
+                } else {
+                    Response<BinaryData> r = call.request().operation() == ChatOperation.TEXT_COMPLETION
+                            ? c.client.getCompletionsWithResponse(name, BinaryData.fromBytes(body), options)
+                            : c.client.getChatCompletionsWithResponse(name, BinaryData.fromBytes(body), options);
+                    answer = new RawAnswer(r.getStatusCode(), r.getHeaders(),
+                            r.getValue() == null ? new byte[0] : r.getValue().toBytes());
+                }
             } catch (HttpResponseException e) {
                 throw new EndpointException(errorAnswer(e),
                         RateLimitHeaders.capacity(e.getResponse() == null ? null : e.getResponse().getHeaders()), e);
@@ -189,6 +195,10 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     @Override
     public ChatStream openStream(ChatCall call) {
+        if (!call.request().operation().generates()) {
+            throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body",
+                    "an " + call.request().operation() + " request cannot be streamed"));
+        }
         DeploymentClient c = client(call);
         byte[] body = body(call, true);
         HttpRequest request = new HttpRequest(HttpMethod.POST,
@@ -244,6 +254,27 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         TokenEncoding encoding = call.candidate().model().encoding();
         return new SseChatStream(response, inFlight, call.timeout(), classifier, encoding,
                 () -> estimator.estimate(call.request(), encoding).expectedTokens(), c.settings.maxStreamEventBytes());
+    }
+
+    /**
+     * An embeddings call, POSTed on the deployment's pipeline (the SDK client's own: same policies, same
+     * transport). Not through the SDK's embeddings protocol method: that one parses the body into a map,
+     * writes it again and adds {@code encoding_format: base64} when the caller sent none, so a caller
+     * relying on OpenAI's default (floats) would get base64 strings back, and no body would reach the
+     * deployment as sent. Any status comes back as an answer; the caller of this method classifies it.
+     */
+    private static RawAnswer embeddings(DeploymentClient c, ChatCall call, byte[] body) {
+        HttpRequest request = new HttpRequest(HttpMethod.POST, c.embeddingsUrl);
+        request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
+        request.setHeader(HttpHeaderName.ACCEPT, "application/json");
+        if (!call.requestId().isEmpty()) {
+            request.setHeader(CLIENT_REQUEST_ID, call.requestId());
+        }
+        request.setBody(BinaryData.fromBytes(body));
+        try (HttpResponse response = c.pipeline.sendSync(request, READ_WHOLE_BODY)) {
+            BinaryData answer = response.getBodyAsBinaryData();
+            return new RawAnswer(response.getStatusCode(), response.getHeaders(), answer == null ? new byte[0] : answer.toBytes());
+        }
     }
 
     private DeploymentClient client(ChatCall call) {

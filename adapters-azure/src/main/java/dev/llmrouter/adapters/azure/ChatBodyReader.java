@@ -12,7 +12,7 @@ import dev.llmrouter.ports.chat.ChatRequest;
 import java.io.IOException;
 
 /**
- * The one parse of a chat or completions request body: a single pass of Jackson's streaming parser
+ * The one parse of a chat, completions or embeddings request body: a single pass of Jackson's streaming parser
  * over the caller's bytes that reads what the gateway validates and routes by, and indexes where the
  * owned members and the prompt's texts lie ({@link BodyIndex}), so that neither the estimator
  * ({@link TokenizerEstimator}) nor the body sent to a deployment ({@link RequestBodies}) parses the
@@ -36,7 +36,7 @@ public final class ChatBodyReader {
     /** The top-level (and two nested) fields the application reads. */
     public enum Field {
         MODEL, STREAM, STREAM_OPTIONS, INCLUDE_USAGE, MAX_COMPLETION_TOKENS, MAX_TOKENS, USER, METADATA,
-        OPERATION, N, BEST_OF, MESSAGES, PROMPT
+        OPERATION, N, BEST_OF, MESSAGES, PROMPT, INPUT, DIMENSIONS, ENCODING_FORMAT
     }
 
     public enum Kind { ABSENT, NULL, STRING, BOOLEAN, INT, NUMBER, OBJECT, ARRAY }
@@ -45,7 +45,8 @@ public final class ChatBodyReader {
      * A field's value as far as the application reads it.
      *
      * @param text   a string's text, else {@code null}
-     * @param number an {@code INT}'s value, a {@code BOOLEAN} as 1 or 0, an {@code ARRAY}'s length
+     * @param number an {@code INT}'s value, a {@code BOOLEAN} as 1 or 0, an {@code ARRAY}'s length, an
+     *               embeddings input {@code STRING}'s length in bytes (as written, escapes included)
      */
     public record Value(Kind kind, String text, int number) {
         static final Value ABSENT = new Value(Kind.ABSENT, null, 0);
@@ -71,14 +72,28 @@ public final class ChatBodyReader {
     public record MessageProblem(Problem problem, String param) {}
 
     /**
+     * The first element of an embeddings {@code input} array that does not fit the array's form.
+     *
+     * @param param    its path, e.g. {@code input[3]} or {@code input[1][0]}
+     * @param expected what the element should be, worded for an error message
+     */
+    public record InputProblem(String param, String expected) {}
+
+    /**
      * What one body holds.
      *
      * @param rootType {@code null} for an object; else {@code "empty"}, {@code "array"}, {@code "string"},
      *                 {@code "number"}, {@code "boolean"} or {@code "null"} (then nothing else is read)
      * @param problem  the first problem in {@code messages} (chat only), or {@code null}
      * @param images   the image content parts (chat only)
+     * @param inputProblem the first misfit in an embeddings {@code input} array, or {@code null}
      */
-    public record Read(String rootType, Value[] values, MessageProblem problem, int images, BodyIndex index) {
+    public record Read(String rootType, Value[] values, MessageProblem problem, int images, BodyIndex index,
+            InputProblem inputProblem) {
+        Read(String rootType, Value[] values) {
+            this(rootType, values, null, 0, BodyIndex.UNREAD, null);
+        }
+
         public Value value(Field field) {
             return values[field.ordinal()];
         }
@@ -114,20 +129,21 @@ public final class ChatBodyReader {
         try (JsonParser p = factory.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                return new Read("empty", values, null, 0, BodyIndex.UNREAD);
+                return new Read("empty", values);
             }
             if (first != JsonToken.START_OBJECT) {
                 String type = typeName(first);
                 p.skipChildren();
                 noTrailingTokens(p);
-                return new Read(type, values, null, 0, BodyIndex.UNREAD);
+                return new Read(type, values);
             }
             int objectStart = tokenStart(p);
-            Scan scan = new Scan(p, body, operation == ChatOperation.TEXT_COMPLETION, values);
+            Scan scan = new Scan(p, body, operation, values);
             scan.root();
             int objectEnd = (int) p.currentLocation().getByteOffset() - 1;
             noTrailingTokens(p);
-            return new Read(null, values, scan.problem, scan.images, scan.index.build(objectStart, objectEnd));
+            return new Read(null, values, scan.problem, scan.images, scan.index.build(objectStart, objectEnd),
+                    scan.inputProblem);
         }
     }
 
@@ -185,15 +201,20 @@ public final class ChatBodyReader {
         private final JsonParser p;
         private final byte[] body;
         private final boolean textCompletion;
+        private final boolean chat;
+        private final boolean embeddings;
         private final Value[] values;
         final BodyIndex.Builder index = new BodyIndex.Builder();
         MessageProblem problem;
+        InputProblem inputProblem;
         int images;
 
-        Scan(JsonParser p, byte[] body, boolean textCompletion, Value[] values) {
+        Scan(JsonParser p, byte[] body, ChatOperation operation, Value[] values) {
             this.p = p;
             this.body = body;
-            this.textCompletion = textCompletion;
+            this.textCompletion = operation == ChatOperation.TEXT_COMPLETION;
+            this.chat = operation == ChatOperation.CHAT;
+            this.embeddings = operation == ChatOperation.EMBEDDINGS;
             this.values = values;
         }
 
@@ -216,8 +237,11 @@ public final class ChatBodyReader {
                     case "stream_options" -> set(Field.STREAM_OPTIONS, nested(value, "include_usage", Field.INCLUDE_USAGE));
                     case "metadata" -> set(Field.METADATA, nested(value, "operation", Field.OPERATION));
                     case "messages" -> set(Field.MESSAGES,
-                            !textCompletion && value == JsonToken.START_ARRAY ? new Value(Kind.ARRAY, null, messages()) : kind(value));
+                            chat && value == JsonToken.START_ARRAY ? new Value(Kind.ARRAY, null, messages()) : kind(value));
                     case "prompt" -> set(Field.PROMPT, textCompletion ? prompt(value) : kind(value));
+                    case "input" -> set(Field.INPUT, embeddings ? input(value) : kind(value));
+                    case "dimensions" -> set(Field.DIMENSIONS, scalar(value));
+                    case "encoding_format" -> set(Field.ENCODING_FORMAT, scalar(value));
                     case "tools" -> tools = definitions(value);
                     case "functions" -> functions = definitions(value);
                     default -> p.skipChildren();
@@ -227,7 +251,7 @@ public final class ChatBodyReader {
                     index.owned(owned, memberStart, valueEnd(value, valueStart));
                 }
             }
-            if (!textCompletion) {
+            if (chat) {
                 index.reply();
                 // "tools" when present (and not null), else the older "functions"; either only when a non-empty array.
                 int[] definitions = tools != null ? tools : functions;
@@ -500,6 +524,77 @@ public final class ChatBodyReader {
                 text(value, tokenStart(p));
             }
             return kind(value);
+        }
+
+        /**
+         * An embeddings input: a string, or an array of strings, of token ids, or of arrays of token
+         * ids. Strings are indexed as texts; every token id is indexed as exactly one token, so a
+         * token-array input is counted at its length. A string's value carries its length in bytes
+         * (zero for an empty one), an array's its element count; the first element that breaks the
+         * array's form (its first element decides it) is kept as {@link #inputProblem}.
+         */
+        private Value input(JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING) {
+                int start = tokenStart(p);
+                int end = stringEnd(start) - 1;
+                text(value, start);
+                return new Value(Kind.STRING, null, end - start - 1);
+            }
+            if (value != JsonToken.START_ARRAY) {
+                return kind(value);
+            }
+            int count = 0;
+            JsonToken form = null;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                JsonToken element = p.currentToken();
+                int at = count++;
+                if (form == null) {
+                    form = element;
+                }
+                if (element == JsonToken.VALUE_STRING && form == JsonToken.VALUE_STRING) {
+                    int start = tokenStart(p);
+                    if (stringEnd(start) - start <= 2) {
+                        misfit("input[" + at + "]", "a non-empty string");
+                    }
+                    text(element, start);
+                } else if (element == JsonToken.VALUE_NUMBER_INT && form == JsonToken.VALUE_NUMBER_INT) {
+                    index.tokenId();
+                } else if (element == JsonToken.START_ARRAY && form == JsonToken.START_ARRAY) {
+                    tokenArray(at);
+                } else {
+                    misfit("input[" + at + "]", switch (form) {
+                        case VALUE_STRING -> "a string, as the array's first element is";
+                        case VALUE_NUMBER_INT -> "a token id (an integer), as the array's first element is";
+                        case START_ARRAY -> "an array of token ids, as the array's first element is";
+                        default -> "a string, a token id or an array of token ids";
+                    });
+                    p.skipChildren();
+                }
+            }
+            return new Value(Kind.ARRAY, null, count);
+        }
+
+        /** One array of token ids inside an embeddings input, from just after its start. */
+        private void tokenArray(int at) throws IOException {
+            int ids = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                    index.tokenId();
+                } else {
+                    misfit("input[" + at + "][" + ids + "]", "a token id (an integer)");
+                    p.skipChildren();
+                }
+                ids++;
+            }
+            if (ids == 0) {
+                misfit("input[" + at + "]", "a non-empty array of token ids");
+            }
+        }
+
+        private void misfit(String param, String expected) {
+            if (inputProblem == null) {
+                inputProblem = new InputProblem(param, expected);
+            }
         }
 
         /** Tool or function definitions as {start, end, 1 if a non-empty array}, or {@code null} for null. */

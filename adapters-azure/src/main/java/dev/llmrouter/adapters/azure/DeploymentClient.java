@@ -42,6 +42,7 @@ final class DeploymentClient {
     final OpenAIClient client;
     final String chatUrl;
     final String completionsUrl;
+    final String embeddingsUrl;
 
     DeploymentClient(AzureDeploymentSettings settings, HttpClient httpClient) {
         this.settings = settings;
@@ -66,6 +67,7 @@ final class DeploymentClient {
         String query = "?api-version=" + URLEncoder.encode(settings.apiVersion(), StandardCharsets.UTF_8);
         this.chatUrl = base + "/chat/completions" + query;
         this.completionsUrl = base + "/completions" + query;
+        this.embeddingsUrl = base + "/embeddings" + query;
     }
 
     private static HttpPipelinePolicy authPolicy(AzureAuth auth) {

@@ -310,7 +310,11 @@ public final class MicrometerRouterTelemetry implements RouterTelemetry {
     private static Tags genAiTags(ChatOperation operation, String model) {
         return Tags.of(
                 "gen_ai.system", GEN_AI_SYSTEM,
-                "gen_ai.operation.name", operation == ChatOperation.TEXT_COMPLETION ? "text_completion" : "chat",
+                "gen_ai.operation.name", switch (operation) {
+                    case TEXT_COMPLETION -> "text_completion";
+                    case EMBEDDINGS -> "embeddings";
+                    default -> "chat";
+                },
                 "gen_ai.request.model", model);
     }
 

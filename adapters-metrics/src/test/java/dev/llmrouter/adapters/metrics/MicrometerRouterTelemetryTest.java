@@ -66,6 +66,16 @@ class MicrometerRouterTelemetryTest {
     }
 
     @Test
+    void an_embeddings_attempt_is_the_genai_embeddings_operation() {
+        telemetry.attempt("text-embedding-3-small", ChatOperation.EMBEDDINGS,
+                attempt("text-embedding-3-small-eastus", Attempt.Outcome.SUCCESS, null, 40));
+
+        Timer timer = registry.get(OPERATION_DURATION)
+                .tags("gen_ai.operation.name", "embeddings", "gen_ai.request.model", "text-embedding-3-small").timer();
+        assertThat(timer.count()).isEqualTo(1);
+    }
+
+    @Test
     void a_failed_attempt_carries_its_error_type_and_no_response_model() {
         Failure failure = Failure.of(FailureKind.SERVER_ERROR, 503, "", "busy");
 

@@ -22,6 +22,13 @@ public final class Attrs {
     public static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
     public static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     public static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    /** Of the input tokens, those read from the prompt cache. */
+    public static final AttributeKey<Long> CACHE_READ_TOKENS = AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens");
+    /** Of the input tokens, those written to the prompt cache. */
+    public static final AttributeKey<Long> CACHE_CREATION_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens");
+    /** Of the output tokens, those spent reasoning. */
+    public static final AttributeKey<Long> REASONING_TOKENS = AttributeKey.longKey("gen_ai.usage.reasoning.output_tokens");
     public static final AttributeKey<List<String>> FINISH_REASONS =
             AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");

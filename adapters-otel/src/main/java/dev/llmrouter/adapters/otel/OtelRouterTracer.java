@@ -79,7 +79,23 @@ public final class OtelRouterTracer implements RouterTracer {
         return switch (operation) {
             case CHAT -> "chat";
             case TEXT_COMPLETION -> "text_completion";
+            case EMBEDDINGS -> "embeddings";
         };
+    }
+
+    /** Every kind of token on the span; a kind the answer did not report is left off rather than set to 0. */
+    static void usage(Span span, TokenUsage u) {
+        span.setAttribute(Attrs.INPUT_TOKENS, u.inputTokens());
+        span.setAttribute(Attrs.OUTPUT_TOKENS, u.outputTokens());
+        if (u.cachedInputTokens() > 0) {
+            span.setAttribute(Attrs.CACHE_READ_TOKENS, u.cachedInputTokens());
+        }
+        if (u.cacheWriteTokens() > 0) {
+            span.setAttribute(Attrs.CACHE_CREATION_TOKENS, u.cacheWriteTokens());
+        }
+        if (u.reasoningTokens() > 0) {
+            span.setAttribute(Attrs.REASONING_TOKENS, u.reasoningTokens());
+        }
     }
 
     static String lower(Enum<?> value) {
@@ -186,8 +202,7 @@ public final class OtelRouterTracer implements RouterTracer {
                     span.setAttribute(Attrs.RESPONSE_MODEL, r.model());
                     span.setAttribute(Attrs.DEPLOYMENT, r.deployment());
                     span.setAttribute(Attrs.REGION, r.region());
-                    span.setAttribute(Attrs.INPUT_TOKENS, r.tokens().inputTokens());
-                    span.setAttribute(Attrs.OUTPUT_TOKENS, r.tokens().outputTokens());
+                    usage(span, r.tokens());
                     span.setAttribute(Attrs.COST_USD, r.cost().toUsdString());
                     span.setAttribute(Attrs.OUTCOME, lower(r.outcome()));
                     r.timeToFirstToken().ifPresent(t -> span.setAttribute(Attrs.TIME_TO_FIRST_CHUNK_MS, t.toMillis()));
@@ -230,10 +245,7 @@ public final class OtelRouterTracer implements RouterTracer {
             if (span.isRecording()) {
                 span.setAttribute(Attrs.ATTEMPT_OUTCOME, lower(attempt.outcome()));
                 span.setAttribute(Attrs.DURATION_MS, attempt.duration().toMillis());
-                usage.ifPresent(u -> {
-                    span.setAttribute(Attrs.INPUT_TOKENS, u.inputTokens());
-                    span.setAttribute(Attrs.OUTPUT_TOKENS, u.outputTokens());
-                });
+                usage.ifPresent(u -> usage(span, u));
                 answer.ifPresent(body -> {
                     AnswerFields fields = AnswerFields.read(body);
                     if (!fields.model().isEmpty()) {

@@ -45,7 +45,7 @@ final class ConfigFile {
             String family,
             @NotNull Tier tier,
             @NotNull @Range(min = 1, max = Integer.MAX_VALUE) Long contextWindow,
-            @NotNull @Range(min = 1, max = Integer.MAX_VALUE) Long maxOutputTokens,
+            @NotNull @Range(min = 0, max = Integer.MAX_VALUE) Long maxOutputTokens,
             @NotNull TokenEncoding encoding,
             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> capabilities,
             @NotNull @Valid PriceEntry price) {}

@@ -506,8 +506,14 @@ public final class ConfigLoader {
                     binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
                 } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
                     binder.problem(at + ".capabilities[" + i + "]",
-                            "unknown capability '" + name + "' (expected chat, text-completion, vision, tools or reasoning)");
+                            "unknown capability '" + name + "' (expected chat, text-completion, embeddings, vision, tools or reasoning)");
                 }
+            }
+            boolean generates = capabilities.contains(Capability.CHAT) || capabilities.contains(Capability.TEXT_COMPLETION)
+                    || !capabilities.contains(Capability.EMBEDDINGS);
+            if (!failed && generates && m.maxOutputTokens() == 0) {
+                binder.problem(at + ".max-output-tokens", "must be at least 1 for a model that generates text (0 only for an embedding model)");
+                failed = true;
             }
             if (failed) {
                 if (m.tier() != null) {

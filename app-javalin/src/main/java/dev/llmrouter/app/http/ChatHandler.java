@@ -12,8 +12,9 @@ import java.time.InstantSource;
 import java.util.List;
 
 /**
- * {@code POST /v1/chat/completions}, {@code POST /v1/completions} and their Azure forms
- * {@code POST /openai/deployments/{name}/(chat/)completions}: authenticate, parse, route, answer.
+ * {@code POST /v1/chat/completions}, {@code POST /v1/completions}, {@code POST /v1/embeddings}, their Azure
+ * forms {@code POST /openai/deployments/{name}/(chat/completions|completions|embeddings)} and Azure's v1
+ * forms {@code POST /openai/v1/(chat/completions|embeddings)}: authenticate, parse, route, answer.
  */
 final class ChatHandler {
 

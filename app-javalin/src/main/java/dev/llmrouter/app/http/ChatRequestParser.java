@@ -22,8 +22,8 @@ import java.io.IOException;
  * {@code max_completion_tokens} (the latter wins), the number of {@code image_url} content parts,
  * {@code user} and {@code metadata.operation} (bounded printable text, {@link CallerText}). Validated: the body is a JSON object; for chat,
  * {@code messages} is a non-empty array of objects with a string {@code role}; for completions,
- * {@code prompt} is a string or an array; and the fields read have the right types. Every error
- * names the field in {@code param}.
+ * {@code prompt} is a string or an array; for embeddings, {@code input} as {@link #embeddings} says;
+ * and the fields read have the right types. Every error names the field in {@code param}.
  */
 final class ChatRequestParser {
 
@@ -56,6 +56,9 @@ final class ChatRequestParser {
         String model = pathModel != null ? pathModel : optionalText(read.value(Field.MODEL), "model");
         if (model != null && model.isBlank()) {
             throw ApiError.invalidField("model", "invalid_value", "'model' must name a tier or a model.").exception();
+        }
+        if (operation == ChatOperation.EMBEDDINGS) {
+            return embeddings(read, body, model);
         }
         int images = operation == ChatOperation.CHAT ? validateMessages(read) : validatePrompt(read.value(Field.PROMPT));
         boolean stream = optionalBoolean(read.value(Field.STREAM), "stream");
@@ -94,6 +97,53 @@ final class ChatRequestParser {
 
     /** OpenAI's own limit on {@code n}. */
     static final int MAX_CHOICES = 128;
+
+    /** OpenAI's limit on the inputs of one embeddings request. */
+    static final int MAX_EMBEDDING_INPUTS = 2048;
+
+    /**
+     * An embeddings request: {@code input} a non-empty string, or a non-empty array of non-empty
+     * strings, of token ids or of non-empty arrays of token ids; {@code dimensions} a positive integer
+     * and {@code encoding_format} {@code float} or {@code base64} when present. Both reach the
+     * deployment as sent. Nothing is generated, so there is no output cap and no stream.
+     */
+    private static Parsed embeddings(ChatBodyReader.Read read, byte[] body, String model) {
+        Value input = read.value(Field.INPUT);
+        if (!input.present()) {
+            throw ApiError.invalidField("input", "missing_required_parameter", "Missing required parameter: 'input'.")
+                    .exception();
+        }
+        if (input.kind() == Kind.STRING) {
+            if (input.number() == 0) {
+                throw ApiError.invalidField("input", "invalid_value", "'input' cannot be an empty string.").exception();
+            }
+        } else if (input.kind() == Kind.ARRAY) {
+            if (input.number() == 0) {
+                throw ApiError.invalidField("input", "empty_array", "'input' must contain at least one element.")
+                        .exception();
+            }
+            if (input.number() > MAX_EMBEDDING_INPUTS) {
+                throw ApiError.invalidField("input", "invalid_value",
+                        "'input' may hold at most " + MAX_EMBEDDING_INPUTS + " elements.").exception();
+            }
+            ChatBodyReader.InputProblem problem = read.inputProblem();
+            if (problem != null) {
+                throw wrongType(problem.param(), problem.expected());
+            }
+        } else {
+            throw wrongType("input", "a string, an array of strings, an array of token ids or an array of token arrays");
+        }
+        optionalPositiveInt(read.value(Field.DIMENSIONS), "dimensions");
+        Value format = read.value(Field.ENCODING_FORMAT);
+        if (format.present() && (format.kind() != Kind.STRING
+                || !(format.text().equals("float") || format.text().equals("base64")))) {
+            throw ApiError.invalidField("encoding_format", "invalid_value",
+                    "'encoding_format' must be 'float' or 'base64'.").exception();
+        }
+        String user = CallerText.field(optionalText(read.value(Field.USER), "user"), "user");
+        ChatRequest request = new ChatRequest(ChatOperation.EMBEDDINGS, body, false, false, 0, 0, 1, read.index());
+        return new Parsed(request, model, user, null);
+    }
 
     private ChatBodyReader.Read read(ChatOperation operation, byte[] body) {
         if (body.length == 0) {

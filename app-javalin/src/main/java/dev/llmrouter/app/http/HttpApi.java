@@ -13,6 +13,7 @@ import io.javalin.http.HttpResponseException;
 import io.opentelemetry.context.Scope;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The gateway's HTTP API (Requirement 3): an OpenAI- and Azure-OpenAI-compatible front for the router.
@@ -29,6 +30,12 @@ import java.util.Objects;
  *       tier</td></tr>
  *   <tr><td>{@code POST /openai/deployments/{name}/chat/completions}, {@code .../completions}</td><td>Azure
  *       shape; {@code {name}} is the tier or model; any {@code api-version}</td></tr>
+ *   <tr><td>{@code POST /v1/embeddings}, {@code POST /openai/deployments/{name}/embeddings}</td><td>embeddings
+ *       (Requirement 8.1): string, array or token-array {@code input}; {@code dimensions} and
+ *       {@code encoding_format} reach the deployment as sent</td></tr>
+ *   <tr><td>{@code POST /openai/v1/chat/completions}, {@code POST /openai/v1/embeddings},
+ *       {@code GET /openai/v1/models}</td><td>Azure's v1 API (Requirement 8.3): the OpenAI shape, {@code model}
+ *       names a tier, a model or a deployment; any {@code api-version} is ignored</td></tr>
  *   <tr><td>{@code GET /v1/models}, {@code GET /v1/models/{id}}</td><td>what the caller's plan may name</td></tr>
  *   <tr><td>{@code GET /v1/usage?from=&to=&group_by=}</td><td>the caller's own usage ({@link UsageHandler})</td></tr>
  *   <tr><td>{@code GET /admin/deployments}</td><td>breaker and cooldown state; operator keys only</td></tr>
@@ -74,14 +81,21 @@ public final class HttpApi {
             RoutesConfig r = config.routes;
             r.before(ctx -> before(ctx, maxBody, auth));
             ServerSpans spans = context.spans();
-            r.post("/v1/chat/completions", traced(spans, "/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT)));
-            r.post("/v1/completions", traced(spans, "/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION)));
-            r.post("/openai/deployments/{name}/chat/completions", traced(spans, "/openai/deployments/{name}/chat/completions",
-                    ctx -> chat.azure(ctx, ChatOperation.CHAT)));
-            r.post("/openai/deployments/{name}/completions", traced(spans, "/openai/deployments/{name}/completions",
-                    ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION)));
+            // Every routed operation runs under its server span (Requirement 10.1), named by its route.
+            BiConsumer<String, Handler> post = (path, handler) -> r.post(path, traced(spans, path, handler));
+            post.accept("/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
+            post.accept("/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION));
+            post.accept("/openai/deployments/{name}/chat/completions", ctx -> chat.azure(ctx, ChatOperation.CHAT));
+            post.accept("/openai/deployments/{name}/completions", ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION));
+            post.accept("/v1/embeddings", ctx -> chat.openAi(ctx, ChatOperation.EMBEDDINGS));
+            post.accept("/openai/deployments/{name}/embeddings", ctx -> chat.azure(ctx, ChatOperation.EMBEDDINGS));
+            // Azure's v1 API: the OpenAI shape under /openai/v1, the deployment in the body's model.
+            post.accept("/openai/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
+            post.accept("/openai/v1/embeddings", ctx -> chat.openAi(ctx, ChatOperation.EMBEDDINGS));
             r.get("/v1/models", models::list);
             r.get("/v1/models/{id}", models::one);
+            r.get("/openai/v1/models", models::list);
+            r.get("/openai/v1/models/{id}", models::one);
             r.get("/v1/usage", usage::report);
             r.get("/admin/deployments", ops::deployments);
             r.get("/health/live", ops::live);

@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * A deployment answered in-process, shaped like Azure OpenAI: the same JSON for chat and text
- * completions (ids, {@code created}, {@code choices}, {@code usage}, {@code prompt_filter_results} and
+ * completions (embeddings: {@link SimulatedEmbeddings}) (ids, {@code created}, {@code choices}, {@code usage}, {@code prompt_filter_results} and
  * {@code content_filter_results}), and streams as the same sequence of chunks (the role chunk, one
  * content delta per token, the finish chunk, then the usage chunk with {@code choices: []}).
  *
@@ -87,12 +87,27 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     public ChatReply complete(ChatCall call) {
         Draw draw = draw();
         arrive(call, draw);
+        if (call.request().operation() == ChatOperation.EMBEDDINGS) {
+            return embeddings(call);
+        }
         Answer answer = answer(call);
         CapacityReport capacity = quota.take(answer.usage().totalTokens());
         ObjectNode body = call.request().operation() == ChatOperation.TEXT_COMPLETION
                 ? textCompletion(call, answer, draw.id)
                 : chatCompletion(call, answer, draw.id);
         return new ChatReply(bytes(body), answer.usage(), capacity);
+    }
+
+    private ChatReply embeddings(ChatCall call) {
+        SimulatedEmbeddings.Answer answer = SimulatedEmbeddings.answer(JSON, readRequest(call.request().body()),
+                call.candidate().model().id());
+        if (answer == null) {
+            String message = "This model does not support specifying dimensions outside 1 to "
+                    + SimulatedEmbeddings.MAX_DIMENSIONS + ".";
+            throw new EndpointException(new Failure(FailureKind.BAD_REQUEST, 400, "invalid_request_error", message,
+                    Optional.empty(), errorBody("invalid_request_error", message)));
+        }
+        return new ChatReply(bytes(answer.body()), answer.usage(), quota.take(answer.usage().totalTokens()));
     }
 
     @Override

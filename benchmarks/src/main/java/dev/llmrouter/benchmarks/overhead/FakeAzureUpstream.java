@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A fake Azure OpenAI deployment that answers at once, so that what a load test measures through the
  * gateway is the gateway. It answers {@code POST /openai/deployments/{name}/chat/completions}: JSON
  * (with {@code Content-Length}) when the body does not contain {@code "stream":true}, otherwise an
- * SSE stream (chunked) of a few chunks, a usage chunk and {@code [DONE]}; anything else is a 404.
+ * SSE stream (chunked) of a few chunks, a usage chunk and {@code [DONE]};
+ * {@code POST /openai/deployments/{name}/embeddings}: one small vector per call, in JSON; anything
+ * else is a 404.
  * Both carry {@code x-ms-region} and the content types Azure sends, which is all the gateway's Azure
  * SDK client looks at. With {@link #slowStreams slow streams} on, a stream sends its first chunk at
  * once and the rest only after the delay (to hold many streams open).
@@ -38,6 +40,10 @@ public final class FakeAzureUpstream implements AutoCloseable {
             {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",\
             "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Hello from the bench."}}],\
             "usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}""";
+
+    static final String EMBEDDING = """
+            {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0123,-0.0456,0.0789,0.0012,\
+            -0.0345,0.0678,-0.0901,0.0234]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":6,"total_tokens":6}}""";
 
     private static final String[] CHUNKS = {
         "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
@@ -57,6 +63,8 @@ public final class FakeAzureUpstream implements AutoCloseable {
     /** The rest of a stream: the last words, the usage chunk, {@code [DONE]}, the last chunk. */
     private static final ByteBuffer STREAM_REST = bytes(
             chunk(frame(CHUNKS[2]) + frame(CHUNKS[3]) + frame(CHUNKS[4]) + "data: [DONE]\n\n") + "0\r\n\r\n");
+    private static final ByteBuffer EMBEDDING_JSON = bytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + HEADERS_COMMON + "Content-Length: " + EMBEDDING.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + EMBEDDING);
     private static final ByteBuffer NOT_FOUND = bytes("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
             + "Content-Length: 21\r\n\r\n{\"error\":\"not found\"}");
     private static final ByteBuffer BAD_REQUEST = bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -247,7 +255,9 @@ public final class FakeAzureUpstream implements AutoCloseable {
             if (r.close) {
                 c.closeAfterWrite = true;
             }
-            if (!r.chatCompletions) {
+            if (r.embeddings) {
+                answer(c, EMBEDDING_JSON.duplicate());
+            } else if (!r.chatCompletions) {
                 answer(c, NOT_FOUND.duplicate());
             } else if (!isStream(body, from, from + bodyLength)) {
                 answer(c, JSON.duplicate());
@@ -447,7 +457,7 @@ public final class FakeAzureUpstream implements AutoCloseable {
 
     /** The parts of a request head the fake looks at. */
     private record Request(boolean chatCompletions, long contentLength, boolean chunked, boolean close,
-            boolean expectContinue) {
+            boolean expectContinue, boolean embeddings) {
 
         static Request parse(byte[] b, int headEnd) {
             int lineEnd = indexOfCrlf(b, 0, headEnd + 2);
@@ -466,6 +476,7 @@ public final class FakeAzureUpstream implements AutoCloseable {
             }
             boolean chat = parts[0].equals("POST") && path.length() > PATH_PREFIX.length + PATH_SUFFIX.length
                     && path.startsWith("/openai/deployments/") && path.endsWith("/chat/completions");
+            boolean embeddings = parts[0].equals("POST") && path.startsWith("/openai/deployments/") && path.endsWith("/embeddings");
             long contentLength = 0;
             boolean chunked = false;
             boolean close = parts[2].equals("HTTP/1.0");
@@ -503,7 +514,7 @@ public final class FakeAzureUpstream implements AutoCloseable {
             if (contentLength < 0 || contentLength > Integer.MAX_VALUE / 2) {
                 return null;
             }
-            return new Request(chat, contentLength, chunked, close, expect);
+            return new Request(chat, contentLength, chunked, close, expect, embeddings);
         }
     }
 

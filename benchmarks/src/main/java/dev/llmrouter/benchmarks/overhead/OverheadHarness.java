@@ -61,6 +61,9 @@ public final class OverheadHarness {
     static final byte[] CHAT = """
             {"model":"economy","messages":[{"role":"user","content":"Say hello to the benchmark."}]}"""
             .getBytes(StandardCharsets.UTF_8);
+    static final byte[] EMBEDDINGS = """
+            {"model":"text-embedding-3-small","input":"Say hello to the benchmark."}"""
+            .getBytes(StandardCharsets.UTF_8);
     static final byte[] STREAM = """
             {"model":"economy","stream":true,"messages":[{"role":"user","content":"Say hello to the benchmark."}]}"""
             .getBytes(StandardCharsets.UTF_8);
@@ -225,6 +228,9 @@ public final class OverheadHarness {
                     pairs.add(new Pair(rate, a, b));
                 }
 
+                Pair embeddings = embeddings(o, load, settler, upstream.baseUrl(), gateway.baseUrl(), directHeaders,
+                        gatewayHeaders);
+
                 int sustained = 0;
                 if (!o.quick()) {
                     for (int rate : List.of(1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000)) {
@@ -239,13 +245,35 @@ public final class OverheadHarness {
                 }
 
                 Report report = new Report(Instant.now(), machine(), o, pairs, sustained, sDirect, sGateway, hold,
-                        upstream.requests(), settler.unsettled());
+                        upstream.requests(), settler.unsettled(), embeddings);
                 Files.writeString(o.out().resolve("overhead.json"), report.json());
                 Files.writeString(o.out().resolve("overhead.md"), report.markdown());
                 progress("done; stopping the gateway");
                 return report;
             }
         }
+    }
+
+    /**
+     * The embeddings row: one call per request straight at the fake upstream's embeddings path, then
+     * through the gateway's {@code /v1/embeddings}, at the lowest rate of the run (warmed first, unrecorded).
+     * What the gateway adds here differs from chat in the parse (input texts), the estimate and the
+     * outgoing call on the deployment's pipeline rather than the SDK's protocol method.
+     */
+    static Pair embeddings(Options o, OpenLoopLoad load, Settler settler, String upstream, String gateway,
+            Map<String, String> directHeaders, Map<String, String> gatewayHeaders) throws InterruptedException {
+        URI direct = URI.create(upstream + "/openai/deployments/bench-embed/embeddings?api-version=2024-10-21");
+        URI viaGateway = URI.create(gateway + "/v1/embeddings");
+        int rate = o.rates().stream().min(Integer::compare).orElse(100);
+        Duration d = Duration.ofSeconds(o.seconds());
+        settler.settle("embeddings");
+        progress("embeddings at " + rate + " req/s");
+        load.run("warm", viaGateway, gatewayHeaders, EMBEDDINGS, 200, Duration.ofSeconds(o.quick() ? 1 : 5), false);
+        settler.settle("embeddings (direct)");
+        Result a = load.run("direct-embeddings", direct, directHeaders, EMBEDDINGS, rate, d, false);
+        settler.settle("embeddings (gateway)");
+        Result b = load.run("gateway-embeddings", viaGateway, gatewayHeaders, EMBEDDINGS, rate, d, false);
+        return new Pair(rate, a, b);
     }
 
     /**
@@ -345,11 +373,12 @@ public final class OverheadHarness {
 
     /** The results, as JSON and as a Markdown table. */
     record Report(Instant at, String machine, Options options, List<Pair> pairs, int sustainedRate, Result streamDirect,
-            Result streamGateway, StreamHold hold, long upstreamRequests, List<String> unsettled) {
+            Result streamGateway, StreamHold hold, long upstreamRequests, List<String> unsettled, Pair embeddings) {
 
         boolean healthy() {
             return pairs.stream().allMatch(p -> p.gateway().errors() == 0 && p.gateway().ok() > 0)
-                    && streamGateway.errors() == 0 && streamGateway.ok() > 0;
+                    && streamGateway.errors() == 0 && streamGateway.ok() > 0
+                    && embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0;
         }
 
         String markdown() {
@@ -378,11 +407,21 @@ public final class OverheadHarness {
                             + "RSS %.1f MB, %d threads.%n",
                     hold.opened(), hold.requested(), hold.reachedUpstream(), hold.heapBytes() / 1048576.0,
                     hold.rssBytes() / 1048576.0, hold.threads()));
+            md.append(embeddingsLine());
             if (!unsettled.isEmpty()) {
                 md.append("The gateway had not drained (or did not answer a probe within 1 s) before: ")
                         .append(String.join(", ", unsettled)).append(".\n");
             }
             return md.toString();
+        }
+
+        private String embeddingsLine() {
+            Pair e = embeddings;
+            return String.format(Locale.ROOT,
+                    "Embeddings at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
+                            + "overhead p50 %.2f ms / p99 %.2f ms, %d errors (gateway).%n",
+                    e.rate(), e.direct().p(50), e.direct().p(99), e.gateway().p(50), e.gateway().p(99),
+                    e.gateway().p(50) - e.direct().p(50), e.gateway().p(99) - e.direct().p(99), e.gateway().errors());
         }
 
         String json() {
@@ -400,10 +439,12 @@ public final class OverheadHarness {
                     "{\"measuredAt\":\"%s\",\"machine\":\"%s\",\"rates\":[%s],\"sustainedRateP99Under10ms\":%d,"
                             + "\"streamDirect\":%s,\"streamGateway\":%s,\"streamsHeld\":{\"requested\":%d,\"opened\":%d,"
                             + "\"reachedUpstream\":%d,\"liveHeapBytes\":%d,\"rssBytes\":%d,\"threads\":%d},"
-                            + "\"upstreamRequests\":%d,\"unsettledBefore\":[%s]}%n",
+                            + "\"upstreamRequests\":%d,\"unsettledBefore\":[%s],"
+                            + "\"embeddings\":{\"rate\":%d,\"direct\":%s,\"gateway\":%s}}%n",
                     at, machine, String.join(",", rows), sustainedRate, json(streamDirect), json(streamGateway),
                     hold.requested(), hold.opened(), hold.reachedUpstream(), hold.heapBytes(), hold.rssBytes(), hold.threads(),
-                    upstreamRequests, String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()));
+                    upstreamRequests, String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()),
+                    embeddings.rate(), json(embeddings.direct()), json(embeddings.gateway()));
         }
 
         private static String json(Result r) {

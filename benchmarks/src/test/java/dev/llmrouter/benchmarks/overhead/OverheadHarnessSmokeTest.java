@@ -32,7 +32,10 @@ class OverheadHarnessSmokeTest {
         });
         assertThat(report.streamGateway().ok()).isEqualTo(report.streamGateway().sent());
         assertThat(report.hold().opened()).isPositive();
-        assertThat(out.resolve("overhead.json")).content().contains("\"rates\":[{\"rate\":100");
-        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |");
+        assertThat(report.embeddings().direct().ok()).isPositive().isEqualTo(report.embeddings().direct().sent());
+        assertThat(report.embeddings().gateway().ok()).isPositive().isEqualTo(report.embeddings().gateway().sent());
+        assertThat(out.resolve("overhead.json")).content().contains("\"rates\":[{\"rate\":100")
+                .contains("\"embeddings\":{\"rate\":100");
+        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").contains("Embeddings at 100 req/s");
     }
 }

@@ -1,15 +1,18 @@
 package dev.llmrouter.domain.catalog;
 
 /**
- * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION}) and what it
- * accepts beyond plain text. Routing sends an operation only to a model that serves it: a chat model
- * cannot answer the legacy completions operation, nor an instruct model a chat.
+ * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION},
+ * {@link #EMBEDDINGS}) and what it accepts beyond plain text. Routing sends an operation only to a
+ * model that serves it: a chat model cannot answer the legacy completions operation, nor an instruct
+ * model a chat, nor either of them an embeddings request.
  */
 public enum Capability {
     /** Serves the chat-completions operation. */
     CHAT,
     /** Serves the legacy text-completions operation. */
     TEXT_COMPLETION,
+    /** Serves the embeddings operation (input texts in, vectors out, no generated tokens). */
+    EMBEDDINGS,
     /** Accepts image content parts (URL or base64). */
     VISION,
     /** Supports tool / function calling. */
@@ -20,8 +23,8 @@ public enum Capability {
      */
     REASONING;
 
-    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}). */
+    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}, {@link #EMBEDDINGS}). */
     public boolean isOperation() {
-        return this == CHAT || this == TEXT_COMPLETION;
+        return this == CHAT || this == TEXT_COMPLETION || this == EMBEDDINGS;
     }
 }

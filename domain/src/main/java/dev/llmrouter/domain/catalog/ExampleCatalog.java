@@ -1,5 +1,6 @@
 package dev.llmrouter.domain.catalog;
 
+import static dev.llmrouter.domain.catalog.Capability.EMBEDDINGS;
 import static dev.llmrouter.domain.catalog.Capability.TEXT_COMPLETION;
 import static dev.llmrouter.domain.catalog.Capability.TOOLS;
 import static dev.llmrouter.domain.catalog.Capability.VISION;
@@ -61,6 +62,11 @@ public final class ExampleCatalog {
                 .model(ModelSpec.builder("gpt-4.1-nano").family("gpt-4.1").tier(Tier.ECONOMY)
                         .contextWindow(1_047_576).maxOutputTokens(32_768).encoding(O200K_BASE)
                         .capabilities(VISION, TOOLS).pricePerMillion("0.10", "0.025", "0.40"))
+                // text-embedding-3-small: $0.02 per 1M input tokens (pricing page, "Embeddings"); 8,191 input
+                // tokens (models page); vectors of 1,536 dimensions, fewer on request. Nothing generated, nothing priced as output.
+                .model(ModelSpec.builder("text-embedding-3-small").family("text-embedding-3").tier(Tier.ECONOMY)
+                        .contextWindow(8_191).maxOutputTokens(0).encoding(CL100K_BASE)
+                        .capabilities(EMBEDDINGS).pricePerMillion("0.02", "0"))
                 .tierModel(Tier.PREMIUM, "gpt-4-turbo")
                 .tierModel(Tier.STANDARD, "gpt-4")
                 .tierModel(Tier.ECONOMY, "gpt-35-turbo")

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param family          the family it belongs to (e.g. {@code gpt-4-turbo}); tiers map to families
  * @param tier            the tier this model serves
  * @param contextWindow   the most tokens of prompt plus completion the model accepts
- * @param maxOutputTokens the most completion tokens one call may produce
+ * @param maxOutputTokens the most completion tokens one call may produce (0 for a model that only
+ *                        serves embeddings)
  * @param encoding        the tokenizer encoding, for local token counting
  * @param capabilities    the operations it serves and what it accepts; a model that names no
  *                        operation (neither {@link Capability#CHAT} nor {@link Capability#TEXT_COMPLETION})
@@ -38,14 +39,16 @@ public record ModelSpec(
         if (id.isBlank()) {
             throw new IllegalArgumentException("model id cannot be blank");
         }
-        if (contextWindow <= 0 || maxOutputTokens <= 0 || maxOutputTokens > contextWindow) {
-            throw new IllegalArgumentException("model " + id + ": need 0 < maxOutputTokens (" + maxOutputTokens
-                    + ") <= contextWindow (" + contextWindow + ")");
-        }
         EnumSet<Capability> all = EnumSet.noneOf(Capability.class);
         all.addAll(capabilities);
         if (all.stream().noneMatch(Capability::isOperation)) {
             all.add(Capability.CHAT);
+        }
+        // A model that only embeds generates nothing: it may declare no output at all.
+        int leastOutput = all.contains(Capability.CHAT) || all.contains(Capability.TEXT_COMPLETION) ? 1 : 0;
+        if (contextWindow <= 0 || maxOutputTokens < leastOutput || maxOutputTokens > contextWindow) {
+            throw new IllegalArgumentException("model " + id + ": need " + leastOutput + " <= maxOutputTokens ("
+                    + maxOutputTokens + ") <= contextWindow (" + contextWindow + ")");
         }
         capabilities = Set.copyOf(all);
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <h2>Why a chain can be remembered</h2>
  * The policy's chain is a pure function of the (immutable) fleet and of: the chosen model, the
  * effective tier, whether the model was named (then the tier's other models are left out), whether
- * fall-down applies, the operation (chat or text completion), whether the request needs vision, which
+ * fall-down applies, the operation (chat, text completion, embeddings), whether the request needs vision, which
  * models' context windows hold the estimated prompt, the residency set and the preferred region. Tokens enter only through
  * {@code tokens < contextWindow}, so two estimates between the same two neighbouring distinct windows
  * of the catalog ({@link #bucket}) filter the same models. That tuple is the key; a hit returns the
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Where they are kept, and the bound</h2>
  * Requests without residency and without a preferred region (nearly all) index a table of
- * {@code models × tiers × 2 × 2 × 2 × 2 × buckets} slots fixed at construction, so a lookup is arithmetic
+ * {@code models × tiers × 2 × 2 × operations × 2 × buckets} slots fixed at construction, so a lookup is arithmetic
  * and one array read. Constrained requests go to a map keyed by the index, the residency and the
  * region name. Every preferred region the fleet does not have shares one key (it ranks no deployment
  * first, so all such names order a chain alike), so callers cannot fill the map with made-up names; residency sets are still the
@@ -49,6 +49,8 @@ final class ChainCache {
     static final int MAX_TABLE = 1 << 16;
 
     private static final int TIERS = Tier.values().length;
+    /** Slots per operation: indexed by the capability's ordinal, so a new operation needs no change here. */
+    private static final int OPERATIONS = Capability.values().length;
 
     /** Each catalog model's position, by id; the catalog's own instances, to check identity. */
     private final Map<String, Integer> modelIndex = new HashMap<>();
@@ -76,7 +78,7 @@ final class ChainCache {
             distinct.add((long) models[i].contextWindow());
         }
         this.windows = distinct.stream().mapToLong(Long::longValue).toArray();
-        long slots = (long) models.length * TIERS * 16 * (windows.length + 1);
+        long slots = (long) models.length * TIERS * 8 * OPERATIONS * (windows.length + 1);
         this.unconstrained = slots <= MAX_TABLE ? new AtomicReferenceArray<>((int) slots) : null;
     }
 
@@ -141,7 +143,7 @@ final class ChainCache {
         long i = (long) m * TIERS + effective.ordinal();
         i = i * 2 + (named ? 1 : 0);
         i = i * 2 + (fallDown ? 1 : 0);
-        i = i * 2 + (request.operation() == Capability.TEXT_COMPLETION ? 1 : 0);
+        i = i * OPERATIONS + request.operation().ordinal();
         i = i * 2 + (request.needsVision() ? 1 : 0);
         return i * (windows.length + 1) + bucket(request.estimatedPromptTokens());
     }

@@ -27,6 +27,8 @@ public final class Fleet {
     private final Map<DeploymentId, Deployment> deployments;
     /** Deployments of each model, ordered by chain role then declaration. */
     private final Map<String, List<Deployment>> byModel;
+    /** Deployments by id and by Azure deployment name (an id wins; between names, the first declared). */
+    private final Map<String, Deployment> byName;
 
     private Fleet(ModelCatalog catalog, Map<String, Region> regions, Map<DeploymentId, Deployment> deployments) {
         this.catalog = catalog;
@@ -41,6 +43,10 @@ public final class Fleet {
             return List.copyOf(v);
         });
         this.byModel = Map.copyOf(index);
+        Map<String, Deployment> names = new HashMap<>();
+        deployments.values().forEach(d -> names.putIfAbsent(d.azureDeploymentName(), d));
+        deployments.values().forEach(d -> names.put(d.id().value(), d));
+        this.byName = Map.copyOf(names);
     }
 
     public ModelCatalog catalog() {
@@ -61,6 +67,11 @@ public final class Fleet {
 
     public Collection<Deployment> deployments() {
         return deployments.values();
+    }
+
+    /** The deployment whose id, else whose Azure deployment name, is {@code name}. */
+    public Optional<Deployment> deploymentNamed(String name) {
+        return Optional.ofNullable(name == null ? null : byName.get(name));
     }
 
     /**

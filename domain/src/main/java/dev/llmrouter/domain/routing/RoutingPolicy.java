@@ -19,8 +19,9 @@ import java.util.Optional;
  * <p>The decision is a pure function of the {@link Fleet} and the {@link RouteRequest}, applied as a
  * sequence of small rules:
  * <ol>
- *   <li><b>Resolve</b> the requested name: a tier id, a model id (its tier is the model's), or none
- *       (the plan's default tier). Anything else is rejected as {@link Reason#UNKNOWN_MODEL}.
+ *   <li><b>Resolve</b> the requested name: a tier id, a model id (its tier is the model's), a
+ *       deployment's id or Azure deployment name (it stands for the model it serves, as Azure's v1 API
+ *       names deployments in {@code model}), or none (the plan's default tier). Anything else is rejected as {@link Reason#UNKNOWN_MODEL}.
  *   <li><b>Cap</b> at the plan's highest tier. A request above it is downgraded to the highest tier
  *       and the plan says why; a named model above the plan is replaced by that tier's model.
  *   <li><b>Choose the model</b>: the named model, else the catalog's model for the effective tier.
@@ -32,7 +33,7 @@ import java.util.Optional;
  *       {@link PriorityGroups priority group}: the order inside it is chosen per request by the
  *       balancer, never here.
  *   <li><b>Filter</b>: a deployment outside the residency set is never a candidate, not even as a
- *       fall-down; a model that does not serve the request's operation (chat or text completion),
+ *       fall-down; a model that does not serve the request's operation (chat, text completion, embeddings),
  *       lacks a needed capability (vision) or whose context window cannot hold the estimated prompt
  *       is skipped, wherever it stands in the chain.
  * </ol>
@@ -76,8 +77,12 @@ public final class RoutingPolicy {
             if (requestedTier.isEmpty()) {
                 named = fleet.catalog().model(requested).orElse(null);
                 if (named == null) {
-                    return new Rejected(Reason.UNKNOWN_MODEL,
-                            "'" + requested + "' is neither a tier (premium, standard, economy) nor a model of the catalog");
+                    // Azure's v1 API names a deployment in "model": it stands for the model that deployment serves.
+                    named = fleet.deploymentNamed(requested).flatMap(d -> fleet.catalog().model(d.modelId())).orElse(null);
+                }
+                if (named == null) {
+                    return new Rejected(Reason.UNKNOWN_MODEL, "'" + requested
+                            + "' is neither a tier (premium, standard, economy), a model of the catalog nor a deployment");
                 }
                 requestedTier = named.tier().asOptional();
             }
@@ -263,9 +268,11 @@ public final class RoutingPolicy {
                     serving.add(m.id());
                 }
             }
-            String what = operation == Capability.TEXT_COMPLETION
-                    ? "a text completion needs a model with the text-completion capability"
-                    : "a chat completion needs a chat model";
+            String what = switch (operation) {
+                case TEXT_COMPLETION -> "a text completion needs a model with the text-completion capability";
+                case EMBEDDINGS -> "an embeddings request needs an embedding model";
+                default -> "a chat completion needs a chat model";
+            };
             return what + (serving.isEmpty()
                     ? " (plan '" + request.plan().id() + "' reaches none)"
                     : " (plan '" + request.plan().id() + "' reaches: " + String.join(", ", serving) + ")");

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requirement 1.4, by example over the example fleet: a text completion goes only to a model with the
+ * Requirement 1.4, by example over the example fleet (and Requirements 8.1 and 8.3: embeddings go only to
+ * an embedding model; a deployment's name stands for its model): a text completion goes only to a model with the
  * text-completion capability, a chat only to a chat model; when none is in reach the rejection says
  * which operation was asked and which models serve it.
  */
@@ -26,13 +27,55 @@ class OperationRoutingExamplesTest {
     private final RoutingPolicy policy = new RoutingPolicy(exampleFleet());
 
     @Test
-    @DisplayName("the example catalog: GPT-3.5 Turbo Instruct serves only text completions, every other model only chat")
+    @DisplayName("the example catalog: GPT-3.5 Turbo Instruct serves only text completions, text-embedding-3-small only "
+            + "embeddings, every other model only chat")
     void exampleCatalogDeclaresItsOperations() {
         for (ModelSpec m : ExampleCatalog.create().models()) {
             boolean instruct = m.id().equals("gpt-35-turbo-instruct");
+            boolean embedding = m.id().equals("text-embedding-3-small");
             assertThat(m.supports(Capability.TEXT_COMPLETION)).as(m.id()).isEqualTo(instruct);
-            assertThat(m.supports(Capability.CHAT)).as(m.id()).isEqualTo(!instruct);
+            assertThat(m.supports(Capability.EMBEDDINGS)).as(m.id()).isEqualTo(embedding);
+            assertThat(m.supports(Capability.CHAT)).as(m.id()).isEqualTo(!instruct && !embedding);
         }
+    }
+
+    @Test
+    @DisplayName("embeddings for the economy tier skip its chat and instruct models and get the embedding model")
+    void embeddingsForEconomyGetTheEmbeddingModel() {
+        Routed routed = routed(policy.route(RouteRequest.of(freePlan(), "economy").withOperation(Capability.EMBEDDINGS)));
+
+        assertThat(routed.model().id()).isEqualTo("text-embedding-3-small");
+        assertThat(routed.candidates()).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.model().id()).isEqualTo("text-embedding-3-small"));
+    }
+
+    @Test
+    @DisplayName("a chat naming the embedding model is rejected with the chat models in reach; embeddings naming a chat "
+            + "model never reach it")
+    void chatAndEmbeddingsNeverCross() {
+        RoutePlan chat = policy.route(RouteRequest.of(freePlan(), "text-embedding-3-small").withFallDown(false));
+        assertThat(chat).isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.message()).contains("a chat completion needs a chat model"));
+
+        RoutePlan noFallDown = policy.route(RouteRequest.of(enterprisePlan(), "gpt-4o").withOperation(Capability.EMBEDDINGS)
+                .withFallDown(false));
+        assertThat(noFallDown).isInstanceOfSatisfying(Rejected.class,
+                r -> assertThat(r.message()).contains("an embeddings request needs an embedding model", "text-embedding-3-small"));
+        Routed fellDown = routed(policy.route(RouteRequest.of(enterprisePlan(), "gpt-4o").withOperation(Capability.EMBEDDINGS)));
+        assertThat(fellDown.candidates()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.model().id()).isEqualTo("text-embedding-3-small");
+            assertThat(c.fallDown()).isTrue();
+        });
+    }
+
+    @Test
+    @DisplayName("a deployment named as the model (Azure's v1 API) stands for the model it serves")
+    void aDeploymentNameStandsForItsModel() {
+        Routed routed = routed(policy.route(RouteRequest.of(enterprisePlan(), "text-embedding-3-small-westeurope")
+                .withOperation(Capability.EMBEDDINGS)));
+
+        assertThat(routed.model().id()).isEqualTo("text-embedding-3-small");
+        assertThat(routed.candidates()).extracting(c -> c.deployment().id().value())
+                .containsExactly("text-embedding-3-small-eastus", "text-embedding-3-small-westeurope");
     }
 
     @Test

@@ -40,9 +40,9 @@ class TierSelectionPropertyTest {
             // when
             RoutePlan plan = s.route();
 
-            // then: the one model of the example catalog that serves no chat is never chosen for one
+            // then: the models of the example catalog that serve no chat are never chosen for one
             if (s.namedModel().isPresent() && !s.downgraded() && !s.fits(s.namedModel().get())) {
-                assertThat(s.namedModel().get().id()).isEqualTo("gpt-35-turbo-instruct");
+                assertThat(s.namedModel().get().id()).isIn("gpt-35-turbo-instruct", "text-embedding-3-small");
                 assertThat(plan).isInstanceOf(Rejected.class);
                 return;
             }

@@ -7,7 +7,9 @@ public enum ChatOperation {
     /** {@code /chat/completions}. */
     CHAT(Capability.CHAT),
     /** The legacy {@code /completions} (text in, text out). */
-    TEXT_COMPLETION(Capability.TEXT_COMPLETION);
+    TEXT_COMPLETION(Capability.TEXT_COMPLETION),
+    /** {@code /embeddings}: input texts (or token ids) in, vectors out; nothing is generated. */
+    EMBEDDINGS(Capability.EMBEDDINGS);
 
     private final Capability capability;
 
@@ -18,5 +20,13 @@ public enum ChatOperation {
     /** The capability a model needs to serve this operation: routing sends it to no other model. */
     public Capability capability() {
         return capability;
+    }
+
+    /**
+     * Whether the operation generates tokens. One that does not (embeddings) has no output cap: the
+     * deployment is sent none and a quota reserves the prompt's upper bound alone.
+     */
+    public boolean generates() {
+        return this != EMBEDDINGS;
     }
 }

@@ -51,8 +51,14 @@ final class PromptEstimates {
         return more.computeIfAbsent(encoding, e -> estimator.estimate(request, e));
     }
 
-    /** {@code min(caller max_tokens, model max)}, the model's max when the caller set none. */
+    /**
+     * {@code min(caller max_tokens, model max)}, the model's max when the caller set none; 0 for an
+     * operation that generates nothing (embeddings), so neither the deployment nor the quota sees a cap.
+     */
     int outputCap(ModelSpec model) {
+        if (!request.operation().generates()) {
+            return 0;
+        }
         int asked = request.maxOutputTokens();
         return asked == 0 ? model.maxOutputTokens() : Math.min(asked, model.maxOutputTokens());
     }
