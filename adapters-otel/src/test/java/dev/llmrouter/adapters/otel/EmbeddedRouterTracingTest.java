@@ -9,6 +9,7 @@ import static dev.llmrouter.ports.fixtures.ScriptedChatEndpoint.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.failure.FailureKind;
+import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.fixtures.Fixtures;
 import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatRequest;
@@ -68,7 +69,8 @@ class EmbeddedRouterTracingTest {
     @Test
     void a_request_is_a_span_under_the_applications_span_with_a_client_span_per_call() {
         Router router = router(1.0);
-        endpoint.script("gpt-4o-eastus", fail(FailureKind.SERVER_ERROR)).script("gpt-4o-westeurope", ok(12, 3));
+        endpoint.script("gpt-4o-eastus", fail(FailureKind.SERVER_ERROR))
+                .script("gpt-4o-westeurope", new ScriptedChatEndpoint.Reply(new TokenUsage(12, 3, 5, 2, 1), Duration.ZERO));
         Span job = tracing.openTelemetry().getTracer("app").spanBuilder("nightly job").startSpan();
         ChatOutcome outcome;
         try (Scope ignored = job.makeCurrent()) {
@@ -85,6 +87,9 @@ class EmbeddedRouterTracingTest {
         assertThat(parentSpanId(request)).isEqualTo(job.getSpanContext().getSpanId());
         assertThat(attribute(request, "llm_router.outcome")).hasValue("success");
         assertThat(attribute(request, "gen_ai.usage.input_tokens")).hasValue("12");
+        assertThat(attribute(request, "gen_ai.usage.cache_read.input_tokens")).hasValue("5");
+        assertThat(attribute(request, "gen_ai.usage.cache_creation.input_tokens")).hasValue("2");
+        assertThat(attribute(request, "gen_ai.usage.reasoning.output_tokens")).hasValue("1");
         assertThat(request.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
         List<io.opentelemetry.proto.trace.v1.Span> calls = trace.stream()
                 .filter(s -> s.getKind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT)
@@ -93,6 +98,9 @@ class EmbeddedRouterTracingTest {
                 .containsExactly("gpt-4o-eastus", "gpt-4o-westeurope");
         assertThat(calls).allSatisfy(s -> assertThat(parentSpanId(s)).isEqualTo(spanId(request)));
         assertThat(calls.get(0).getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(attribute(calls.get(0), "gen_ai.usage.input_tokens")).isEmpty();
+        assertThat(attribute(calls.get(1), "gen_ai.usage.cache_read.input_tokens")).hasValue("5");
+        assertThat(attribute(calls.get(1), "gen_ai.usage.reasoning.output_tokens")).hasValue("1");
         // flags: sampled, and the SDK's "random trace id" bit of W3C Trace Context level 2
         assertThat(endpoint.calls()).extracting(ChatCall::traceparent).containsExactly(
                 "00-" + traceId(request) + "-" + spanId(calls.get(0)) + "-03",
