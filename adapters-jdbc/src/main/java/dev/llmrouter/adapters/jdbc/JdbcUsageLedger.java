@@ -115,7 +115,9 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
     /**
      * A connection pool for the ledger: small (one committer and the queries), a short connection
      * timeout (a batch waits at most that long before it goes to the spool), started even when the
-     * database is down; on PostgreSQL, batched inserts rewritten into multi-row statements.
+     * database is down; on PostgreSQL, batched inserts rewritten into multi-row statements. An H2 file
+     * in the process has no network to wait on, only a busy machine: it gets longer before a caller is
+     * told the ledger is away.
      */
     public static HikariDataSource pool(String jdbcUrl, String user, String password) {
         HikariConfig config = new HikariConfig();
@@ -124,7 +126,7 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
         config.setPassword(password);
         config.setPoolName("usage-ledger");
         config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(1_000);
+        config.setConnectionTimeout(jdbcUrl.startsWith("jdbc:h2:") ? 5_000 : 1_000);
         config.setValidationTimeout(500);
         config.setInitializationFailTimeout(-1);
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
