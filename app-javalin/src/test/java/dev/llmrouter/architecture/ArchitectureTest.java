@@ -26,6 +26,7 @@ import dev.llmrouter.ports.chat.BodyIndex;
 import dev.llmrouter.ports.chat.ChatStream;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.quota.QuotaStore;
+import dev.llmrouter.ports.quota.RateAndQuotaStore;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import dev.llmrouter.ports.usage.UsageLedger;
@@ -66,7 +67,7 @@ class ArchitectureTest {
 
     /** The outbound ports: what an adapter implements for the router to call. */
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
-            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class);
+            QuotaStore.class, AccountRateLimiter.class, RateAndQuotaStore.class, UsageLedger.class, RouterTelemetry.class);
 
     /**
      * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's
@@ -78,12 +79,14 @@ class ArchitectureTest {
      * The outbound-port implementations that belong in {@code ports}: they adapt nothing outside the
      * process. {@link ByteBoundEstimator} bounds a prompt by its body's length, the estimator an
      * embedder without a tokenizer gets; {@code GuardedTelemetry} is the router's guard around any
-     * telemetry; {@link RouterTelemetry#NOOP} is the default telemetry.
+     * telemetry; {@link RouterTelemetry#NOOP} is the default telemetry; {@link RateAndQuotaStore#of} asks
+     * two stores in turn.
      */
     private static final Set<String> PORT_IMPLEMENTATIONS_OF_THE_ROUTER = Set.of(
             ByteBoundEstimator.class.getName(),
             "dev.llmrouter.ports.routing.GuardedTelemetry",
-            RouterTelemetry.NOOP.getClass().getName());
+            RouterTelemetry.NOOP.getClass().getName(),
+            RateAndQuotaStore.class.getName());
 
     /** Static methods that read the system clock, by owner. */
     private static final Map<String, Set<String>> CLOCK_READS = Map.of(
