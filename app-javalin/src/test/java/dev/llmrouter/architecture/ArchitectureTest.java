@@ -26,6 +26,7 @@ import dev.llmrouter.ports.chat.BodyIndex;
 import dev.llmrouter.ports.chat.ChatStream;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import dev.llmrouter.ports.quota.QuotaStore;
+import dev.llmrouter.ports.quota.RateAndQuotaStore;
 import dev.llmrouter.ports.ratelimit.AccountRateLimiter;
 import dev.llmrouter.ports.telemetry.AttemptTrace;
 import dev.llmrouter.ports.telemetry.RequestTrace;
@@ -69,7 +70,8 @@ class ArchitectureTest {
 
     /** The outbound ports: what an adapter implements for the router to call. */
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
-            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class, RouterTracer.class);
+            QuotaStore.class, AccountRateLimiter.class, RateAndQuotaStore.class, UsageLedger.class, RouterTelemetry.class,
+            RouterTracer.class);
 
     /**
      * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's
@@ -83,13 +85,14 @@ class ArchitectureTest {
      * process. {@link ByteBoundEstimator} bounds a prompt by its body's length, the estimator an
      * embedder without a tokenizer gets; {@code GuardedTelemetry} is the router's guard around any
      * telemetry; {@link RouterTelemetry#NOOP} is the default telemetry; {@code GuardedTracer} is the
-     * router's guard around any tracer.
+     * router's guard around any tracer; {@link RateAndQuotaStore#of} asks two stores in turn.
      */
     private static final Set<String> PORT_IMPLEMENTATIONS_OF_THE_ROUTER = Set.of(
             ByteBoundEstimator.class.getName(),
             "dev.llmrouter.ports.routing.GuardedTelemetry",
             "dev.llmrouter.ports.routing.GuardedTracer",
-            RouterTelemetry.NOOP.getClass().getName());
+            RouterTelemetry.NOOP.getClass().getName(),
+            RateAndQuotaStore.class.getName());
 
     /** Static methods that read the system clock, by owner. */
     private static final Map<String, Set<String>> CLOCK_READS = Map.of(
