@@ -157,7 +157,7 @@ public final class Gateway implements AutoCloseable {
             this.deployments = built;
             this.context = new GatewayContext(router, usage, deployments,
                     new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
-                    config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses);
+                    config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses, stores.responseHomes());
         } catch (RuntimeException e) {
             stores.close(); // a database file stays locked while its ledger is open
             throw e;

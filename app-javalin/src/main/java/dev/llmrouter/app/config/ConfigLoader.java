@@ -455,7 +455,7 @@ public final class ConfigLoader {
                     binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
                 } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
                     binder.problem(at + ".capabilities[" + i + "]",
-                            "unknown capability '" + name + "' (expected chat, text-completion, vision or tools)");
+                            "unknown capability '" + name + "' (expected chat, text-completion, responses, vision or tools)");
                 }
             }
             if (failed) {

@@ -6,6 +6,7 @@ import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.llmrouter.app.storage.StoreStatus;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
  * @param maxBodyBytes  the largest request body accepted (413 above it)
  * @param bodyRead      how long a request body may take to arrive (408 beyond it)
  * @param stores        the state of the ledger, quota and rate-limit stores, probed now (for {@code /health/ready})
+ * @param responseHomes which deployment holds each stored response, for {@code previous_response_id}
  */
 public record GatewayContext(
         RouteChatUseCase router,
@@ -33,7 +35,8 @@ public record GatewayContext(
         PrometheusMeterRegistry metrics,
         long maxBodyBytes,
         BodyReadLimits bodyRead,
-        Supplier<List<StoreStatus>> stores) {
+        Supplier<List<StoreStatus>> stores,
+        ResponseHomes responseHomes) {
 
     /** Default body limit: several base64 images (20 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -47,9 +50,18 @@ public record GatewayContext(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(bodyRead, "bodyRead");
         Objects.requireNonNull(stores, "stores");
+        Objects.requireNonNull(responseHomes, "responseHomes");
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
+    }
+
+    /** Response homes kept in this process. */
+    public GatewayContext(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
+            AccountDirectory accounts, Fleet fleet, PrometheusMeterRegistry metrics, long maxBodyBytes, BodyReadLimits bodyRead,
+            Supplier<List<StoreStatus>> stores) {
+        this(router, usage, deployments, accounts, fleet, metrics, maxBodyBytes, bodyRead, stores,
+                new dev.llmrouter.adapters.inmemory.InMemoryResponseHomes());
     }
 
     /** A context with no stores to report (an HTTP layer over fakes). */

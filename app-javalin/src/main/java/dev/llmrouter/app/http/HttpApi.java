@@ -26,6 +26,9 @@ import java.util.Objects;
  *       tier</td></tr>
  *   <tr><td>{@code POST /openai/deployments/{name}/chat/completions}, {@code .../completions}</td><td>Azure
  *       shape; {@code {name}} is the tier or model; any {@code api-version}</td></tr>
+ *   <tr><td>{@code POST /v1/responses}, {@code POST /openai/v1/responses}</td><td>the Responses API, plain and
+ *       streamed; {@code model} as for chat; a {@code previous_response_id} goes to the deployment that answered
+ *       it</td></tr>
  *   <tr><td>{@code GET /v1/models}, {@code GET /v1/models/{id}}</td><td>what the caller's plan may name</td></tr>
  *   <tr><td>{@code GET /v1/usage?from=&to=&group_by=}</td><td>the caller's own usage ({@link UsageHandler})</td></tr>
  *   <tr><td>{@code GET /admin/deployments}</td><td>breaker and cooldown state; operator keys only</td></tr>
@@ -61,7 +64,8 @@ public final class HttpApi {
         Objects.requireNonNull(clock, "clock");
         Authenticator auth = new Authenticator(context.accounts());
         ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(new ChatBodyReader(context.maxBodyBytes())),
-                context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency());
+                context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency(),
+                context.responseHomes());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
         OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics(), context.stores());
@@ -74,6 +78,8 @@ public final class HttpApi {
             r.post("/v1/completions", ctx -> chat.openAi(ctx, ChatOperation.TEXT_COMPLETION));
             r.post("/openai/deployments/{name}/chat/completions", ctx -> chat.azure(ctx, ChatOperation.CHAT));
             r.post("/openai/deployments/{name}/completions", ctx -> chat.azure(ctx, ChatOperation.TEXT_COMPLETION));
+            r.post("/v1/responses", ctx -> chat.openAi(ctx, ChatOperation.RESPONSES));
+            r.post("/openai/v1/responses", ctx -> chat.azureV1(ctx, ChatOperation.RESPONSES));
             r.get("/v1/models", models::list);
             r.get("/v1/models/{id}", models::one);
             r.get("/v1/usage", usage::report);

@@ -8,7 +8,10 @@ import dev.llmrouter.adapters.jdbc.LedgerListener;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.adapters.redis.RedisAccountRateLimiter;
 import dev.llmrouter.adapters.redis.RedisClock;
+import dev.llmrouter.adapters.inmemory.InMemoryResponseHomes;
 import dev.llmrouter.adapters.redis.RedisLink;
+import dev.llmrouter.adapters.redis.RedisResponseHomes;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import dev.llmrouter.adapters.redis.RedisQuotaStore;
 import dev.llmrouter.adapters.redis.RedisSettings;
 import dev.llmrouter.app.config.Secret;
@@ -63,13 +66,21 @@ public final class Stores implements AutoCloseable {
     private final RateGate rates;
     private final StoreMonitor monitor;
     private final Deque<AutoCloseable> opened;
+    private final ResponseHomes responseHomes;
 
-    private Stores(UsageLedger ledger, QuotaGate quota, RateGate rates, StoreMonitor monitor, Deque<AutoCloseable> opened) {
+    private Stores(UsageLedger ledger, QuotaGate quota, RateGate rates, StoreMonitor monitor, Deque<AutoCloseable> opened,
+            ResponseHomes responseHomes) {
+        this.responseHomes = responseHomes;
         this.ledger = ledger;
         this.quota = quota;
         this.rates = rates;
         this.monitor = monitor;
         this.opened = opened;
+    }
+
+    /** Which deployment holds each stored response: in Redis when Redis is configured, else in this process. */
+    public ResponseHomes responseHomes() {
+        return responseHomes;
     }
 
     /**
@@ -105,6 +116,7 @@ public final class Stores implements AutoCloseable {
             AccountRateLimiter local = null;
             String kind;
             StoreMonitor.Probe probe;
+            ResponseHomes responseHomes;
             if (settings.redis().isPresent()) {
                 StorageSettings.RedisSettings r = settings.redis().get();
                 RedisLink link = RedisLink.open(new RedisSettings(r.url().toString(), r.commandTimeout(),
@@ -112,6 +124,7 @@ public final class Stores implements AutoCloseable {
                 opened.push(link);
                 quotaStore = new RedisQuotaStore(link, RedisClock.server(), seed, REDIS_IDLE);
                 shared = new RedisAccountRateLimiter(link, RedisClock.server(), RedisAccountRateLimiter.DEFAULT_GRANULARITY);
+                responseHomes = new RedisResponseHomes(link, InMemoryResponseHomes.DEFAULT_TTL);
                 if (settings.rateLimit().failOpen()) {
                     local = new InMemoryAccountRateLimiter();
                 }
@@ -120,6 +133,7 @@ public final class Stores implements AutoCloseable {
             } else {
                 quotaStore = new InMemoryQuotaStore(clock, quotaIdleExpiry, seed);
                 shared = new InMemoryAccountRateLimiter();
+                responseHomes = new InMemoryResponseHomes();
                 kind = "in-memory";
                 probe = StoreMonitor.Probe.NONE;
             }
@@ -129,7 +143,7 @@ public final class Stores implements AutoCloseable {
             QuotaGate quota = new QuotaStoreGate(new ObservedQuotaStore(quotaStore, quotaHealth, settings.quota()),
                     settings.quota(), settings.quotaLease());
             RateGate rates = new AccountRateGate(new ObservedRateLimiter(shared, local, rateHealth), settings.rateLimit());
-            return new Stores(ledger, quota, rates, monitor, opened);
+            return new Stores(ledger, quota, rates, monitor, opened, responseHomes);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;

@@ -10,13 +10,18 @@ public enum Capability {
     CHAT,
     /** Serves the legacy text-completions operation. */
     TEXT_COMPLETION,
+    /**
+     * Serves the Responses API ({@code /responses}). A model whose capabilities name no operation is a
+     * chat model and serves this too, as Azure's chat models do.
+     */
+    RESPONSES,
     /** Accepts image content parts (URL or base64). */
     VISION,
     /** Supports tool / function calling. */
     TOOLS;
 
-    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}). */
+    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}, {@link #RESPONSES}). */
     public boolean isOperation() {
-        return this == CHAT || this == TEXT_COMPLETION;
+        return this == CHAT || this == TEXT_COMPLETION || this == RESPONSES;
     }
 }

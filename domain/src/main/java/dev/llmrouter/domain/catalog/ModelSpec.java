@@ -15,8 +15,9 @@ import java.util.Set;
  * @param maxOutputTokens the most completion tokens one call may produce
  * @param encoding        the tokenizer encoding, for local token counting
  * @param capabilities    the operations it serves and what it accepts; a model that names no
- *                        operation (neither {@link Capability#CHAT} nor {@link Capability#TEXT_COMPLETION})
- *                        serves chat, the operation nearly every model serves
+ *                        operation (neither {@link Capability#CHAT}, {@link Capability#TEXT_COMPLETION} nor
+ *                        {@link Capability#RESPONSES}) serves chat and the Responses API, as Azure's chat
+ *                        models do
  * @param pricing         list prices, input and output apart
  */
 public record ModelSpec(
@@ -46,6 +47,7 @@ public record ModelSpec(
         all.addAll(capabilities);
         if (all.stream().noneMatch(Capability::isOperation)) {
             all.add(Capability.CHAT);
+            all.add(Capability.RESPONSES);
         }
         capabilities = Set.copyOf(all);
     }

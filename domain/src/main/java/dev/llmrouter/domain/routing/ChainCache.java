@@ -49,6 +49,7 @@ final class ChainCache {
     static final int MAX_TABLE = 1 << 16;
 
     private static final int TIERS = Tier.values().length;
+    private static final int OPERATIONS = dev.llmrouter.domain.catalog.Capability.values().length;
 
     /** Each catalog model's position, by id; the catalog's own instances, to check identity. */
     private final Map<String, Integer> modelIndex = new HashMap<>();
@@ -141,7 +142,7 @@ final class ChainCache {
         long i = (long) m * TIERS + effective.ordinal();
         i = i * 2 + (named ? 1 : 0);
         i = i * 2 + (fallDown ? 1 : 0);
-        i = i * 2 + (request.operation() == Capability.TEXT_COMPLETION ? 1 : 0);
+        i = i * OPERATIONS + request.operation().ordinal();
         i = i * 2 + (request.needsVision() ? 1 : 0);
         return i * (windows.length + 1) + bucket(request.estimatedPromptTokens());
     }

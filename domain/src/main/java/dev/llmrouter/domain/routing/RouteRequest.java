@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param requested             a tier id ({@code premium}, ...) or a model id, or {@code null} for the plan's default
  * @param preferredRegion       a region name to try first within each chain role, or {@code null}
  * @param residency             where the request's data may go; never broken
- * @param operation             the operation's capability, {@link Capability#CHAT} or
- *                              {@link Capability#TEXT_COMPLETION}: only models that serve it are candidates
+ * @param operation             the operation's capability ({@link Capability#CHAT},
+ *                              {@link Capability#TEXT_COMPLETION}, {@link Capability#RESPONSES}): only models
+ *                              that serve it are candidates
  * @param needsVision           the request carries image content
  * @param estimatedPromptTokens the prompt's estimated size, checked against each model's context window
  * @param allowFallDown         the caller accepts a lower tier when its tier's chain is exhausted
@@ -33,7 +34,7 @@ public record RouteRequest(
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(operation, "operation");
         if (!operation.isOperation()) {
-            throw new IllegalArgumentException("operation must be CHAT or TEXT_COMPLETION, got " + operation);
+            throw new IllegalArgumentException("operation must be an operation (CHAT, TEXT_COMPLETION, RESPONSES), got " + operation);
         }
         residency = residency == null ? Residency.ANY : residency;
         if (estimatedPromptTokens < 0) {

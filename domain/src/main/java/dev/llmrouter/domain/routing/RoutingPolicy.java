@@ -263,9 +263,11 @@ public final class RoutingPolicy {
                     serving.add(m.id());
                 }
             }
-            String what = operation == Capability.TEXT_COMPLETION
-                    ? "a text completion needs a model with the text-completion capability"
-                    : "a chat completion needs a chat model";
+            String what = switch (operation) {
+                case TEXT_COMPLETION -> "a text completion needs a model with the text-completion capability";
+                case RESPONSES -> "a Responses API call needs a model with the responses capability";
+                default -> "a chat completion needs a chat model";
+            };
             return what + (serving.isEmpty()
                     ? " (plan '" + request.plan().id() + "' reaches none)"
                     : " (plan '" + request.plan().id() + "' reaches: " + String.join(", ", serving) + ")");

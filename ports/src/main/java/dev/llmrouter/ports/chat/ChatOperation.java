@@ -7,7 +7,9 @@ public enum ChatOperation {
     /** {@code /chat/completions}. */
     CHAT(Capability.CHAT),
     /** The legacy {@code /completions} (text in, text out). */
-    TEXT_COMPLETION(Capability.TEXT_COMPLETION);
+    TEXT_COMPLETION(Capability.TEXT_COMPLETION),
+    /** The Responses API ({@code /responses}): {@code input} and {@code instructions} in, output items out. */
+    RESPONSES(Capability.RESPONSES);
 
     private final Capability capability;
 

@@ -15,6 +15,7 @@ import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -44,6 +45,7 @@ import java.util.function.Supplier;
 final class AdmissionControl {
 
     private final Fleet fleet;
+    private final DeploymentHealth health;
     private final RoutingPolicy policy;
     private final PromptTokenEstimator estimator;
     private final InstantSource clock;
@@ -56,10 +58,11 @@ final class AdmissionControl {
     private final Supplier<String> requestIds;
     private final long deadlineNanos;
 
-    AdmissionControl(Fleet fleet, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
+    AdmissionControl(Fleet fleet, DeploymentHealth health, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
             RateGate rates, QuotaGate quota, OneRoundTripGates oneRoundTrip, RouterTelemetry telemetry, Supplier<String> requestIds,
             RetrySettings retry) {
         this.fleet = fleet;
+        this.health = health;
         this.policy = new RoutingPolicy(fleet);
         this.estimator = estimator;
         this.clock = clock;
@@ -87,6 +90,13 @@ final class AdmissionControl {
             return refuse(routeRefusal(rejected), RateLimitStatus.UNLIMITED);
         }
         RoutePlan.Routed routed = (RoutePlan.Routed) plan;
+        if (command.requiredDeployment() != null) {
+            Object pinned = pin(routed, command.requiredDeployment());
+            if (pinned instanceof Refusal refusal) {
+                return refuse(refusal, RateLimitStatus.UNLIMITED);
+            }
+            routed = (RoutePlan.Routed) pinned;
+        }
         String requestId = command.requestId().isEmpty() ? requestIds.get() : command.requestId();
         return gates(command, requestId, start, estimates, routed);
     }
@@ -131,6 +141,32 @@ final class AdmissionControl {
         QuotaGate.Hold hold = ((QuotaGate.Verdict.Held) reservation).hold();
         return new Admission.Admitted(command, requestId, start, estimates, routed, rateLimit,
                 new QuotaHop(hold, estimates, first), start + deadlineNanos);
+    }
+
+    /**
+     * The route cut down to the one deployment the request must go to (Requirement 8.2), or the
+     * refusal that says why it cannot go there: a deployment the route rules out (plan, residency,
+     * operation) is not eligible; one whose breaker is open or that is cooling down is unavailable
+     * until it is expected back. Asked before any store, so a refused request reserves nothing.
+     */
+    private Object pin(RoutePlan.Routed routed, dev.llmrouter.domain.deployment.DeploymentId required) {
+        for (dev.llmrouter.domain.routing.Candidate c : routed.candidates()) {
+            if (c.deployment().id().equals(required)) {
+                java.time.Instant now = clock.instant();
+                Optional<java.time.Instant> back = health.expectedBack(required, now);
+                if (back.isPresent()) {
+                    return new Refusal(Refusal.Reason.REQUIRED_DEPLOYMENT_UNAVAILABLE, "deployment '" + required.value()
+                            + "' holds the response this request continues and is unavailable (breaker open or "
+                            + "cooling down); no other deployment can serve it",
+                            Optional.of(java.time.Duration.between(now, back.get())));
+                }
+                return new RoutePlan.Routed(routed.requestedTier(), routed.effectiveTier(), c.model(), routed.downgrade(),
+                        List.of(c));
+            }
+        }
+        return Refusal.of(Refusal.Reason.REQUIRED_DEPLOYMENT_NOT_ELIGIBLE, "deployment '" + required.value()
+                + "' holds the response this request continues, but it cannot serve this request (the model, plan, "
+                + "residency or operation asked for rule it out)");
     }
 
     /** A store that could not answer, under a fail-closed policy (Requirement 7.5): 503 with the policy's wait. */
