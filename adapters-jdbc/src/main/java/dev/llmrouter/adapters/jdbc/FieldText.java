@@ -20,7 +20,9 @@ import java.util.Optional;
  */
 final class FieldText {
 
-    private static final int LINE_FIELDS = 18;
+    private static final int LINE_FIELDS = 22;
+    /** Lines spooled before records carried token kinds and spillover; read as having none. */
+    private static final int LINE_FIELDS_BEFORE_KINDS = 18;
 
     private FieldText() {}
 
@@ -67,6 +69,10 @@ final class FieldText {
             r.timeToFirstToken().map(d -> Long.toString(d.toNanos())).orElse(""),
             r.outcome().name(),
             joinPath(r.path()),
+            Long.toString(r.tokens().cachedInputTokens()),
+            Long.toString(r.tokens().cacheWriteTokens()),
+            Long.toString(r.tokens().reasoningTokens()),
+            r.spilledFrom(),
         };
         StringBuilder b = new StringBuilder(256);
         for (int i = 0; i < fields.length; i++) {
@@ -85,18 +91,21 @@ final class FieldText {
      */
     static UsageRecord record(String line) {
         String[] f = line.split("\t", -1);
-        if (f.length != LINE_FIELDS) {
+        if (f.length != LINE_FIELDS && f.length != LINE_FIELDS_BEFORE_KINDS) {
             throw new IllegalArgumentException("a spool line has " + LINE_FIELDS + " fields, not " + f.length);
         }
+        boolean kinds = f.length == LINE_FIELDS;
         for (int i = 0; i < f.length; i++) {
             f[i] = unescape(f[i]);
         }
         return new UsageRecord(f[0], UsageRows.instant(Long.parseLong(f[1])), f[2], f[3], f[4], f[5],
                 f[6].isEmpty() ? Optional.empty() : Optional.of(tier(f[6])), tier(f[7]), f[8], f[9], f[10],
-                new TokenUsage(Long.parseLong(f[11]), Long.parseLong(f[12])), Money.ofNanos(Long.parseLong(f[13])),
+                new TokenUsage(Long.parseLong(f[11]), Long.parseLong(f[12]), kinds ? Long.parseLong(f[18]) : 0,
+                        kinds ? Long.parseLong(f[19]) : 0, kinds ? Long.parseLong(f[20]) : 0),
+                Money.ofNanos(Long.parseLong(f[13])),
                 Duration.ofNanos(Long.parseLong(f[14])),
                 f[15].isEmpty() ? Optional.empty() : Optional.of(Duration.ofNanos(Long.parseLong(f[15]))),
-                UsageOutcome.valueOf(f[16]), splitPath(f[17]));
+                UsageOutcome.valueOf(f[16]), splitPath(f[17]), kinds ? f[21] : "");
     }
 
     private static Tier tier(String id) {

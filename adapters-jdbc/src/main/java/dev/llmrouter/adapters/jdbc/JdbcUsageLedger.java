@@ -8,6 +8,7 @@ import dev.llmrouter.domain.usage.UsageRecord;
 import dev.llmrouter.domain.usage.UsageSummary;
 import dev.llmrouter.domain.usage.UsageTotals;
 import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ import javax.sql.DataSource;
  * (Requirements 5.1, 5.3, 7.1, 7.6).
  *
  * <h2>Schema and queries</h2>
- * One table, {@code usage_record} (Flyway migration {@code V1__usage_record.sql}): every field of a
+ * One table, {@code usage_record} (Flyway migrations {@code V1__usage_record.sql}, {@code V2__token_kinds_and_spillover.sql}): every field of a
  * {@link UsageRecord}, times and money as exact integers (epoch nanoseconds, nano-dollars), the request
  * id UNIQUE, an index on {@code (account_id, time_nanos, seq)}. {@link #totals} is one {@code GROUP BY}
  * over that index's range; {@link #records} is a keyset page, {@code (time_nanos, seq) > cursor}.
@@ -218,8 +219,8 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
             return new UsageSummary(by, List.of(), UsageTotals.ZERO);
         }
         String key = column(by);
-        String sql = "SELECT " + key + ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cost_nanos)"
-                + " FROM usage_record WHERE account_id = ? AND time_nanos >= ? AND time_nanos < ? GROUP BY " + key;
+        String sql = "SELECT " + key + ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cost_nanos),"
+                + " SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(reasoning_tokens) FROM usage_record WHERE account_id = ? AND time_nanos >= ? AND time_nanos < ? GROUP BY " + key;
         List<UsageGroup> groups = new ArrayList<>();
         UsageTotals total = UsageTotals.ZERO;
         try (Connection c = queryConnection(); PreparedStatement s = c.prepareStatement(sql)) {
@@ -228,8 +229,11 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
             s.setLong(3, clampedNanos(to));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    UsageTotals t = new UsageTotals(rs.getLong(2), rs.getBigDecimal(3).longValueExact(),
-                            rs.getBigDecimal(4).longValueExact(), Money.ofNanos(rs.getBigDecimal(5).longValueExact()));
+                    TokenUsage tokens = new TokenUsage(rs.getBigDecimal(3).longValueExact(),
+                            rs.getBigDecimal(4).longValueExact(), rs.getBigDecimal(6).longValueExact(),
+                            rs.getBigDecimal(7).longValueExact(), rs.getBigDecimal(8).longValueExact());
+                    UsageTotals t = new UsageTotals(rs.getLong(2), tokens,
+                            Money.ofNanos(rs.getBigDecimal(5).longValueExact()));
                     groups.add(new UsageGroup(Objects.requireNonNullElse(rs.getString(1), ""), t));
                     total = total.plus(t);
                 }
@@ -273,7 +277,7 @@ public final class JdbcUsageLedger implements UsageLedger, AutoCloseable {
                     }
                     page.add(UsageRows.read(rs));
                     lastTime = rs.getLong(2);
-                    lastSeq = rs.getLong(19);
+                    lastSeq = rs.getLong(UsageRows.COLUMN_COUNT + 1);
                 }
             }
         } catch (SQLException e) {

@@ -15,14 +15,17 @@ import java.util.Optional;
 
 /**
  * A {@link UsageRecord} as a row of {@code usage_record} and back: times and durations in nanoseconds,
- * money in nano-dollars, tiers by id, the path as one text ({@link FieldText#joinPath}).
+ * money in nano-dollars, tiers by id, the path as one text ({@link FieldText#joinPath}), every token kind
+ * in a column of its own.
  */
 final class UsageRows {
 
     static final String COLUMNS = "request_id, time_nanos, account_id, creator, plan_id, operation, requested_tier,"
             + " tier, model, deployment, region, input_tokens, output_tokens, cost_nanos, latency_nanos, ttft_nanos,"
-            + " outcome, path";
-    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            + " outcome, path, cached_input_tokens, cache_write_tokens, reasoning_tokens, spilled_from";
+    /** How many columns {@link #COLUMNS} names: a query's next column is the first after the record. */
+    static final int COLUMN_COUNT = 22;
+    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private UsageRows() {}
 
@@ -67,7 +70,11 @@ final class UsageRows {
             s.setNull(i++, Types.BIGINT);
         }
         s.setString(i++, r.outcome().name());
-        s.setString(i, FieldText.joinPath(r.path()));
+        s.setString(i++, FieldText.joinPath(r.path()));
+        s.setLong(i++, r.tokens().cachedInputTokens());
+        s.setLong(i++, r.tokens().cacheWriteTokens());
+        s.setLong(i++, r.tokens().reasoningTokens());
+        s.setString(i, r.spilledFrom());
     }
 
     private static void setNullable(PreparedStatement s, int i, String value) throws SQLException {
@@ -91,7 +98,7 @@ final class UsageRows {
         String model = rs.getString(9);
         String deployment = rs.getString(10);
         String region = rs.getString(11);
-        TokenUsage tokens = new TokenUsage(rs.getLong(12), rs.getLong(13));
+        TokenUsage tokens = new TokenUsage(rs.getLong(12), rs.getLong(13), rs.getLong(19), rs.getLong(20), rs.getLong(21));
         Money cost = Money.ofNanos(rs.getLong(14));
         Duration latency = Duration.ofNanos(rs.getLong(15));
         long ttft = rs.getLong(16);
@@ -99,6 +106,6 @@ final class UsageRows {
         UsageOutcome outcome = UsageOutcome.valueOf(rs.getString(17));
         return new UsageRecord(requestId == null ? "" : requestId, instant(time), account, creator, plan, operation,
                 requestedTier, tier, model, deployment, region, tokens, cost, latency, timeToFirstToken, outcome,
-                FieldText.splitPath(rs.getString(18)));
+                FieldText.splitPath(rs.getString(18)), rs.getString(22));
     }
 }

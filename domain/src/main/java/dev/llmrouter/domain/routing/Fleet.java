@@ -108,6 +108,15 @@ public final class Fleet {
                     problems.add("deployment '" + d.id() + "' serves unknown model '" + d.modelId() + "'");
                 }
             }
+            for (Deployment d : deployments) {
+                d.spilloverTo().ifPresent(target -> {
+                    if (!byId.containsKey(target)) {
+                        problems.add("deployment '" + d.id() + "' spills over to unknown deployment '" + target + "'");
+                    } else if (target.equals(d.id())) {
+                        problems.add("deployment '" + d.id() + "' cannot spill over to itself");
+                    }
+                });
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }

@@ -1,6 +1,7 @@
 package dev.llmrouter.domain.usage;
 
 import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.TokenUsage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,17 +49,24 @@ public final class UsageAggregation {
         private long requests;
         private long inputTokens;
         private long outputTokens;
+        private long cachedInputTokens;
+        private long cacheWriteTokens;
+        private long reasoningTokens;
         private long costNanos;
 
         void add(UsageRecord record) {
             requests = Math.addExact(requests, 1);
             inputTokens = Math.addExact(inputTokens, record.tokens().inputTokens());
             outputTokens = Math.addExact(outputTokens, record.tokens().outputTokens());
+            cachedInputTokens = Math.addExact(cachedInputTokens, record.tokens().cachedInputTokens());
+            cacheWriteTokens = Math.addExact(cacheWriteTokens, record.tokens().cacheWriteTokens());
+            reasoningTokens = Math.addExact(reasoningTokens, record.tokens().reasoningTokens());
             costNanos = Math.addExact(costNanos, record.cost().nanos());
         }
 
         UsageTotals totals() {
-            return new UsageTotals(requests, inputTokens, outputTokens, Money.ofNanos(costNanos));
+            return new UsageTotals(requests, new TokenUsage(inputTokens, outputTokens, cachedInputTokens,
+                    cacheWriteTokens, reasoningTokens), Money.ofNanos(costNanos));
         }
     }
 }

@@ -21,14 +21,17 @@ import java.util.Optional;
  * @param requestedTier   the tier asked for, if any
  * @param tier            the tier that served (or last tried)
  * @param model           the model that served (or last tried)
- * @param deployment      the deployment that served (or last tried)
+ * @param deployment      the deployment that served (or last tried); when Azure spilled the request
+ *                        from the deployment called to its spillover target, the target, which it is priced as
  * @param region          its region
- * @param tokens          tokens in and out
+ * @param tokens          tokens of every kind (input, cached input, cache writes, output, reasoning)
  * @param cost            exact cost of those tokens
  * @param latency         from admission to the end of the answer
  * @param timeToFirstToken for streams, until the first content chunk
  * @param outcome         how it ended
  * @param path            the deployments tried, in order, each with its outcome ({@code eastus-1:FAILED:SERVER_ERROR})
+ * @param spilledFrom     Azure's {@code x-ms-spillover-from-deployment} on the answer: the deployment it
+ *                        spilled the request from; empty when it did not (Requirement 8.5)
  */
 public record UsageRecord(
         String requestId,
@@ -47,7 +50,8 @@ public record UsageRecord(
         Duration latency,
         Optional<Duration> timeToFirstToken,
         UsageOutcome outcome,
-        List<String> path) {
+        List<String> path,
+        String spilledFrom) {
 
     public UsageRecord {
         Objects.requireNonNull(time, "time");
@@ -67,5 +71,6 @@ public record UsageRecord(
         requestedTier = requestedTier == null ? Optional.empty() : requestedTier;
         timeToFirstToken = timeToFirstToken == null ? Optional.empty() : timeToFirstToken;
         path = List.copyOf(path);
+        spilledFrom = spilledFrom == null ? "" : spilledFrom;
     }
 }

@@ -34,6 +34,14 @@ public interface ChatStream extends AutoCloseable {
         return CapacityReport.NONE;
     }
 
+    /**
+     * Azure's {@code x-ms-spillover-from-deployment} when the stream opened: the deployment that
+     * spilled this request to its spillover target, which is streaming it; empty when none did.
+     */
+    default String spilledFrom() {
+        return "";
+    }
+
     /** Ends the stream; cancels the upstream call if it is still running. Idempotent. */
     @Override
     void close();

@@ -4,6 +4,7 @@ import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.domain.routing.RoutePlan;
 import dev.llmrouter.domain.routing.RouteRequest;
@@ -108,17 +109,18 @@ final class AdmissionControl {
     private Admission gates(ChatCommand command, String requestId, long start, PromptEstimates estimates,
             RoutePlan.Routed routed) {
         Caller caller = command.caller();
-        ModelSpec first = routed.candidates().get(0).model();
+        Candidate firstCandidate = routed.candidates().get(0);
+        ModelSpec first = firstCandidate.model();
         RateGate.Verdict rate;
         QuotaGate.Verdict reservation = null; // asked only for a request the rate limit admitted
         if (oneRoundTrip == null) {
             rate = rates.admit(caller, estimates.expectedTokens(first), ticker.getAsLong());
             if (rate instanceof RateGate.Verdict.Allowed) {
-                reservation = quota.reserve(caller, estimates.worstCase(first), clock.instant());
+                reservation = quota.reserve(caller, estimates.worstCase(firstCandidate), clock.instant());
             }
         } else {
             OneRoundTripGates.Verdicts both =
-                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(first), clock);
+                    oneRoundTrip.admit(caller, estimates.expectedTokens(first), estimates.worstCase(firstCandidate), clock);
             rate = both.rate();
             reservation = both.quota();
         }
@@ -140,7 +142,7 @@ final class AdmissionControl {
         }
         QuotaGate.Hold hold = ((QuotaGate.Verdict.Held) reservation).hold();
         return new Admission.Admitted(command, requestId, start, estimates, routed, rateLimit,
-                new QuotaHop(hold, estimates, first), start + deadlineNanos);
+                new QuotaHop(hold, estimates, firstCandidate), start + deadlineNanos);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.usage.UsageOutcome;
 import dev.llmrouter.ports.chat.ChatEndpoint;
 import dev.llmrouter.ports.chat.ChatReply;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The non-streaming call of an admitted request: its chain run by the {@link FallbackExecutor}, the
- * answer priced at the model that gave it, and the ending handed to the {@link UsageRecorder}.
+ * answer priced at the deployment that gave it, and the ending handed to the {@link UsageRecorder}.
  * Thread-safe.
  */
 final class PlainCall {
@@ -33,9 +34,11 @@ final class PlainCall {
             return recorder.failed(a, result);
         }
         TokenUsage usage = ok.value().usage();
-        Money cost = ok.candidate().model().pricing().costOf(usage);
-        recorder.consumed(a, ok.candidate(), usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried());
-        return new ChatOutcome.Served(a.route(ok.candidate()), Optional.of(ok.value()), usage, cost, result.attempts(),
+        String spilledFrom = ok.value().spilledFrom();
+        Candidate served = recorder.servedBy(ok.candidate(), spilledFrom);
+        Money cost = served.pricing().costOf(usage);
+        recorder.consumed(a, served, usage, cost, Optional.empty(), UsageOutcome.SUCCESS, result.tried(), spilledFrom);
+        return new ChatOutcome.Served(a.route(served), Optional.of(ok.value()), usage, cost, result.attempts(),
                 a.rateLimit());
     }
 }

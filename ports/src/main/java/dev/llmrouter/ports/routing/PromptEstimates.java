@@ -2,6 +2,7 @@ package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
@@ -55,10 +56,14 @@ final class PromptEstimates {
         return Math.addExact(of(model.encoding()).expectedTokens(), request.worstCaseOutputTokens(outputCap(model)));
     }
 
-    /** The prompt's upper bound plus the output cap, priced at {@code model}: what a quota must hold. */
-    QuotaGate.Charge worstCase(ModelSpec model) {
+    /**
+     * The prompt's upper bound plus the output cap of {@code candidate}'s model, priced at its
+     * prices at their dearest for the prompt (no share of it assumed cached): what a quota must hold.
+     */
+    QuotaGate.Charge worstCase(Candidate candidate) {
+        ModelSpec model = candidate.model();
         long prompt = of(model.encoding()).maxTokens();
         long out = request.worstCaseOutputTokens(outputCap(model));
-        return new QuotaGate.Charge(Math.addExact(prompt, out), model.pricing().costOf(prompt, out));
+        return new QuotaGate.Charge(Math.addExact(prompt, out), candidate.pricing().worstCaseCostOf(prompt, out));
     }
 }

@@ -1,13 +1,13 @@
 package dev.llmrouter.ports.routing;
 
-import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.money.Money;
 import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.routing.Candidate;
 
 /**
  * One admitted request's quota reservation as the request goes down its chain: before the first call
- * to a candidate of another model the reservation is resized to that model's worst case, and a
+ * to a candidate of another model or other prices the reservation is resized to that candidate's worst
+ * case, and a
  * candidate the quota cannot hold is passed over (the executor's {@link FallbackExecutor.HopGate}).
  * The reservation ends exactly once, settled to what was consumed or released. Confined to the
  * request's thread.
@@ -16,9 +16,9 @@ final class QuotaHop implements FallbackExecutor.HopGate {
 
     private final QuotaGate.Hold hold;
     private final PromptEstimates estimates;
-    private ModelSpec heldFor;
+    private Candidate heldFor;
 
-    QuotaHop(QuotaGate.Hold hold, PromptEstimates estimates, ModelSpec heldFor) {
+    QuotaHop(QuotaGate.Hold hold, PromptEstimates estimates, Candidate heldFor) {
         this.hold = hold;
         this.estimates = estimates;
         this.heldFor = heldFor;
@@ -26,11 +26,11 @@ final class QuotaHop implements FallbackExecutor.HopGate {
 
     @Override
     public boolean mayCall(Candidate candidate) {
-        if (candidate.model().id().equals(heldFor.id())) {
+        if (candidate.model().id().equals(heldFor.model().id()) && candidate.pricing().equals(heldFor.pricing())) {
             return true;
         }
-        if (hold.resize(estimates.worstCase(candidate.model()))) {
-            heldFor = candidate.model();
+        if (hold.resize(estimates.worstCase(candidate))) {
+            heldFor = candidate;
             return true;
         }
         return false;

@@ -126,11 +126,13 @@ final class StreamRelay {
         }
         Duration readFor = Duration.ofNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
         List<Tried> tried = executor.streamEnded(ok, Optional.ofNullable(broken), callerGone, readFor);
-        Money cost = c.model().pricing().costOf(usage);
+        String spilledFrom = stream.spilledFrom();
+        Candidate served = recorder.servedBy(c, spilledFrom);
+        Money cost = served.pricing().costOf(usage);
         Optional<Duration> ttft = Optional.of(Duration.ofNanos(Math.max(0, started.firstContentNanos() - a.startNanos())));
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED
                 : callerGone ? UsageOutcome.CANCELLED : UsageOutcome.SUCCESS;
-        recorder.consumed(a, c, usage, cost, ttft, outcome, tried);
+        recorder.consumed(a, served, usage, cost, ttft, outcome, tried, spilledFrom);
         List<Attempt> attempts = Tried.attempts(tried);
         if (outcome != UsageOutcome.SUCCESS) {
             return new ChatOutcome.StreamBroken(route, Optional.ofNullable(broken), usage, cost, attempts, a.rateLimit());

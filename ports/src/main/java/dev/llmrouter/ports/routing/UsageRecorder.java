@@ -37,10 +37,12 @@ final class UsageRecorder {
     private final RouterTelemetry telemetry;
     private final InstantSource clock;
     private final LongSupplier ticker;
+    private final Fleet fleet;
     /** Every fleet deployment's path entries without a failure, by {@link Attempt.Outcome#ordinal()}. */
     private final Map<DeploymentId, String[]> pathEntries;
 
     UsageRecorder(Fleet fleet, UsageLedger ledger, RouterTelemetry telemetry, InstantSource clock, LongSupplier ticker) {
+        this.fleet = fleet;
         this.ledger = ledger;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -59,14 +61,30 @@ final class UsageRecorder {
     }
 
     /**
+     * The candidate that served an answer from {@code called}: {@code called} itself, or, when Azure
+     * says it spilled the request ({@code spilledFrom} not empty) and {@code called} names its
+     * spillover target, that target, whose deployment, region and prices the answer is recorded and
+     * charged as (Requirement 8.5). A spill from a deployment with no target configured stays with it.
+     */
+    Candidate servedBy(Candidate called, String spilledFrom) {
+        if (spilledFrom.isEmpty() || called.deployment().spilloverTo().isEmpty()) {
+            return called;
+        }
+        return fleet.deployment(called.deployment().spilloverTo().get())
+                .flatMap(target -> fleet.catalog().model(target.modelId())
+                        .map(model -> new Candidate(target, model, called.tier(), called.fallDown())))
+                .orElse(called);
+    }
+
+    /**
      * A request that consumed {@code usage} on {@code last}: a success, or a stream that broke or whose
      * caller went away after content. The reservation settles to {@code cost}, then the request is recorded.
      */
     void consumed(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried) {
+            UsageOutcome outcome, List<Tried> tried, String spilledFrom) {
         reportAttempts(a, tried);
         a.quota().settle(usage, cost);
-        record(a, last, usage, cost, ttft, outcome, tried);
+        record(a, last, usage, cost, ttft, outcome, tried, spilledFrom);
     }
 
     /**
@@ -78,12 +96,12 @@ final class UsageRecorder {
         a.quota().release();
         if (result instanceof ExecutionResult.FailedFinally<?> no) {
             record(a, no.candidate(), TokenUsage.NONE, Money.ZERO, Optional.empty(), UsageOutcome.FINAL_ERROR,
-                    result.tried());
+                    result.tried(), "");
             return new ChatOutcome.Failed(a.route(no.candidate()), no.failure(), result.attempts(), a.rateLimit());
         }
         ExecutionResult.Exhausted<?> exhausted = (ExecutionResult.Exhausted<?>) result;
         result.lastCalled().ifPresent(last -> record(a, last, TokenUsage.NONE, Money.ZERO, Optional.empty(),
-                UsageOutcome.EXHAUSTED, result.tried()));
+                UsageOutcome.EXHAUSTED, result.tried(), ""));
         return new ChatOutcome.Exhausted(result.attempts(), exhausted.retryAt(), a.rateLimit());
     }
 
@@ -95,13 +113,13 @@ final class UsageRecorder {
     }
 
     private void record(Admission.Admitted a, Candidate last, TokenUsage usage, Money cost, Optional<Duration> ttft,
-            UsageOutcome outcome, List<Tried> tried) {
+            UsageOutcome outcome, List<Tried> tried, String spilledFrom) {
         long now = ticker.getAsLong();
         var caller = a.command().caller();
         UsageRecord record = new UsageRecord(a.requestId(), clock.instant(), caller.accountId(), caller.creator(),
                 caller.plan().id(), caller.operation(), a.routed().requestedTier(), last.tier(), last.model().id(),
                 last.deployment().id().value(), last.deployment().region().name(), usage, cost,
-                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried));
+                Duration.ofNanos(Math.max(0, now - a.startNanos())), ttft, outcome, path(tried), spilledFrom);
         try {
             ledger.append(record);
         } catch (RuntimeException e) {

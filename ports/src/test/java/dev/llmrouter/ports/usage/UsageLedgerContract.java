@@ -4,6 +4,7 @@ import static dev.llmrouter.domain.fixtures.UsageRecordBuilder.aUsageRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.domain.usage.UsageDimension;
 import dev.llmrouter.domain.usage.UsageGroup;
 import dev.llmrouter.domain.usage.UsageRecord;
@@ -55,6 +56,23 @@ public abstract class UsageLedgerContract {
         assertThat(summary.total()).isEqualTo(new UsageTotals(3, 31, 13, Money.ofNanos(650)));
         assertThat(ledger.totals("a", T0, T0, UsageDimension.CREATOR).groups()).as("an empty range").isEmpty();
         assertThat(ledger.totals("nobody", T0, T0.plusSeconds(10), UsageDimension.MODEL).total().requests()).isZero();
+    }
+
+    @Test
+    @DisplayName("Requirements 8.4, 8.5: every token kind and the spillover a record carries round-trip, and totals sum each kind")
+    void tokenKindsRoundTripAndSum() {
+        UsageLedger ledger = newLedger();
+        UsageRecord spilled = aUsageRecord().requestId("k1").account("a").at(T0).model("o4-mini")
+                .tokens(new TokenUsage(1_000, 400, 600, 50, 250)).costNanos(1_234_567).deployment("paygo-eastus")
+                .spilledFrom("ptu-eastus").build();
+        UsageRecord plain = aUsageRecord().requestId("k2").account("a").at(T0.plusSeconds(1)).model("o4-mini")
+                .tokens(new TokenUsage(100, 40, 10, 0, 5)).costNanos(7).build();
+        ledger.append(spilled);
+        ledger.appendAll(List.of(plain));
+
+        assertThat(ledger.records("a", T0, T0.plusSeconds(10))).containsExactly(spilled, plain);
+        UsageTotals total = ledger.totals("a", T0, T0.plusSeconds(10), UsageDimension.MODEL).total();
+        assertThat(total).isEqualTo(new UsageTotals(2, new TokenUsage(1_100, 440, 610, 50, 255), Money.ofNanos(1_234_574)));
     }
 
     @Test
