@@ -12,9 +12,10 @@ final class ResponsesJson {
     private ResponsesJson() {}
 
     /**
-     * A response object's {@code usage} ({@code input_tokens}, {@code output_tokens}), or empty when it
-     * has none. Cached input tokens are part of {@code input_tokens} and reasoning tokens part of
-     * {@code output_tokens}, as Azure counts them.
+     * A response object's {@code usage}, or empty when it has none: {@code input_tokens} with
+     * {@code input_tokens_details.cached_tokens} (and {@code cache_write_tokens} where a deployment
+     * reports them) as shares of it, {@code output_tokens} with
+     * {@code output_tokens_details.reasoning_tokens} as a share of it, as Azure counts them.
      */
     static Optional<TokenUsage> usage(Map<String, Object> response) {
         Object u = response.get("usage");
@@ -25,8 +26,11 @@ final class ResponsesJson {
         if (!usage.containsKey("input_tokens") && !usage.containsKey("output_tokens")) {
             return Optional.empty();
         }
-        return Optional.of(new TokenUsage(Math.max(0, Json.number(usage.get("input_tokens"))),
-                Math.max(0, Json.number(usage.get("output_tokens")))));
+        Map<String, Object> in = Json.object(usage.get("input_tokens_details"));
+        Map<String, Object> out = Json.object(usage.get("output_tokens_details"));
+        return Optional.of(TokenUsage.reported(Json.number(usage.get("input_tokens")), Json.number(usage.get("output_tokens")),
+                Json.number(in.get("cached_tokens")), Json.number(in.get("cache_write_tokens")),
+                Json.number(out.get("reasoning_tokens"))));
     }
 
     /**

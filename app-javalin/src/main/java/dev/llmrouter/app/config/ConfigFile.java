@@ -62,6 +62,7 @@ final class ConfigFile {
             String endpoint,
             String azureDeployment,
             String apiVersion,
+            String api,
             JsonNode auth,
             JsonNode simulated) {}
 

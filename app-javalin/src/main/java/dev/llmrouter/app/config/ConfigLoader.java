@@ -530,8 +530,17 @@ public final class ConfigLoader {
                 connection = readSimulation(d.simulated(), at + ".simulated", d.id() == null ? "" : d.id())
                         .map(DeploymentSettings.Simulated::new);
             } else {
+                DeploymentSettings.Api api = DeploymentSettings.Api.CLASSIC;
+                if (d.api() != null) {
+                    Optional<DeploymentSettings.Api> named = ConfigBinder.parseEnum(DeploymentSettings.Api.class, d.api());
+                    if (named.isEmpty()) {
+                        binder.problem(at + ".api", "unknown api '" + d.api() + "' (expected classic or v1)");
+                    }
+                    api = named.orElse(api);
+                }
+                DeploymentSettings.Api surface = api;
                 connection = readAuth(d.auth(), at + ".auth").map(auth -> new DeploymentSettings.Azure(
-                        d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth));
+                        d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth, surface));
             }
             Optional<URI> endpoint = Optional.empty();
             if (simulated && d.endpoint() == null) {

@@ -147,7 +147,8 @@ class ResponsesApiGatewayTest {
 
     @Test
     void a_plain_response_goes_by_the_v1_path_with_the_deployment_in_model_and_the_cap_set() {
-        answers(east, 200, "application/json", response("resp_east_1", "Hello from east", 12, 4));
+        answers(east, 200, "application/json", response("resp_east_1", "Hello from east", 12, 4)
+                .replace("\"cached_tokens\":0", "\"cached_tokens\":5").replace("\"reasoning_tokens\":0", "\"reasoning_tokens\":1"));
 
         Response r = client.responses().create(ResponseCreateParams.builder().model("gpt-4o").input("Hi")
                 .instructions("Be brief.").build());
@@ -164,7 +165,7 @@ class ResponsesApiGatewayTest {
                 // absent from the caller: set to the model's cap, so the reservation is the true worst case
                 .withRequestBody(matchingJsonPath("$.max_output_tokens", equalTo("16384"))));
         UsageRecord record = onlyRecord();
-        assertThat(record.tokens()).isEqualTo(new TokenUsage(12, 4));
+        assertThat(record.tokens()).isEqualTo(new TokenUsage(12, 4, 5, 0, 1)); // cached and reasoning shares kept
         assertThat(record.deployment()).isEqualTo("gpt-4o-eastus");
         assertThat(record.outcome()).isEqualTo(UsageOutcome.SUCCESS);
     }
@@ -230,7 +231,7 @@ class ResponsesApiGatewayTest {
     @Test
     void a_stream_reaches_the_official_client_event_by_event_and_is_metered_from_response_completed() {
         answers(east, 200, "text/event-stream", created("resp_s1") + delta(1, "Hel") + delta(2, "lo")
-                + completed(3, "resp_s1", "Hello", 9, 2));
+                + completed(3, "resp_s1", "Hello", 9, 2).replace("\"cached_tokens\":0", "\"cached_tokens\":4"));
         List<String> types = new ArrayList<>();
         StringBuilder text = new StringBuilder();
 
@@ -251,7 +252,7 @@ class ResponsesApiGatewayTest {
         east.verify(postRequestedFor(urlPathEqualTo(PATH)).withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
                 .withRequestBody(matchingJsonPath("$.stream_options", absent())));
         UsageRecord record = onlyRecord();
-        assertThat(record.tokens()).isEqualTo(new TokenUsage(9, 2));
+        assertThat(record.tokens()).isEqualTo(new TokenUsage(9, 2, 4, 0, 0));
         assertThat(record.outcome()).isEqualTo(UsageOutcome.SUCCESS);
     }
 
