@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Where they are kept, and the bound</h2>
  * Requests without residency and without a preferred region (nearly all) index a table of
- * {@code models × tiers × 2 × 2 × 2 × 2 × buckets} slots fixed at construction, so a lookup is arithmetic
+ * {@code models × tiers × 2 × 2 × operations × 2 × buckets} slots fixed at construction, so a lookup is arithmetic
  * and one array read. Constrained requests go to a map keyed by the index, the residency and the
  * region name. Every preferred region the fleet does not have shares one key (it ranks no deployment
  * first, so all such names order a chain alike), so callers cannot fill the map with made-up names; residency sets are still the
@@ -77,7 +77,7 @@ final class ChainCache {
             distinct.add((long) models[i].contextWindow());
         }
         this.windows = distinct.stream().mapToLong(Long::longValue).toArray();
-        long slots = (long) models.length * TIERS * 16 * (windows.length + 1);
+        long slots = (long) models.length * TIERS * 8 * OPERATIONS * (windows.length + 1);
         this.unconstrained = slots <= MAX_TABLE ? new AtomicReferenceArray<>((int) slots) : null;
     }
 
