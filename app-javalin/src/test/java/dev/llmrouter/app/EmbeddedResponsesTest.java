@@ -16,12 +16,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requirements 3.5 and 8.2: the embedded default serves the Responses API with nothing configured. Its
+ * Requirement 8.2 on the embedded default serves the Responses API with nothing configured. Its
  * simulated deployments answer plain and streamed Responses calls, which the official openai-java client
  * reads, on {@code /v1/responses} and on Azure's {@code /openai/v1/responses}; a continuation of a
  * response goes to the deployment that answered it.
  */
-@DisplayName("Requirements 3.5/8.2 — the embedded default answers the Responses API")
+@DisplayName("Requirement 8.2 — the embedded default answers the Responses API")
 class EmbeddedResponsesTest {
 
     Gateway gateway;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 20, Requirements 8.2 and 1.6: Responses API streams under faults.
+ * Scenario 20, Requirement 8.2: Responses API streams under faults, as chat's streams fall back.
  *
  * <p>Proves, for {@code POST /v1/responses} with {@code stream: true} against deployments answering
  * Azure's v1 path: a stream cut after its first deltas ends, for the caller, with the events already

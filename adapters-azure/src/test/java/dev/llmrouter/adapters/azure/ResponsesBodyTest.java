@@ -14,13 +14,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requirement 8.2 and Property 27 for the Responses API's body: the one parse reads {@code input} (a string
+ * Requirement 8.2 for the Responses API's body, with the bounded estimate of the prompt: the one parse reads {@code input} (a string
  * or items with {@code input_text}/{@code input_image} parts), {@code instructions},
  * {@code max_output_tokens} and {@code previous_response_id}; the bounded estimator counts the input and
  * the instructions (never less than their tokens); the body sent on is the caller's with only the
  * router's members changed.
  */
-@DisplayName("Requirement 8.2 / Property 27: the Responses API body read, estimated and rewritten")
+@DisplayName("Requirement 8.2: the Responses API body read, estimated and rewritten")
 class ResponsesBodyTest {
 
     static final ChatBodyReader READER = new ChatBodyReader(1 << 20);

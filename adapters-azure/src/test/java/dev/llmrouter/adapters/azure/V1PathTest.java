@@ -33,7 +33,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requirement 8.2 (and 8.3's outgoing half) at the adapter: Azure's v1 path. The Responses API always
+ * Requirement 8.2 at the adapter: Azure's v1 path (its outgoing half). The Responses API always
  * goes there ({@code /openai/v1/responses}, the deployment's name in {@code model}, no {@code api-version},
  * the same {@code api-key}); a deployment configured {@code api: v1} has its chat go there too. A
  * Responses stream is read event by event with each event's name, ends at {@code response.completed}

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requirement 8.2 (and 8.3's outgoing half), configured: a deployment's {@code api} says whether its chat
+ * Requirement 8.2, configured (Azure's v1 path, outgoing): a deployment's {@code api} says whether its chat
  * and completions are called on Azure's classic path or its v1 path; absent it is {@code classic}, and an
  * unknown value is a problem at its path.
  */
