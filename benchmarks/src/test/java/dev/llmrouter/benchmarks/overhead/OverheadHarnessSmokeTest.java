@@ -32,7 +32,9 @@ class OverheadHarnessSmokeTest {
         });
         assertThat(report.streamGateway().ok()).isEqualTo(report.streamGateway().sent());
         assertThat(report.hold().opened()).isPositive();
+        assertThat(report.responses().gateway().ok()).isEqualTo(report.responses().gateway().sent()).isPositive();
+        assertThat(report.responses().streamGateway().ok()).isEqualTo(report.responses().streamGateway().sent()).isPositive();
         assertThat(out.resolve("overhead.json")).content().contains("\"rates\":[{\"rate\":100");
-        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |");
+        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").contains("Responses API at ");
     }
 }
