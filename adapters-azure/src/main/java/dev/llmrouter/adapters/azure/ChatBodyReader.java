@@ -12,7 +12,7 @@ import dev.llmrouter.ports.chat.ChatRequest;
 import java.io.IOException;
 
 /**
- * The one parse of a chat or completions request body: a single pass of Jackson's streaming parser
+ * The one parse of a chat, completions or Responses API request body: a single pass of Jackson's streaming parser
  * over the caller's bytes that reads what the gateway validates and routes by, and indexes where the
  * owned members and the prompt's texts lie ({@link BodyIndex}), so that neither the estimator
  * ({@link TokenizerEstimator}) nor the body sent to a deployment ({@link RequestBodies}) parses the

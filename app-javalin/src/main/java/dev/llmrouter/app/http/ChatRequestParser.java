@@ -22,8 +22,11 @@ import java.io.IOException;
  * {@code max_completion_tokens} (the latter wins), the number of {@code image_url} content parts,
  * {@code user} and {@code metadata.operation} (bounded printable text, {@link CallerText}). Validated: the body is a JSON object; for chat,
  * {@code messages} is a non-empty array of objects with a string {@code role}; for completions,
- * {@code prompt} is a string or an array; and the fields read have the right types. Every error
- * names the field in {@code param}.
+ * {@code prompt} is a string or an array; for the Responses API, {@code input} is a string or an array
+ * of item objects (content parts with a string {@code type}, an {@code input_image} with its image),
+ * {@code instructions} a string, {@code max_output_tokens} the cap and {@code previous_response_id}
+ * bounded printable text; and the fields read have the right types. Every error names the field in
+ * {@code param}.
  */
 final class ChatRequestParser {
 
