@@ -13,6 +13,7 @@ import com.azure.core.http.rest.RequestOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import dev.llmrouter.domain.catalog.Capability;
 import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.failure.Failure;
@@ -186,7 +187,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
             throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body),
                     RateLimitHeaders.capacity(answer.headers));
         }
-        return new ChatReply(answer.body, replyUsage(call, answer.body), RateLimitHeaders.capacity(answer.headers));
+        return new ChatReply(answer.body, replyUsage(call, answer.body), RateLimitHeaders.capacity(answer.headers),
+                SpilloverHeader.spilledFrom(answer.headers));
     }
 
     /**
@@ -235,7 +237,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         byte[] body;
         try {
             body = RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream,
-                    c.settings.deployment().azureDeploymentName());
+                    call.candidate().model().supports(Capability.REASONING), c.settings.deployment().azureDeploymentName());
         } catch (IllegalArgumentException e) {
             throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
         }
@@ -357,7 +359,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     private static byte[] body(ChatCall call, boolean stream) {
         try {
-            return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream);
+            return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream,
+                    call.candidate().model().supports(Capability.REASONING), null);
         } catch (IllegalArgumentException e) {
             throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
         }

@@ -55,16 +55,25 @@ final class Json {
         return value instanceof Number n ? n.longValue() : 0;
     }
 
-    /** The {@code usage} object of a completion or a stream's usage chunk. */
+    /**
+     * The {@code usage} object of a completion or a stream's usage chunk, every kind it reports:
+     * {@code prompt_tokens_details.cached_tokens} (cache reads), {@code prompt_tokens_details.cache_write_tokens}
+     * (or {@code cache_creation_tokens}; cache writes, where a deployment reports them) and
+     * {@code completion_tokens_details.reasoning_tokens}, each a share of its total and clamped into it
+     * ({@link TokenUsage#reported}).
+     */
     static Optional<TokenUsage> usage(Map<String, Object> root) {
         Object u = root.get("usage");
         if (!(u instanceof Map<?, ?>)) {
             return Optional.empty();
         }
         Map<String, Object> usage = object(u);
-        long prompt = Math.max(0, number(usage.get("prompt_tokens")));
-        long completion = Math.max(0, number(usage.get("completion_tokens")));
-        return Optional.of(new TokenUsage(prompt, completion));
+        Map<String, Object> prompt = object(usage.get("prompt_tokens_details"));
+        Map<String, Object> completion = object(usage.get("completion_tokens_details"));
+        Object write = prompt.containsKey("cache_write_tokens") ? prompt.get("cache_write_tokens")
+                : prompt.get("cache_creation_tokens");
+        return Optional.of(TokenUsage.reported(number(usage.get("prompt_tokens")), number(usage.get("completion_tokens")),
+                number(prompt.get("cached_tokens")), number(write), number(completion.get("reasoning_tokens"))));
     }
 
     /**
@@ -113,36 +122,98 @@ final class Json {
         }
     }
 
-    /** Reads a usage object the reader is at the start of; {@code null} if a count is not a plain integer. */
+    /** Slots of {@link #scanCounts}' counts; {@link #ABSENT} marks a count not seen. */
+    private static final int PROMPT = 0;
+    private static final int COMPLETION = 1;
+    private static final int CACHED = 2;
+    private static final int CACHE_WRITE = 3;
+    private static final int CACHE_CREATION = 4;
+    private static final int REASONING = 5;
+    private static final long ABSENT = Long.MIN_VALUE;
+
+    /**
+     * Reads a usage object the reader is at the start of, its two details objects included;
+     * {@code null} if a count is not a plain integer, or a details value is neither an object nor
+     * null (the full parse reads a details object; anything else it reads as none, which this scan
+     * leaves to it).
+     */
     private static TokenUsage scanCounts(JsonReader reader) throws IOException {
-        long prompt = 0;
-        long completion = 0;
+        long[] counts = {0, 0, 0, ABSENT, ABSENT, 0};
         while (reader.nextToken() == com.azure.json.JsonToken.FIELD_NAME) {
             String name = reader.getFieldName();
             com.azure.json.JsonToken value = reader.nextToken();
-            boolean promptField = "prompt_tokens".equals(name);
-            if (promptField || "completion_tokens".equals(name)) {
-                long n;
-                if (value == com.azure.json.JsonToken.NULL) {
-                    n = 0;
-                } else if (value == com.azure.json.JsonToken.NUMBER && isPlainInteger(reader.getText())) {
-                    n = reader.getLong();
-                } else {
-                    return null;
+            boolean ok;
+            switch (name) {
+                case "prompt_tokens" -> ok = count(reader, value, counts, PROMPT);
+                case "completion_tokens" -> ok = count(reader, value, counts, COMPLETION);
+                case "prompt_tokens_details" -> ok = details(reader, value, counts, true);
+                case "completion_tokens_details" -> ok = details(reader, value, counts, false);
+                default -> {
+                    reader.skipChildren();
+                    ok = true;
                 }
-                if (promptField) {
-                    prompt = n;
-                } else {
-                    completion = n;
-                }
-            } else {
-                reader.skipChildren();
+            }
+            if (!ok) {
+                return null;
             }
         }
         if (reader.currentToken() != com.azure.json.JsonToken.END_OBJECT) {
             return null;
         }
-        return new TokenUsage(Math.max(0, prompt), Math.max(0, completion));
+        long write = counts[CACHE_WRITE] != ABSENT ? counts[CACHE_WRITE]
+                : counts[CACHE_CREATION] != ABSENT ? counts[CACHE_CREATION] : 0;
+        return TokenUsage.reported(counts[PROMPT], counts[COMPLETION], counts[CACHED], write, counts[REASONING]);
+    }
+
+    /** A details object's counts into {@code counts}; false when the scan must defer to the full parse. */
+    private static boolean details(JsonReader reader, com.azure.json.JsonToken value, long[] counts, boolean prompt)
+            throws IOException {
+        // A repeated details key replaces the earlier object whole, as in the parsed map.
+        if (prompt) {
+            counts[CACHED] = 0;
+            counts[CACHE_WRITE] = ABSENT;
+            counts[CACHE_CREATION] = ABSENT;
+        } else {
+            counts[REASONING] = 0;
+        }
+        if (value == com.azure.json.JsonToken.NULL) {
+            return true;
+        }
+        if (value != com.azure.json.JsonToken.START_OBJECT) {
+            return false;
+        }
+        while (reader.nextToken() == com.azure.json.JsonToken.FIELD_NAME) {
+            String name = reader.getFieldName();
+            com.azure.json.JsonToken v = reader.nextToken();
+            int slot = prompt
+                    ? switch (name) {
+                        case "cached_tokens" -> CACHED;
+                        case "cache_write_tokens" -> CACHE_WRITE;
+                        case "cache_creation_tokens" -> CACHE_CREATION;
+                        default -> -1;
+                    }
+                    : "reasoning_tokens".equals(name) ? REASONING : -1;
+            if (slot < 0) {
+                reader.skipChildren();
+            } else if (!count(reader, v, counts, slot)) {
+                return false;
+            }
+        }
+        return reader.currentToken() == com.azure.json.JsonToken.END_OBJECT;
+    }
+
+    /** One count into {@code counts[slot]} (null reads 0, as the full parse reads it); false when not a plain integer. */
+    private static boolean count(JsonReader reader, com.azure.json.JsonToken value, long[] counts, int slot)
+            throws IOException {
+        if (value == com.azure.json.JsonToken.NULL) {
+            counts[slot] = 0;
+            return true;
+        }
+        if (value == com.azure.json.JsonToken.NUMBER && isPlainInteger(reader.getText())) {
+            counts[slot] = reader.getLong();
+            return true;
+        }
+        return false;
     }
 
     /** An optional minus and 1 to 18 digits: always a long, read the same by every path. */

@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
  * ({@code max_tokens} or {@code max_completion_tokens}, and {@code stream}/{@code stream_options});
  * the body is copied with those cut out, with the comma that separated each, and the router's values
  * appended before the closing brace. A body that needs no change is sent as it is.
+ *
+ * <p>The cap goes in the field the caller used ({@code max_tokens} when none), except for a reasoning
+ * model, which refuses {@code max_tokens}: it always gets {@code max_completion_tokens}, and a
+ * {@code max_tokens} from the caller is cut (Requirement 8.6).
  */
 final class RequestBodies {
 
@@ -28,20 +32,24 @@ final class RequestBodies {
      * @throws IllegalArgumentException when the body is not a JSON object
      */
     static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream) {
-        return prepare(request, maxOutputTokens, stream, null);
+        return prepare(request, maxOutputTokens, stream, false, null);
     }
 
     /**
-     * As {@link #prepare(ChatRequest, int, boolean)}, and on Azure's v1 path, where the body names the
-     * deployment, with {@code model} set to it.
+     * As {@link #prepare(ChatRequest, int, boolean)}, with the cap in the parameter the model accepts, and
+     * on Azure's v1 path, where the body names the deployment, with {@code model} set to it.
      *
      * <p>A Responses API body takes its cap as {@code max_output_tokens} and has no usage chunk to ask
      * for (its last event carries the usage): a stream is asked for with {@code "stream":true} alone and
      * the caller's {@code stream_options} stay.
      *
-     * @param model the deployment name to put in {@code model}, or {@code null} to leave the caller's
+     * @param completionTokensOnly the model takes its cap only as {@code max_completion_tokens}
+     *                             (a reasoning model)
+     * @param model                the deployment name to put in {@code model}, or {@code null} to leave the
+     *                             caller's
      */
-    static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream, String model) {
+    static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream, boolean completionTokensOnly,
+            String model) {
         byte[] body = request.body();
         BodyIndex index = request.index();
         if (!index.isRead()) {
@@ -50,10 +58,12 @@ final class RequestBodies {
         }
         boolean responses = request.operation() == ChatOperation.RESPONSES;
         OwnedMember capField = responses ? OwnedMember.MAX_OUTPUT_TOKENS
-                : index.has(OwnedMember.MAX_COMPLETION_TOKENS) ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;
+                : completionTokensOnly || index.has(OwnedMember.MAX_COMPLETION_TOKENS)
+                        ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;
         boolean hasStream = index.has(OwnedMember.STREAM);
         boolean dropStream = stream || hasStream;
-        if (maxOutputTokens <= 0 && !dropStream && model == null) {
+        boolean dropMaxTokens = !responses && completionTokensOnly && index.has(OwnedMember.MAX_TOKENS);
+        if (maxOutputTokens <= 0 && !dropStream && !dropMaxTokens && model == null) {
             return body;
         }
 
@@ -64,6 +74,7 @@ final class RequestBodies {
         for (int i = 0; i < index.ownedCount(); i++) {
             OwnedMember m = index.ownedMember(i);
             boolean drop = (maxOutputTokens > 0 && m == capField)
+                    || (dropMaxTokens && m == OwnedMember.MAX_TOKENS)
                     || (dropStream && (m == OwnedMember.STREAM || (!responses && m == OwnedMember.STREAM_OPTIONS)))
                     || (model != null && m == OwnedMember.MODEL);
             if (drop) {

@@ -104,6 +104,11 @@ final class SseChatStream implements ChatStream {
         return RateLimitHeaders.capacity(response.getHeaders());
     }
 
+    @Override
+    public String spilledFrom() {
+        return SpilloverHeader.spilledFrom(response.getHeaders());
+    }
+
     SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
             TokenEncoding encoding, LongSupplier promptTokens, int maxEventBytes) {
         this(response, call, idleTimeout, classifier, encoding, promptTokens, maxEventBytes, false);

@@ -19,7 +19,13 @@ import static dev.llmrouter.adapters.azure.AzureFixtures.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.llmrouter.domain.catalog.Capability;
+import dev.llmrouter.domain.catalog.ModelSpec;
+import dev.llmrouter.domain.catalog.Tier;
+import dev.llmrouter.domain.catalog.TokenEncoding;
 import dev.llmrouter.domain.money.TokenUsage;
+import dev.llmrouter.domain.routing.Candidate;
+import dev.llmrouter.ports.chat.ChatCall;
 import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatReply;
 import dev.llmrouter.ports.chat.ChatRequest;
@@ -31,11 +37,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Requirements 2.2 and 2.4: what each call sends, asserted on the deployment's side. The real SDK
+ * Requirements 2.2, 2.4 and 8.6: what each call sends, asserted on the deployment's side. The real SDK
  * talks to WireMock over a socket; every field the caller sent arrives unchanged, only the output
- * cap (and for streams the usage request) is set by the router.
+ * cap (and for streams the usage request) is set by the router, in the field the model accepts.
  */
 @DisplayName("Requirement 2.2/2.4: the request each call produces")
 class RequestShapeTest {
@@ -89,6 +97,25 @@ class RequestShapeTest {
         azure.endpoint().complete(call(azure.deployment(),
                 AzureFixtures.chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":9000}"),
                 100, java.time.Duration.ofSeconds(5)));
+
+        azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(
+                equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":100}")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":9000}",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "{\"max_tokens\":7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":9000}",
+    })
+    @DisplayName("Requirement 8.6: a reasoning model gets its cap as max_completion_tokens, never max_tokens")
+    void a_reasoning_model_gets_max_completion_tokens_whatever_the_caller_sent(String body) {
+        azure.wm().stubFor(post(urlPathEqualTo(CHAT_PATH)).willReturn(aResponse().withStatus(200).withBody(CHAT_REPLY)));
+        ModelSpec o4mini = ModelSpec.builder("o4-mini").tier(Tier.PREMIUM).encoding(TokenEncoding.O200K_BASE)
+                .capabilities(Capability.REASONING).build();
+
+        azure.endpoint().complete(new ChatCall(new Candidate(azure.deployment(), o4mini, Tier.PREMIUM, false),
+                AzureFixtures.chat(body), 100, java.time.Duration.ofSeconds(5), "req-1"));
 
         azure.wm().verify(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(
                 equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":100}")));

@@ -87,8 +87,8 @@ class ResponsesBodyTest {
                 "{\"model\":\"premium\", \"input\":\"Hi\",\"max_output_tokens\":5000,\"stream\":true,"
                         + "\"stream_options\":{\"include_obfuscation\":false},\"x\":1.50}"));
 
-        String plain = new String(RequestBodies.prepare(request, 300, false, "gpt4o-east"), StandardCharsets.UTF_8);
-        String streamed = new String(RequestBodies.prepare(request, 300, true, "gpt4o-east"), StandardCharsets.UTF_8);
+        String plain = new String(RequestBodies.prepare(request, 300, false, false, "gpt4o-east"), StandardCharsets.UTF_8);
+        String streamed = new String(RequestBodies.prepare(request, 300, true, false, "gpt4o-east"), StandardCharsets.UTF_8);
 
         assertThat(plain).isEqualTo("{\"input\":\"Hi\",\"stream_options\":{\"include_obfuscation\":false},\"x\":1.50,"
                 + "\"max_output_tokens\":300,\"model\":\"gpt4o-east\",\"stream\":false}");

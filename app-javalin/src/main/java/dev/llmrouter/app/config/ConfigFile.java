@@ -50,8 +50,20 @@ final class ConfigFile {
             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> capabilities,
             @NotNull @Valid PriceEntry price) {}
 
-    /** {@code per} is {@code 1M} (the default) or {@code 1K}: dollars per million or per thousand tokens. */
-    record PriceEntry(String per, @NotNull BigDecimal input, @NotNull BigDecimal output) {}
+    /**
+     * {@code per} is {@code 1M} (the default) or {@code 1K}: dollars per million or per thousand tokens.
+     * {@code cached-input} (prompt tokens read from the cache) and {@code cache-write} (written to it)
+     * default to {@code input}.
+     */
+    record PriceEntry(String per, @NotNull BigDecimal input, @NotNull BigDecimal output, BigDecimal cachedInput,
+            BigDecimal cacheWrite) {}
+
+    /**
+     * A deployment's own prices where its deployment type is billed apart from its model's list prices;
+     * each key absent keeps the model's price of that kind.
+     */
+    record PriceOverride(String per, BigDecimal input, BigDecimal output, BigDecimal cachedInput,
+            BigDecimal cacheWrite) {}
 
     record DeploymentEntry(
             @NotNull String id,
@@ -64,7 +76,9 @@ final class ConfigFile {
             String apiVersion,
             String api,
             JsonNode auth,
-            JsonNode simulated) {}
+            JsonNode simulated,
+            @Valid PriceOverride price,
+            String spilloverTo) {}
 
     /** Exactly one of the two: a key from an environment variable, or Entra ID (its client id optional). */
     record AuthEntry(String apiKeyEnv, JsonNode entraId) {}

@@ -198,6 +198,8 @@ public final class ConfigLoader {
         private final List<AccountSpec> accounts = new ArrayList<>();
         private final Set<String> deploymentIds = new HashSet<>();
         private final Map<String, Integer> weights = new HashMap<>();
+        /** Each {@code spillover-to} by its path, checked once every deployment id is known. */
+        private final Map<String, String> spillovers = new LinkedHashMap<>();
         /*
          * Every name declared, valid or not, so that a bad entry is reported once, not again at each
          * use as "unknown".
@@ -455,7 +457,7 @@ public final class ConfigLoader {
                     binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
                 } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
                     binder.problem(at + ".capabilities[" + i + "]",
-                            "unknown capability '" + name + "' (expected chat, text-completion, responses, vision or tools)");
+                            "unknown capability '" + name + "' (expected chat, text-completion, responses, vision, tools or reasoning)");
                 }
             }
             if (failed) {
@@ -474,16 +476,39 @@ public final class ConfigLoader {
             if (p == null) {
                 return Optional.empty();
             }
-            String per = p.per() == null ? "1M" : p.per().toUpperCase(Locale.ROOT);
+            return readPrices(Pricing.FREE, p.per(), p.input(), p.output(), p.cachedInput(), p.cacheWrite(), true, at);
+        }
+
+        /**
+         * Prices given over {@code base}: each kind given replaces base's, cached input and cache writes
+         * not given are the input price ({@code fromInput}, a model's list) or base's (a deployment's
+         * override). A cached price above the input price is refused at {@code cached-input}.
+         */
+        private Optional<Pricing> readPrices(Pricing base, String perText, BigDecimal input, BigDecimal output,
+                BigDecimal cachedInput, BigDecimal cacheWrite, boolean fromInput, String at) {
+            String per = perText == null ? "1M" : perText.toUpperCase(Locale.ROOT);
             if (!per.equals("1M") && !per.equals("1K")) {
                 if (!binder.hasProblemsAt(at + ".per")) {
                     binder.problem(at + ".per", "must be 1M or 1K (dollars per million or per thousand tokens), got '" + per + "'");
                 }
                 return Optional.empty();
             }
-            Optional<TokenPrice> in = price(p.input(), at + ".input", per);
-            Optional<TokenPrice> out = price(p.output(), at + ".output", per);
-            return in.isPresent() && out.isPresent() ? Optional.of(new Pricing(in.get(), out.get())) : Optional.empty();
+            Optional<TokenPrice> in = input == null ? Optional.of(base.input()) : price(input, at + ".input", per);
+            Optional<TokenPrice> out = output == null ? Optional.of(base.output()) : price(output, at + ".output", per);
+            Optional<TokenPrice> cached = cachedInput != null ? price(cachedInput, at + ".cached-input", per)
+                    : fromInput ? in : Optional.of(base.cachedInput());
+            Optional<TokenPrice> write = cacheWrite != null ? price(cacheWrite, at + ".cache-write", per)
+                    : fromInput ? in : Optional.of(base.cacheWrite());
+            if (in.isEmpty() || out.isEmpty() || cached.isEmpty() || write.isEmpty()) {
+                return Optional.empty();
+            }
+            if (cached.get().nanosPerToken() > in.get().nanosPerToken()) {
+                binder.problem(at + ".cached-input", "cannot exceed the input price ($" + in.get().usdPerMillion()
+                        + " per 1M tokens): a cached token never costs more than an uncached one, got $"
+                        + cached.get().usdPerMillion() + " per 1M tokens");
+                return Optional.empty();
+            }
+            return Optional.of(new Pricing(in.get(), out.get(), cached.get(), write.get()));
         }
 
         private Optional<TokenPrice> price(BigDecimal usd, String at, String per) {
@@ -506,6 +531,12 @@ public final class ConfigLoader {
                 String at = item.getKey();
                 binder.bind(item.getValue(), at, ConfigFile.DeploymentEntry.class).ifPresent(d -> readDeployment(d, at));
             }
+            // Checked once every id is known: a spillover target may be declared after the deployment.
+            spillovers.forEach((at, target) -> {
+                if (!deploymentIds.contains(target)) {
+                    binder.problem(at, "unknown deployment '" + target + "'");
+                }
+            });
         }
 
         private void readDeployment(ConfigFile.DeploymentEntry d, String at) {
@@ -551,11 +582,25 @@ public final class ConfigLoader {
             if (azure && endpoint.isPresent() && connection.isPresent() && "http".equals(endpoint.get().getScheme())) {
                 checkPlainHttp(at + ".endpoint", endpoint.get(), connection.get());
             }
+            Optional<Pricing> pricing = Optional.empty();
+            ModelSpec model = d.model() == null ? null : models.get(d.model());
+            ConfigFile.PriceOverride p = d.price();
+            if (p != null && model != null) {
+                pricing = readPrices(model.pricing(), p.per(), p.input(), p.output(), p.cachedInput(), p.cacheWrite(),
+                        false, at + ".price");
+            }
+            if (d.spilloverTo() != null) {
+                spillovers.put(at + ".spillover-to", d.spilloverTo());
+                if (d.spilloverTo().equals(d.id())) {
+                    binder.problem(at + ".spillover-to", "a deployment cannot spill over to itself");
+                }
+            }
             if (!binder.hasProblemsAt(at) && region != null && endpoint.isPresent() && connection.isPresent()) {
                 DeploymentId deploymentId = DeploymentId.of(d.id());
                 deployments.add(new Deployment(deploymentId, d.model(), region, endpoint.get(),
                         d.azureDeployment() != null ? d.azureDeployment() : d.model(),
-                        d.role() != null ? d.role() : ChainRole.PRIMARY));
+                        d.role() != null ? d.role() : ChainRole.PRIMARY, pricing,
+                        Optional.ofNullable(d.spilloverTo()).map(DeploymentId::of)));
                 connections.put(deploymentId, connection.get());
                 if (d.weight() != null) {
                     weights.put(d.id(), d.weight().intValue());

@@ -3,6 +3,7 @@ package dev.llmrouter.app.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.TokenUsage;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import dev.llmrouter.ports.usage.UsageQueryUseCase.Cursor;
 import dev.llmrouter.ports.usage.UsageQueryUseCase.GroupBy;
@@ -103,9 +104,14 @@ final class UsageHandler {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("key", line.key());
         node.put("requests", line.requests());
-        node.put("input_tokens", line.inputTokens());
-        node.put("output_tokens", line.outputTokens());
-        node.put("total_tokens", line.inputTokens() + line.outputTokens());
+        TokenUsage tokens = line.tokens();
+        node.put("input_tokens", tokens.inputTokens());
+        node.put("output_tokens", tokens.outputTokens());
+        node.put("total_tokens", tokens.inputTokens() + tokens.outputTokens());
+        // Shares of the two above, as Azure reports them: not added to the total again.
+        node.put("cached_input_tokens", tokens.cachedInputTokens());
+        node.put("cache_write_tokens", tokens.cacheWriteTokens());
+        node.put("reasoning_tokens", tokens.reasoningTokens());
         node.put("cost_usd", line.cost().toUsdString());
         return node;
     }

@@ -18,7 +18,12 @@ public enum Capability {
     /** Accepts image content parts (URL or base64). */
     VISION,
     /** Supports tool / function calling. */
-    TOOLS;
+    TOOLS,
+    /**
+     * A reasoning model: it takes its output cap as {@code max_completion_tokens} and refuses
+     * {@code max_tokens} (Azure answers 400), so the cap is always sent in that field (Requirement 8.6).
+     */
+    REASONING;
 
     /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}, {@link #RESPONSES}). */
     public boolean isOperation() {

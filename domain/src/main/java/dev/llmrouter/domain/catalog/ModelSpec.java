@@ -18,7 +18,7 @@ import java.util.Set;
  *                        operation (neither {@link Capability#CHAT}, {@link Capability#TEXT_COMPLETION} nor
  *                        {@link Capability#RESPONSES}) serves chat and the Responses API, as Azure's chat
  *                        models do
- * @param pricing         list prices, input and output apart
+ * @param pricing         list prices of every token kind (input, cached input, cache writes, output)
  */
 public record ModelSpec(
         String id,
@@ -114,6 +114,11 @@ public record ModelSpec(
         /** Prices in dollars per 1M tokens, input then output. */
         public Builder pricePerMillion(String inputUsd, String outputUsd) {
             return pricing(Pricing.perMillion(inputUsd, outputUsd));
+        }
+
+        /** Prices in dollars per 1M tokens: input, cached input, output. */
+        public Builder pricePerMillion(String inputUsd, String cachedInputUsd, String outputUsd) {
+            return pricing(Pricing.perMillion(inputUsd, cachedInputUsd, outputUsd));
         }
 
         public ModelSpec build() {

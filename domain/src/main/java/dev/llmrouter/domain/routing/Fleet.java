@@ -3,6 +3,7 @@ package dev.llmrouter.domain.routing;
 import dev.llmrouter.domain.catalog.ModelCatalog;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.deployment.Deployment;
+import dev.llmrouter.domain.money.Pricing;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.region.Region;
 import java.util.ArrayList;
@@ -60,6 +61,21 @@ public final class Fleet {
 
     public Collection<Deployment> deployments() {
         return deployments.values();
+    }
+
+    /**
+     * The prices of the deployment {@code deployment} spills over to, when it names one: what an
+     * answer Azure spilled is billed at, so what a reservation for {@code deployment} must also hold.
+     */
+    public Optional<Pricing> spilloverPricing(Deployment deployment) {
+        if (deployment.spilloverTo().isEmpty()) {
+            return Optional.empty();
+        }
+        Deployment target = deployments.get(deployment.spilloverTo().get());
+        if (target == null) {
+            return Optional.empty();
+        }
+        return catalog.model(target.modelId()).map(model -> target.pricingOr(model.pricing()));
     }
 
     /** The deployments serving {@code modelId}, primary first. */

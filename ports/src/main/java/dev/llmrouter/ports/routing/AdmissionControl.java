@@ -82,7 +82,7 @@ final class AdmissionControl {
         if (rates.precheck(command.caller(), start) instanceof RateGate.Verdict.Limited limited) {
             return refuse(rateRefusal(limited), limited.status());
         }
-        PromptEstimates estimates = new PromptEstimates(estimator, command.request());
+        PromptEstimates estimates = new PromptEstimates(estimator, command.request(), fleet);
         RoutePlan plan = policy.route(new RouteRequest(command.caller().plan(), command.requested(),
                 command.preferredRegion(), command.residency(), command.request().operation().capability(),
                 command.request().needsVision(), estimates.of(guessEncoding(command)).expectedTokens(),

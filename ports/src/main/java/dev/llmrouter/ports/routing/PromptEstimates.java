@@ -2,13 +2,17 @@ package dev.llmrouter.ports.routing;
 
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.Pricing;
 import dev.llmrouter.domain.routing.Candidate;
+import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.chat.ChatRequest;
 import dev.llmrouter.ports.chat.PromptEstimate;
 import dev.llmrouter.ports.chat.PromptTokenEstimator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One request's prompt estimates, made on first use per tokenizer encoding (a chain that crosses
@@ -19,14 +23,16 @@ final class PromptEstimates {
 
     private final PromptTokenEstimator estimator;
     private final ChatRequest request;
+    private final Fleet fleet;
     /** The first encoding estimated for (nearly always the only one) and its estimate. */
     private TokenEncoding first;
     private PromptEstimate firstEstimate;
     private Map<TokenEncoding, PromptEstimate> more;
 
-    PromptEstimates(PromptTokenEstimator estimator, ChatRequest request) {
+    PromptEstimates(PromptTokenEstimator estimator, ChatRequest request, Fleet fleet) {
         this.estimator = estimator;
         this.request = request;
+        this.fleet = fleet;
     }
 
     PromptEstimate of(TokenEncoding encoding) {
@@ -58,12 +64,20 @@ final class PromptEstimates {
 
     /**
      * The prompt's upper bound plus the output cap of {@code candidate}'s model, priced at its
-     * prices at their dearest for the prompt (no share of it assumed cached): what a quota must hold.
+     * prices at their dearest for the prompt (no share of it assumed cached), or at its spillover
+     * target's when those are dearer (Azure may serve the call there and it is billed as served): what
+     * a quota must hold.
      */
     QuotaGate.Charge worstCase(Candidate candidate) {
         ModelSpec model = candidate.model();
         long prompt = of(model.encoding()).maxTokens();
         long out = request.worstCaseOutputTokens(outputCap(model));
-        return new QuotaGate.Charge(Math.addExact(prompt, out), candidate.pricing().worstCaseCostOf(prompt, out));
+        Money cost = candidate.pricing().worstCaseCostOf(prompt, out);
+        Optional<Pricing> spillover = fleet.spilloverPricing(candidate.deployment());
+        if (spillover.isPresent()) {
+            Money spilled = spillover.get().worstCaseCostOf(prompt, out);
+            cost = spilled.exceeds(cost) ? spilled : cost;
+        }
+        return new QuotaGate.Charge(Math.addExact(prompt, out), cost);
     }
 }

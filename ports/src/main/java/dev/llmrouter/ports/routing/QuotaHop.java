@@ -26,7 +26,8 @@ final class QuotaHop implements FallbackExecutor.HopGate {
 
     @Override
     public boolean mayCall(Candidate candidate) {
-        if (candidate.model().id().equals(heldFor.model().id()) && candidate.pricing().equals(heldFor.pricing())) {
+        if (candidate.model().id().equals(heldFor.model().id()) && candidate.pricing().equals(heldFor.pricing())
+                && candidate.deployment().spilloverTo().equals(heldFor.deployment().spilloverTo())) {
             return true;
         }
         if (hold.resize(estimates.worstCase(candidate))) {

@@ -94,7 +94,10 @@ final class StreamRelay {
         Candidate c = ok.candidate();
         Started started = ok.value();
         ChatStream stream = started.stream();
-        RouteInfo route = a.route(c);
+        // Known when the stream opened: the caller's headers name the deployment that serves it.
+        String spilledFrom = stream.spilledFrom();
+        Candidate served = recorder.servedBy(c, spilledFrom);
+        RouteInfo route = a.route(served);
         boolean includeUsage = a.request().includeUsage();
         boolean callerGone = false;
         Failure broken = null;
@@ -126,8 +129,6 @@ final class StreamRelay {
         }
         Duration readFor = Duration.ofNanos(Math.max(0, ticker.getAsLong() - started.firstContentNanos()));
         List<Tried> tried = executor.streamEnded(ok, Optional.ofNullable(broken), callerGone, readFor);
-        String spilledFrom = stream.spilledFrom();
-        Candidate served = recorder.servedBy(c, spilledFrom);
         Money cost = served.pricing().costOf(usage);
         Optional<Duration> ttft = Optional.of(Duration.ofNanos(Math.max(0, started.firstContentNanos() - a.startNanos())));
         UsageOutcome outcome = broken != null ? UsageOutcome.STREAM_INTERRUPTED

@@ -1,6 +1,7 @@
 package dev.llmrouter.ports.usage;
 
 import dev.llmrouter.domain.money.Money;
+import dev.llmrouter.domain.money.TokenUsage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +34,25 @@ public interface UsageQueryUseCase {
         DEPLOYMENT
     }
 
-    /** One group's totals. {@code key} is empty for records without a value in that dimension. */
-    record Line(String key, long requests, long inputTokens, long outputTokens, Money cost) {}
+    /**
+     * One group's totals, every token kind apart (Requirement 8.4). {@code key} is empty for records
+     * without a value in that dimension.
+     */
+    record Line(String key, long requests, TokenUsage tokens, Money cost) {
+
+        /** A line of input and output tokens only. */
+        public Line(String key, long requests, long inputTokens, long outputTokens, Money cost) {
+            this(key, requests, new TokenUsage(inputTokens, outputTokens), cost);
+        }
+
+        public long inputTokens() {
+            return tokens.inputTokens();
+        }
+
+        public long outputTokens() {
+            return tokens.outputTokens();
+        }
+    }
 
     /**
      * Where a page starts: after the group with this cost and key in the report's order (cost highest

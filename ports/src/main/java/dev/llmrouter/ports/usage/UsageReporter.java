@@ -73,6 +73,6 @@ public final class UsageReporter implements UsageQueryUseCase {
     }
 
     private static Line line(String key, UsageTotals t) {
-        return new Line(key, t.requests(), t.inputTokens(), t.outputTokens(), t.cost());
+        return new Line(key, t.requests(), t.tokens(), t.cost());
     }
 }
