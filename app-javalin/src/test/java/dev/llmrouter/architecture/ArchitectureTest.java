@@ -66,7 +66,8 @@ class ArchitectureTest {
 
     /** The outbound ports: what an adapter implements for the router to call. */
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
-            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class);
+            QuotaStore.class, AccountRateLimiter.class, UsageLedger.class, RouterTelemetry.class,
+            dev.llmrouter.ports.responses.ResponseHomes.class);
 
     /**
      * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's

@@ -35,11 +35,6 @@ final class ChatHandler {
     private final ResponseHomes homes;
 
     ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock,
-            long maxBodyBytes, BodyReadLimits bodyRead, AccountConcurrency concurrency) {
-        this(router, auth, parser, fleet, clock, maxBodyBytes, bodyRead, concurrency, ResponseHomes.NONE);
-    }
-
-    ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock,
             long maxBodyBytes, BodyReadLimits bodyRead, AccountConcurrency concurrency, ResponseHomes homes) {
         this.homes = homes;
         this.router = router;

@@ -42,10 +42,6 @@ final class SseStreamListener implements StreamListener {
     private boolean started;
     private boolean gone;
 
-    SseStreamListener(HttpServletResponse response, RequestLog log) {
-        this(response, log, false);
-    }
-
     SseStreamListener(HttpServletResponse response, RequestLog log, boolean responses) {
         this.response = response;
         this.log = log;

@@ -1,8 +1,8 @@
 package dev.llmrouter.domain.catalog;
 
 /**
- * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION}) and what it
- * accepts beyond plain text. Routing sends an operation only to a model that serves it: a chat model
+ * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION},
+ * {@link #RESPONSES}) and what it accepts beyond plain text. Routing sends an operation only to a model that serves it: a chat model
  * cannot answer the legacy completions operation, nor an instruct model a chat.
  */
 public enum Capability {

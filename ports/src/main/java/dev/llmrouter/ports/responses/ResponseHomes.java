@@ -41,15 +41,4 @@ public interface ResponseHomes {
 
         Lookup UNKNOWN = new Unknown();
     }
-
-    /** Remembers nothing: every continuation is routed like any request. */
-    ResponseHomes NONE = new ResponseHomes() {
-        @Override
-        public void remember(String responseId, DeploymentId deployment) {}
-
-        @Override
-        public Lookup find(String responseId) {
-            return Lookup.UNKNOWN;
-        }
-    };
 }
