@@ -27,7 +27,9 @@ public final class AzureAdapterEndpoints implements AzureEndpointFactory {
     @Override
     public ChatEndpoint create(Map<Deployment, DeploymentSettings.Azure> deployments) {
         List<AzureDeploymentSettings> settings = deployments.entrySet().stream()
-                .map(e -> new AzureDeploymentSettings(e.getKey(), e.getValue().apiVersion(), auth(e.getValue().auth())))
+                .map(e -> new AzureDeploymentSettings(e.getKey(), e.getValue().apiVersion(), auth(e.getValue().auth()))
+                        .withApi(e.getValue().api() == DeploymentSettings.Api.V1
+                                ? AzureDeploymentSettings.Api.V1 : AzureDeploymentSettings.Api.CLASSIC))
                 .toList();
         return new AzureOpenAiEndpoint(settings, AzureOpenAiEndpoint.defaultHttpClient(), clock, new TokenizerEstimator());
     }

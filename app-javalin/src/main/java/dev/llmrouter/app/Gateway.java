@@ -175,7 +175,7 @@ public final class Gateway implements AutoCloseable {
             this.context = new GatewayContext(router, usage, deployments,
                     new HashedAccountDirectory(config.accounts(), config.plans()), config.fleet(), metrics,
                     config.server().maxBodyBytes(), config.server().bodyRead(), stores::statuses,
-                    tracing.enabled() ? tracing.serverSpans() : null);
+                    tracing.enabled() ? tracing.serverSpans() : null, stores.responseHomes());
         } catch (RuntimeException e) {
             stores.close(); // a database file stays locked while its ledger is open
             closeTelemetry();

@@ -32,6 +32,7 @@ import dev.llmrouter.ports.telemetry.AttemptTrace;
 import dev.llmrouter.ports.telemetry.RequestTrace;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
 import dev.llmrouter.ports.telemetry.RouterTracer;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import dev.llmrouter.ports.usage.UsageLedger;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ class ArchitectureTest {
     /** The outbound ports: what an adapter implements for the router to call. */
     private static final Set<String> OUTBOUND_PORTS = names(ChatEndpoint.class, PromptTokenEstimator.class,
             QuotaStore.class, AccountRateLimiter.class, RateAndQuotaStore.class, UsageLedger.class, RouterTelemetry.class,
-            RouterTracer.class);
+            RouterTracer.class, ResponseHomes.class);
 
     /**
      * What an outbound port hands back and its adapter implements along with it, and the callbacks a port's

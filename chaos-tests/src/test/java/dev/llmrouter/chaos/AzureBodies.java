@@ -60,6 +60,47 @@ final class AzureBodies {
         return sse.toString();
     }
 
+    /** A Responses API answer: the response object with the same usage as a chat completion's. */
+    static String response(String deployment, String model) {
+        return "{\"id\":\"resp_" + deployment + "\",\"object\":\"response\",\"created_at\":1732600000,"
+                + "\"status\":\"completed\",\"model\":\"" + model + "\",\"output\":[{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Served by "
+                + deployment + ".\",\"annotations\":[]}]}],\"usage\":{\"input_tokens\":" + PROMPT_TOKENS
+                + ",\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":" + COMPLETION_TOKENS
+                + ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS)
+                + "}}";
+    }
+
+    /**
+     * A Responses API stream: {@code response.created}, {@code contentChunks} text deltas, then (when
+     * {@code complete}) the text done and {@code response.completed} with the usage (one output token per
+     * delta). An incomplete stream simply stops after its last delta, as a cut connection looks.
+     */
+    static String responsesStream(String deployment, String model, int contentChunks, boolean complete) {
+        StringBuilder sse = new StringBuilder();
+        int seq = 0;
+        String head = "{\"id\":\"resp_" + deployment + "\",\"object\":\"response\",\"model\":\"" + model + "\",\"output\":[],";
+        sse.append(event("response.created", seq++, ",\"response\":" + head + "\"status\":\"in_progress\"}"));
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < contentChunks; i++) {
+            sse.append(event("response.output_text.delta", seq++,
+                    ",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\" word" + i + "\""));
+            text.append(" word").append(i);
+        }
+        if (complete) {
+            sse.append(event("response.output_text.done", seq++,
+                    ",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"text\":\"" + text + "\""));
+            sse.append(event("response.completed", seq, ",\"response\":" + head + "\"status\":\"completed\","
+                    + "\"usage\":{\"input_tokens\":" + PROMPT_TOKENS + ",\"output_tokens\":" + contentChunks
+                    + ",\"total_tokens\":" + (PROMPT_TOKENS + contentChunks) + "}}"));
+        }
+        return sse.toString();
+    }
+
+    private static String event(String type, int seq, String rest) {
+        return "event: " + type + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":" + seq + rest + "}\n\n";
+    }
+
     static String serviceUnavailable() {
         return "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"The service is temporarily unable to process "
                 + "your request. Please try again later.\"}}";

@@ -295,6 +295,17 @@ final class ChaosGateway implements AutoCloseable {
         return raw(body, headers);
     }
 
+    /** A valid Responses API request of the team's account, streamed or not. */
+    HttpRequest responses(boolean stream) {
+        return HttpRequest.newBuilder(base().resolve("/v1/responses"))
+                .timeout(retry.requestDeadline().plusSeconds(5))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"economy\",\"max_output_tokens\":16,"
+                        + "\"input\":\"Say something short.\"" + (stream ? ",\"stream\":true" : "") + "}"))
+                .build();
+    }
+
     /** A valid chat completion request of the account whose key is {@code key}. */
     HttpRequest chatAs(String key) {
         return raw(PROMPT + "}", Map.of("Authorization", "Bearer " + key));

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * One Azure OpenAI deployment played by WireMock on a free loopback port, answering the real
- * adapter's requests ({@code POST /openai/deployments/{name}/chat/completions?api-version=...}) with
- * Azure-shaped JSON or SSE streams — or with the fault of the moment ({@link Behaviour}), switchable
- * at any time while the gateway runs.
+ * adapter's requests ({@code POST /openai/deployments/{name}/chat/completions?api-version=...}, and the
+ * Responses API's {@code POST /openai/v1/responses}) with Azure-shaped JSON or SSE streams — or with
+ * the fault of the moment ({@link Behaviour}), switchable at any time while the gateway runs.
  *
  * <p>Two records of what happened, kept apart on purpose: WireMock's own request journal (what
  * arrived, with its arrival time) and {@link #answers()} (what this deployment decided to answer, for
@@ -219,7 +219,8 @@ final class FakeDeployment implements AutoCloseable {
             boolean stream = STREAM.matcher(request.getBodyAsString()).find();
             String requestId = request.containsHeader("x-ms-client-request-id")
                     ? request.getHeader("x-ms-client-request-id") : "";
-            return answer(resolve(behaviour), stream, requestId, request.getBodyAsString()).build();
+            boolean responses = request.getUrl().startsWith("/openai/v1/responses");
+            return answer(resolve(behaviour), stream, requestId, request.getBodyAsString(), responses).build();
         }
 
         @Override
@@ -239,7 +240,8 @@ final class FakeDeployment implements AutoCloseable {
             }
         }
 
-        private ResponseDefinitionBuilder answer(Behaviour b, boolean stream, String requestId, String body) {
+        private ResponseDefinitionBuilder answer(Behaviour b, boolean stream, String requestId, String body,
+                boolean responses) {
             Instant now = Instant.now();
             if (b instanceof Behaviour.TokenQuota q) {
                 Matcher m = MAX_TOKENS.matcher(body);
@@ -249,7 +251,7 @@ final class FakeDeployment implements AutoCloseable {
                 ResponseDefinitionBuilder r;
                 if (c.fits()) {
                     answers.add(new Answer(now, requestId, stream, Kind.COMPLETE, 200));
-                    r = ok(stream, AzureBodies.STREAM_CHUNKS, true);
+                    r = ok(stream, AzureBodies.STREAM_CHUNKS, true, responses);
                 } else {
                     answers.add(new Answer(now, requestId, stream, Kind.THROTTLED, 429));
                     r = aResponse().withStatus(429).withHeader("Content-Type", "application/json")
@@ -262,15 +264,15 @@ final class FakeDeployment implements AutoCloseable {
             }
             if (b instanceof Behaviour.Healthy h) {
                 answers.add(new Answer(now, requestId, stream, Kind.COMPLETE, 200));
-                return delayed(ok(stream, AzureBodies.STREAM_CHUNKS, true), h.delay());
+                return delayed(ok(stream, AzureBodies.STREAM_CHUNKS, true, responses), h.delay());
             }
             if (b instanceof Behaviour.StreamCut c) {
                 if (!stream) {
                     answers.add(new Answer(now, requestId, false, Kind.COMPLETE, 200));
-                    return ok(false, 0, true);
+                    return ok(false, 0, true, responses);
                 }
                 answers.add(new Answer(now, requestId, true, Kind.STREAM_CUT, 200));
-                return ok(true, c.contentChunks(), false);
+                return ok(true, c.contentChunks(), false, responses);
             }
             if (b instanceof Behaviour.ErrorStatus e) {
                 answers.add(new Answer(now, requestId, stream, Kind.ERROR_STATUS, e.status()));
@@ -293,13 +295,14 @@ final class FakeDeployment implements AutoCloseable {
             throw new IllegalStateException("unresolved behaviour " + b);
         }
 
-        private ResponseDefinitionBuilder ok(boolean stream, int chunks, boolean complete) {
+        private ResponseDefinitionBuilder ok(boolean stream, int chunks, boolean complete, boolean responses) {
             return stream
                     ? aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
                             .withHeader("Cache-Control", "no-cache")
-                            .withBody(AzureBodies.stream(name, model, chunks, complete))
+                            .withBody(responses ? AzureBodies.responsesStream(name, model, chunks, complete)
+                                    : AzureBodies.stream(name, model, chunks, complete))
                     : aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                            .withBody(AzureBodies.chatCompletion(name, model));
+                            .withBody(responses ? AzureBodies.response(name, model) : AzureBodies.chatCompletion(name, model));
         }
 
         private ResponseDefinitionBuilder delayed(ResponseDefinitionBuilder r, Duration delay) {

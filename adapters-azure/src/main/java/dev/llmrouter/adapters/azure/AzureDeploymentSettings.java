@@ -24,9 +24,25 @@ import java.util.Objects;
  * @param apiVersion          the {@code api-version} query parameter, e.g. {@code 2024-10-21}
  * @param auth                how to authenticate
  * @param maxStreamEventBytes the longest line, and the longest event, of a streamed answer, in bytes
+ * @param api                 how chat and completions are called ({@link Api}); the Responses API is
+ *                            always called on the v1 path, the only one Azure serves it on
  */
 public record AzureDeploymentSettings(Deployment deployment, String apiVersion, AzureAuth auth,
-        int maxStreamEventBytes) {
+        int maxStreamEventBytes, Api api) {
+
+    /** Azure's two REST surfaces. */
+    public enum Api {
+        /**
+         * {@code /openai/deployments/{name}/chat/completions?api-version=...}: the deployment in the
+         * path, through the Azure SDK's protocol methods.
+         */
+        CLASSIC,
+        /**
+         * {@code /openai/v1/chat/completions}: the deployment named in the body's {@code model}, no
+         * {@code api-version}; called through azure-core's pipeline (same authentication and transport).
+         */
+        V1
+    }
 
     /** The latest GA data-plane version at the time of writing. */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
@@ -47,6 +63,7 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
     public AzureDeploymentSettings {
         Objects.requireNonNull(deployment, "deployment");
         Objects.requireNonNull(auth, "auth");
+        api = api == null ? Api.CLASSIC : api;
         if (maxStreamEventBytes < 1 || maxStreamEventBytes > MAX_STREAM_EVENT_BYTES_LIMIT) {
             throw new IllegalArgumentException("deployment " + deployment.id()
                     + ": maxStreamEventBytes must be between 1 and " + MAX_STREAM_EVENT_BYTES_LIMIT + ", was "
@@ -74,6 +91,11 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
         this(deployment, apiVersion, auth, DEFAULT_MAX_STREAM_EVENT_BYTES);
     }
 
+    /** Called on the classic path. */
+    public AzureDeploymentSettings(Deployment deployment, String apiVersion, AzureAuth auth, int maxStreamEventBytes) {
+        this(deployment, apiVersion, auth, maxStreamEventBytes, Api.CLASSIC);
+    }
+
     public static AzureDeploymentSettings apiKey(Deployment deployment, String secret) {
         return new AzureDeploymentSettings(deployment, DEFAULT_API_VERSION, new AzureAuth.ApiKey(secret));
     }
@@ -83,11 +105,15 @@ public record AzureDeploymentSettings(Deployment deployment, String apiVersion, 
     }
 
     public AzureDeploymentSettings withApiVersion(String version) {
-        return new AzureDeploymentSettings(deployment, version, auth, maxStreamEventBytes);
+        return new AzureDeploymentSettings(deployment, version, auth, maxStreamEventBytes, api);
     }
 
     public AzureDeploymentSettings withMaxStreamEventBytes(int bytes) {
-        return new AzureDeploymentSettings(deployment, apiVersion, auth, bytes);
+        return new AzureDeploymentSettings(deployment, apiVersion, auth, bytes, api);
+    }
+
+    public AzureDeploymentSettings withApi(Api surface) {
+        return new AzureDeploymentSettings(deployment, apiVersion, auth, maxStreamEventBytes, surface);
     }
 
     public DeploymentId id() {

@@ -5,6 +5,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
@@ -146,6 +147,9 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
     @Override
     public ChatReply complete(ChatCall call) {
         DeploymentClient c = client(call);
+        if (onV1(call, c)) {
+            return completeOnV1(call, c);
+        }
         byte[] body = body(call, false);
         RequestOptions options = new RequestOptions().setContext(TraceContextPolicy.with(READ_WHOLE_BODY, call.traceparent()));
         if (!call.requestId().isEmpty()) {
@@ -193,6 +197,97 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                 SpilloverHeader.spilledFrom(answer.headers));
     }
 
+    /**
+     * A plain call on Azure's v1 path, through the deployment's pipeline (the SDK has no Responses
+     * call): the same authentication, transport and deadline as the SDK's calls.
+     */
+    private ChatReply completeOnV1(ChatCall call, DeploymentClient c) {
+        HttpRequest request = v1Request(call, c, false);
+        RawAnswer answer;
+        InFlightCall inFlight = InFlightCall.open();
+        try (Watchdog.Deadline deadline = new Watchdog.Deadline(call.timeout(), inFlight)) {
+            try (HttpResponse r = c.v1Pipeline.sendSync(request, TraceContextPolicy.with(READ_WHOLE_BODY, call.traceparent()))) {
+                BinaryData value = r.getBodyAsBinaryData();
+                answer = new RawAnswer(r.getStatusCode(), r.getHeaders(), value == null ? new byte[0] : value.toBytes());
+            } catch (Throwable t) {
+                if (deadline.expired()) {
+                    throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
+                            "no complete answer within " + call.timeout().toMillis() + " ms"), t);
+                }
+                throw failed(t);
+            }
+        } finally {
+            inFlight.detach();
+        }
+        if (answer.status / 100 != 2) {
+            throw new EndpointException(classifier.ofResponse(answer.status, answer.headers, answer.body),
+                    RateLimitHeaders.capacity(answer.headers));
+        }
+        TokenUsage usage = call.request().operation() == ChatOperation.RESPONSES
+                ? responsesUsage(call, answer.body) : replyUsage(call, answer.body);
+        return new ChatReply(answer.body, usage, RateLimitHeaders.capacity(answer.headers),
+                SpilloverHeader.spilledFrom(answer.headers));
+    }
+
+    /** The Responses API and every call of a deployment configured for it go by the v1 path. */
+    private static boolean onV1(ChatCall call, DeploymentClient c) {
+        return call.request().operation() == ChatOperation.RESPONSES
+                || c.settings.api() == AzureDeploymentSettings.Api.V1;
+    }
+
+    private static HttpRequest v1Request(ChatCall call, DeploymentClient c, boolean stream) {
+        String url = switch (call.request().operation()) {
+            case RESPONSES -> c.v1ResponsesUrl;
+            case TEXT_COMPLETION -> c.v1CompletionsUrl;
+            case EMBEDDINGS -> c.v1EmbeddingsUrl;
+            default -> c.v1ChatUrl;
+        };
+        byte[] body;
+        try {
+            body = RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream,
+                    call.candidate().model().supports(Capability.REASONING), c.settings.deployment().azureDeploymentName());
+        } catch (IllegalArgumentException e) {
+            throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
+        }
+        HttpRequest request = new HttpRequest(HttpMethod.POST, url);
+        request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
+        request.setHeader(HttpHeaderName.ACCEPT, stream ? "text/event-stream" : "application/json");
+        if (!call.requestId().isEmpty()) {
+            request.setHeader(CLIENT_REQUEST_ID, call.requestId());
+        }
+        request.setBody(BinaryData.fromBytes(body));
+        return request;
+    }
+
+    /** A response object's usage; estimated as chat's are when it reported none. */
+    private TokenUsage responsesUsage(ChatCall call, byte[] body) {
+        Map<String, Object> root;
+        try {
+            root = Json.object(Json.parse(body));
+        } catch (IllegalArgumentException e) {
+            throw new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE,
+                    "2xx answer is not JSON: " + e.getMessage()));
+        }
+        if (root.isEmpty()) {
+            throw new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE, "2xx answer is not a JSON object"));
+        }
+        Optional<TokenUsage> reported = ResponsesJson.usage(root);
+        if (reported.isPresent()) {
+            return reported.get();
+        }
+        TokenEncoding encoding = call.candidate().model().encoding();
+        StringBuilder text = new StringBuilder();
+        for (Object item : Json.array(root.get("output"))) {
+            Map<String, Object> it = Json.object(item);
+            text.append(Json.string(it.get("arguments")));
+            for (Object part : Json.array(it.get("content"))) {
+                text.append(Json.string(Json.object(part).get("text")));
+            }
+        }
+        return new TokenUsage(estimator.estimate(call.request(), encoding).expectedTokens(),
+                Tokenizers.count(encoding, text.toString()));
+    }
+
     @Override
     public ChatStream openStream(ChatCall call) {
         if (!call.request().operation().generates()) {
@@ -200,15 +295,22 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                     "an " + call.request().operation() + " request cannot be streamed"));
         }
         DeploymentClient c = client(call);
-        byte[] body = body(call, true);
-        HttpRequest request = new HttpRequest(HttpMethod.POST,
-                call.request().operation() == ChatOperation.TEXT_COMPLETION ? c.completionsUrl : c.chatUrl);
-        request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
-        request.setHeader(HttpHeaderName.ACCEPT, "text/event-stream");
-        if (!call.requestId().isEmpty()) {
-            request.setHeader(CLIENT_REQUEST_ID, call.requestId());
+        boolean v1 = onV1(call, c);
+        HttpRequest request;
+        if (v1) {
+            request = v1Request(call, c, true);
+        } else {
+            byte[] body = body(call, true);
+            request = new HttpRequest(HttpMethod.POST,
+                    call.request().operation() == ChatOperation.TEXT_COMPLETION ? c.completionsUrl : c.chatUrl);
+            request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json");
+            request.setHeader(HttpHeaderName.ACCEPT, "text/event-stream");
+            if (!call.requestId().isEmpty()) {
+                request.setHeader(CLIENT_REQUEST_ID, call.requestId());
+            }
+            request.setBody(BinaryData.fromBytes(body));
         }
-        request.setBody(BinaryData.fromBytes(body));
+        HttpPipeline pipeline = v1 ? c.v1Pipeline : c.pipeline;
         HttpResponse response;
         // Sent on this thread; returns at the status line and headers, with the body still streaming
         // from the socket. Connecting and the wait for the headers are bounded by the attempt timeout.
@@ -217,7 +319,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         try {
             deadline = new Watchdog.Deadline(call.timeout(), inFlight);
             try (deadline) {
-                response = c.pipeline.sendSync(request, TraceContextPolicy.with(Context.NONE, call.traceparent()));
+                response = pipeline.sendSync(request, TraceContextPolicy.with(Context.NONE, call.traceparent()));
             } catch (Throwable t) {
                 if (deadline.expired()) {
                     throw new EndpointException(Failure.transport(FailureKind.TIMEOUT,
@@ -253,7 +355,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         }
         TokenEncoding encoding = call.candidate().model().encoding();
         return new SseChatStream(response, inFlight, call.timeout(), classifier, encoding,
-                () -> estimator.estimate(call.request(), encoding).expectedTokens(), c.settings.maxStreamEventBytes());
+                () -> estimator.estimate(call.request(), encoding).expectedTokens(), c.settings.maxStreamEventBytes(),
+                call.request().operation() == ChatOperation.RESPONSES);
     }
 
     /**
@@ -271,7 +374,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
             request.setHeader(CLIENT_REQUEST_ID, call.requestId());
         }
         request.setBody(BinaryData.fromBytes(body));
-        try (HttpResponse response = c.pipeline.sendSync(request, READ_WHOLE_BODY)) {
+        try (HttpResponse response = c.pipeline.sendSync(request, TraceContextPolicy.with(READ_WHOLE_BODY, call.traceparent()))) {
             BinaryData answer = response.getBodyAsBinaryData();
             return new RawAnswer(response.getStatusCode(), response.getHeaders(), answer == null ? new byte[0] : answer.toBytes());
         }
@@ -290,7 +393,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
     private static byte[] body(ChatCall call, boolean stream) {
         try {
             return RequestBodies.prepare(call.request(), call.maxOutputTokens(), stream,
-                    call.candidate().model().supports(Capability.REASONING));
+                    call.candidate().model().supports(Capability.REASONING), null);
         } catch (IllegalArgumentException e) {
             throw new EndpointException(Failure.of(FailureKind.BAD_REQUEST, 0, "invalid_request_body", e.getMessage()));
         }

@@ -12,7 +12,7 @@ import dev.llmrouter.ports.chat.ChatRequest;
 import java.io.IOException;
 
 /**
- * The one parse of a chat, completions or embeddings request body: a single pass of Jackson's streaming parser
+ * The one parse of a chat, completions, embeddings or Responses API request body: a single pass of Jackson's streaming parser
  * over the caller's bytes that reads what the gateway validates and routes by, and indexes where the
  * owned members and the prompt's texts lie ({@link BodyIndex}), so that neither the estimator
  * ({@link TokenizerEstimator}) nor the body sent to a deployment ({@link RequestBodies}) parses the
@@ -36,7 +36,9 @@ public final class ChatBodyReader {
     /** The top-level (and two nested) fields the application reads. */
     public enum Field {
         MODEL, STREAM, STREAM_OPTIONS, INCLUDE_USAGE, MAX_COMPLETION_TOKENS, MAX_TOKENS, USER, METADATA,
-        OPERATION, N, BEST_OF, MESSAGES, PROMPT, INPUT, DIMENSIONS, ENCODING_FORMAT
+        OPERATION, N, BEST_OF, MESSAGES, PROMPT, INPUT, DIMENSIONS, ENCODING_FORMAT,
+        /** Responses API: the output cap, the instructions, the continued response (its input is {@link #INPUT}). */
+        MAX_OUTPUT_TOKENS, INSTRUCTIONS, PREVIOUS_RESPONSE_ID
     }
 
     public enum Kind { ABSENT, NULL, STRING, BOOLEAN, INT, NUMBER, OBJECT, ARRAY }
@@ -165,7 +167,8 @@ public final class ChatBodyReader {
         }
         Value stream = read.value(Field.STREAM);
         Value max = read.value(Field.MAX_COMPLETION_TOKENS).kind() == Kind.INT
-                ? read.value(Field.MAX_COMPLETION_TOKENS) : read.value(Field.MAX_TOKENS);
+                ? read.value(Field.MAX_COMPLETION_TOKENS)
+                : operation == ChatOperation.RESPONSES ? read.value(Field.MAX_OUTPUT_TOKENS) : read.value(Field.MAX_TOKENS);
         boolean streaming = stream.kind() == Kind.BOOLEAN && stream.number() == 1;
         boolean usage = read.value(Field.INCLUDE_USAGE).kind() == Kind.BOOLEAN && read.value(Field.INCLUDE_USAGE).number() == 1;
         int n = read.value(Field.N).kind() == Kind.INT ? read.value(Field.N).number() : 1;
@@ -203,6 +206,7 @@ public final class ChatBodyReader {
         private final boolean textCompletion;
         private final boolean chat;
         private final boolean embeddings;
+        private final boolean responses;
         private final Value[] values;
         final BodyIndex.Builder index = new BodyIndex.Builder();
         MessageProblem problem;
@@ -215,6 +219,7 @@ public final class ChatBodyReader {
             this.textCompletion = operation == ChatOperation.TEXT_COMPLETION;
             this.chat = operation == ChatOperation.CHAT;
             this.embeddings = operation == ChatOperation.EMBEDDINGS;
+            this.responses = operation == ChatOperation.RESPONSES;
             this.values = values;
         }
 
@@ -239,9 +244,18 @@ public final class ChatBodyReader {
                     case "messages" -> set(Field.MESSAGES,
                             chat && value == JsonToken.START_ARRAY ? new Value(Kind.ARRAY, null, messages()) : kind(value));
                     case "prompt" -> set(Field.PROMPT, textCompletion ? prompt(value) : kind(value));
-                    case "input" -> set(Field.INPUT, embeddings ? input(value) : kind(value));
+                    case "input" -> set(Field.INPUT,
+                            embeddings ? input(value) : responses ? input(value, valueStart) : kind(value));
                     case "dimensions" -> set(Field.DIMENSIONS, scalar(value));
                     case "encoding_format" -> set(Field.ENCODING_FORMAT, scalar(value));
+                    case "max_output_tokens" -> set(Field.MAX_OUTPUT_TOKENS, scalar(value));
+                    case "previous_response_id" -> set(Field.PREVIOUS_RESPONSE_ID, scalar(value));
+                    case "instructions" -> {
+                        if (responses && value == JsonToken.VALUE_STRING) {
+                            text(value, valueStart);
+                        }
+                        set(Field.INSTRUCTIONS, kind(value));
+                    }
                     case "tools" -> tools = definitions(value);
                     case "functions" -> functions = definitions(value);
                     default -> p.skipChildren();
@@ -404,8 +418,127 @@ public final class ChatBodyReader {
         /** Keeps the first problem met. */
         private void problem(Problem kind, int message, String suffix) {
             if (problem == null) {
-                problem = new MessageProblem(kind, "messages[" + message + "]" + suffix);
+                problem = new MessageProblem(kind, (responses ? "input[" : "messages[") + message + "]" + suffix);
             }
+        }
+
+        /**
+         * The Responses API's {@code input}: a string (one user message), or an array of items. An item
+         * with a {@code role} is a message whose {@code content} is a string or {@code input_text} /
+         * {@code input_image} parts; any other item (a function call's output, a reasoning item) is
+         * counted by every string in it, an upper bound on what the model reads of it.
+         */
+        private Value input(JsonToken value, int start) throws IOException {
+            if (value == JsonToken.VALUE_STRING) {
+                index.message();
+                text(value, start);
+                return new Value(Kind.STRING, null, 0);
+            }
+            if (value != JsonToken.START_ARRAY) {
+                return kind(value);
+            }
+            int count = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                index.message();
+                int at = count++;
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    problem(Problem.MESSAGE_NOT_OBJECT, at, "");
+                    p.skipChildren();
+                    continue;
+                }
+                Problem contentProblem = null;
+                String contentAt = null;
+                JsonToken role = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    int vStart = tokenStart(p);
+                    if (field.equals("role")) {
+                        role = v;
+                    }
+                    if (field.equals("content") && v == JsonToken.START_ARRAY) {
+                        PartProblem partProblem = inputParts();
+                        if (partProblem != null) {
+                            contentProblem = partProblem.problem();
+                            contentAt = ".content" + partProblem.suffix();
+                        }
+                    } else if (v == JsonToken.VALUE_STRING) {
+                        text(v, vStart);
+                    } else if (v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        index.raw(vStart, (int) p.currentLocation().getByteOffset());
+                    }
+                }
+                if (role != null && role != JsonToken.VALUE_STRING && role != JsonToken.VALUE_NULL) {
+                    problem(Problem.ROLE_NOT_STRING, at, ".role");
+                } else if (contentProblem != null) {
+                    problem(contentProblem, at, contentAt);
+                }
+            }
+            return new Value(Kind.ARRAY, null, count);
+        }
+
+        /** A Responses message's content parts: {@code input_text} (and output text) as text, {@code input_image} as an image. */
+        private PartProblem inputParts() throws IOException {
+            PartProblem first = null;
+            int j = -1;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                j++;
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    first = first != null ? first : new PartProblem(Problem.PART_NOT_OBJECT, "[" + j + "]");
+                    continue;
+                }
+                JsonToken typeToken = null;
+                String type = "";
+                int urlStart = -1;
+                int urlEnd = -1;
+                boolean hasImage = false;
+                boolean low = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    int vStart = tokenStart(p);
+                    if (field.equals("type")) {
+                        typeToken = v;
+                        if (v.isScalarValue()) {
+                            type = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    } else if ((field.equals("image_url") || field.equals("file_id")) && v == JsonToken.VALUE_STRING) {
+                        hasImage = true;
+                        if (field.equals("image_url")) {
+                            urlStart = vStart + 1;
+                            urlEnd = stringEnd(vStart) - 1;
+                        }
+                    } else if (field.equals("detail") && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+                        low = "low".equalsIgnoreCase(p.getText());
+                    } else if (v == JsonToken.VALUE_STRING) {
+                        text(v, vStart); // text, refusal, a file's data: all read by the model
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                Problem bad = null;
+                String where = "";
+                if (typeToken != JsonToken.VALUE_STRING) {
+                    bad = Problem.PART_TYPE_MISSING;
+                    where = ".type";
+                } else if (type.equals("input_image")) {
+                    if (hasImage) {
+                        images++;
+                        index.image(urlStart, urlEnd, low);
+                    } else {
+                        bad = Problem.IMAGE_URL_MISSING;
+                        where = ".image_url";
+                    }
+                }
+                if (bad != null && first == null) {
+                    first = new PartProblem(bad, "[" + j + "]" + where);
+                }
+            }
+            return first;
         }
 
         /**

@@ -39,22 +39,33 @@ final class DeploymentClient {
 
     final AzureDeploymentSettings settings;
     final HttpPipeline pipeline;
+    /** The same policies less {@code api-version}, which Azure's v1 path does not take. */
+    final HttpPipeline v1Pipeline;
     final OpenAIClient client;
     final String chatUrl;
     final String completionsUrl;
     final String embeddingsUrl;
+    final String v1ChatUrl;
+    final String v1CompletionsUrl;
+    final String v1EmbeddingsUrl;
+    final String v1ResponsesUrl;
 
     DeploymentClient(AzureDeploymentSettings settings, HttpClient httpClient) {
         this.settings = settings;
+        HttpPipelinePolicy auth = authPolicy(settings.auth());
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("llm-router"));
         policies.add(new RequestIdPolicy());
         policies.add(new ApiVersionPolicy(settings.apiVersion()));
-        policies.add(authPolicy(settings.auth()));
+        policies.add(auth);
         policies.add(new TraceContextPolicy());
         this.pipeline = new HttpPipelineBuilder()
                 .httpClient(httpClient)
                 .policies(policies.toArray(HttpPipelinePolicy[]::new))
+                .build();
+        this.v1Pipeline = new HttpPipelineBuilder()
+                .httpClient(httpClient)
+                .policies(new UserAgentPolicy("llm-router"), new RequestIdPolicy(), auth, new TraceContextPolicy())
                 .build();
         this.client = new OpenAIClientBuilder()
                 .pipeline(pipeline)
@@ -68,6 +79,11 @@ final class DeploymentClient {
         this.chatUrl = base + "/chat/completions" + query;
         this.completionsUrl = base + "/completions" + query;
         this.embeddingsUrl = base + "/embeddings" + query;
+        String v1 = settings.endpointBase() + "/openai/v1";
+        this.v1ChatUrl = v1 + "/chat/completions";
+        this.v1CompletionsUrl = v1 + "/completions";
+        this.v1EmbeddingsUrl = v1 + "/embeddings";
+        this.v1ResponsesUrl = v1 + "/responses";
     }
 
     private static HttpPipelinePolicy authPolicy(AzureAuth auth) {

@@ -2,6 +2,7 @@ package dev.llmrouter.adapters.azure;
 
 import dev.llmrouter.ports.chat.BodyIndex;
 import dev.llmrouter.ports.chat.BodyIndex.OwnedMember;
+import dev.llmrouter.ports.chat.ChatOperation;
 import dev.llmrouter.ports.chat.ChatRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,26 +32,38 @@ final class RequestBodies {
      * @throws IllegalArgumentException when the body is not a JSON object
      */
     static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream) {
-        return prepare(request, maxOutputTokens, stream, false);
+        return prepare(request, maxOutputTokens, stream, false, null);
     }
 
     /**
+     * As {@link #prepare(ChatRequest, int, boolean)}, with the cap in the parameter the model accepts, and
+     * on Azure's v1 path, where the body names the deployment, with {@code model} set to it.
+     *
+     * <p>A Responses API body takes its cap as {@code max_output_tokens} and has no usage chunk to ask
+     * for (its last event carries the usage): a stream is asked for with {@code "stream":true} alone and
+     * the caller's {@code stream_options} stay.
+     *
      * @param completionTokensOnly the model takes its cap only as {@code max_completion_tokens}
      *                             (a reasoning model)
+     * @param model                the deployment name to put in {@code model}, or {@code null} to leave the
+     *                             caller's
      */
-    static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream, boolean completionTokensOnly) {
+    static byte[] prepare(ChatRequest request, int maxOutputTokens, boolean stream, boolean completionTokensOnly,
+            String model) {
         byte[] body = request.body();
         BodyIndex index = request.index();
         if (!index.isRead()) {
             // Built by hand (ChatRequest.chat, an embedding service): nobody parsed it yet, so this is its one parse.
             index = new ChatBodyReader(body.length).request(request.operation(), body).index();
         }
-        OwnedMember capField = completionTokensOnly || index.has(OwnedMember.MAX_COMPLETION_TOKENS)
-                ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;
+        boolean responses = request.operation() == ChatOperation.RESPONSES;
+        OwnedMember capField = responses ? OwnedMember.MAX_OUTPUT_TOKENS
+                : completionTokensOnly || index.has(OwnedMember.MAX_COMPLETION_TOKENS)
+                        ? OwnedMember.MAX_COMPLETION_TOKENS : OwnedMember.MAX_TOKENS;
         boolean hasStream = index.has(OwnedMember.STREAM);
         boolean dropStream = stream || hasStream;
-        boolean dropMaxTokens = completionTokensOnly && index.has(OwnedMember.MAX_TOKENS);
-        if (maxOutputTokens <= 0 && !dropStream && !dropMaxTokens) {
+        boolean dropMaxTokens = !responses && completionTokensOnly && index.has(OwnedMember.MAX_TOKENS);
+        if (maxOutputTokens <= 0 && !dropStream && !dropMaxTokens && model == null) {
             return body;
         }
 
@@ -62,7 +75,8 @@ final class RequestBodies {
             OwnedMember m = index.ownedMember(i);
             boolean drop = (maxOutputTokens > 0 && m == capField)
                     || (dropMaxTokens && m == OwnedMember.MAX_TOKENS)
-                    || (dropStream && (m == OwnedMember.STREAM || m == OwnedMember.STREAM_OPTIONS));
+                    || (dropStream && (m == OwnedMember.STREAM || (!responses && m == OwnedMember.STREAM_OPTIONS)))
+                    || (model != null && m == OwnedMember.MODEL);
             if (drop) {
                 any |= copyMembers(body, from, index.ownedStart(i), any, out);
                 from = index.ownedEnd(i);
@@ -75,7 +89,13 @@ final class RequestBodies {
             extra.append(any ? "," : "").append('"').append(capField.key()).append("\":").append(maxOutputTokens);
             any = true;
         }
-        if (stream) {
+        if (model != null) {
+            extra.append(any ? "," : "").append("\"model\":").append(JsonText.write(model));
+            any = true;
+        }
+        if (stream && responses) {
+            extra.append(any ? "," : "").append("\"stream\":true");
+        } else if (stream) {
             extra.append(any ? "," : "").append("\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         } else if (hasStream) {
             extra.append(any ? "," : "").append("\"stream\":false");

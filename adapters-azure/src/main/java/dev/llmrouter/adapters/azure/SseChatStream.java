@@ -45,6 +45,13 @@ import java.util.function.LongSupplier;
  * stream. A body that ends (or breaks) before {@code [DONE]} is a cut stream: {@link #next()} throws
  * and {@link #usage()} still reports what was received.
  *
+ * <p>The Responses API's streams ({@code responses}) differ in three ways, and only these: each event
+ * is named by its {@code type} (handed on with the chunk, so the caller gets the same {@code event:}
+ * lines), the stream ends with {@code response.completed} (or {@code response.incomplete}) and the
+ * body's end instead of {@code [DONE]}, and that last event carries the usage. An {@code error} or
+ * {@code response.failed} event fails the stream as chat's error events do. Content, for fallback, is
+ * any {@code *.delta} event and the last event: before one of them nothing of the answer has been said.
+ *
  * <p>Usage: the final usage chunk's figures when it arrived; otherwise the estimated prompt tokens
  * plus the completion tokens counted with the model's tokenizer over the content received
  * (Requirement 2.6).
@@ -77,6 +84,10 @@ final class SseChatStream implements ChatStream {
     private final byte[] buffer = new byte[READ_SIZE];
 
     private final SseParser parser;
+    /** A Responses API stream. */
+    private final boolean responses;
+    /** The Responses stream's last event was handed on: the next read ends the stream. */
+    private boolean lastEventSeen;
     private final StringBuilder content = new StringBuilder();
     // volatile: close() may come from another thread and must know whether the exchange is over
     private volatile boolean upstreamComplete;
@@ -100,6 +111,12 @@ final class SseChatStream implements ChatStream {
 
     SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
             TokenEncoding encoding, LongSupplier promptTokens, int maxEventBytes) {
+        this(response, call, idleTimeout, classifier, encoding, promptTokens, maxEventBytes, false);
+    }
+
+    SseChatStream(HttpResponse response, InFlightCall call, Duration idleTimeout, FailureClassifier classifier,
+            TokenEncoding encoding, LongSupplier promptTokens, int maxEventBytes, boolean responses) {
+        this.responses = responses;
         this.response = response;
         this.call = call;
         this.body = response.getBodyAsBinaryData().toStream();
@@ -120,9 +137,17 @@ final class SseChatStream implements ChatStream {
             return Optional.empty();
         }
         try {
+            if (lastEventSeen) {
+                done = true;
+                drainAndRelease();
+                return Optional.empty();
+            }
             while (true) {
                 byte[] data = parser.nextEvent();
                 if (data != null) {
+                    if (responses) {
+                        return Optional.of(responsesChunk(data));
+                    }
                     if (isDone(data)) {
                         done = true;
                         drainAndRelease();
@@ -132,7 +157,7 @@ final class SseChatStream implements ChatStream {
                 }
                 if (upstreamComplete) {
                     throw new EndpointException(Failure.transport(FailureKind.CONNECTION_RESET,
-                            "stream ended before data: [DONE]"));
+                            responses ? "stream ended before response.completed" : "stream ended before data: [DONE]"));
                 }
                 int n = watchedRead();
                 if (n < 0) {
@@ -280,6 +305,38 @@ final class SseChatStream implements ChatStream {
         Optional<TokenUsage> usage = Json.usage(root);
         usage.ifPresent(u -> reported = u);
         return new StreamChunk(data, hasContent, usage);
+    }
+
+    /** One event of a Responses API stream; see the class comment. */
+    private StreamChunk responsesChunk(byte[] data) {
+        Map<String, Object> root;
+        try {
+            root = Json.object(Json.parse(data));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedStreamException("stream event is not JSON: " + e.getMessage());
+        }
+        String type = Json.string(root.get("type"));
+        if (type.isEmpty()) {
+            throw new MalformedStreamException("stream event has no type");
+        }
+        switch (type) {
+            case "error" -> throw new EndpointException(classifier.ofStreamError(ResponsesJson.errorBody(root)));
+            case "response.failed" -> throw new EndpointException(classifier.ofStreamError(
+                    ResponsesJson.errorBody(Json.object(Json.object(root.get("response")).get("error")))));
+            case "response.completed", "response.incomplete" -> {
+                lastEventSeen = true;
+                Optional<TokenUsage> usage = ResponsesJson.usage(Json.object(root.get("response")));
+                usage.ifPresent(u -> reported = u);
+                return new StreamChunk(data, true, usage, type);
+            }
+            default -> {
+                if (type.endsWith(".delta")) {
+                    append(Json.string(root.get("delta")));
+                    return new StreamChunk(data, true, Optional.empty(), type);
+                }
+                return new StreamChunk(data, false, Optional.empty(), type);
+            }
+        }
     }
 
     private boolean append(String text) {

@@ -77,7 +77,8 @@ public final class OtelRouterTracer implements RouterTracer {
 
     static String operationName(ChatOperation operation) {
         return switch (operation) {
-            case CHAT -> "chat";
+            // The Responses API is chat's successor: traced as chat, as the metrics tag it.
+            case CHAT, RESPONSES -> "chat";
             case TEXT_COMPLETION -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };

@@ -24,6 +24,11 @@ record LuaScript(String name, String source, String sha) {
         return new LuaScript(name, text, sha1(text));
     }
 
+    /** A script of one or two lines, given as its source. */
+    static LuaScript inline(String name, String source) {
+        return new LuaScript(name, source, sha1(source));
+    }
+
     private static String read(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {

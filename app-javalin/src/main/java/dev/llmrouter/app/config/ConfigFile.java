@@ -74,6 +74,7 @@ final class ConfigFile {
             String endpoint,
             String azureDeployment,
             String apiVersion,
+            String api,
             JsonNode auth,
             JsonNode simulated,
             @Valid PriceOverride price,

@@ -506,11 +506,11 @@ public final class ConfigLoader {
                     binder.problem(at + ".capabilities[" + i + "]", "must be a non-empty value");
                 } else if (name != null && !binder.hasProblemsAt(at + ".capabilities[" + i + "]")) {
                     binder.problem(at + ".capabilities[" + i + "]",
-                            "unknown capability '" + name + "' (expected chat, text-completion, embeddings, vision, tools or reasoning)");
+                            "unknown capability '" + name + "' (expected chat, text-completion, embeddings, responses, vision, tools or reasoning)");
                 }
             }
             boolean generates = capabilities.contains(Capability.CHAT) || capabilities.contains(Capability.TEXT_COMPLETION)
-                    || !capabilities.contains(Capability.EMBEDDINGS);
+                    || capabilities.contains(Capability.RESPONSES) || !capabilities.contains(Capability.EMBEDDINGS);
             if (!failed && generates && m.maxOutputTokens() == 0) {
                 binder.problem(at + ".max-output-tokens", "must be at least 1 for a model that generates text (0 only for an embedding model)");
                 failed = true;
@@ -616,8 +616,17 @@ public final class ConfigLoader {
                 connection = readSimulation(d.simulated(), at + ".simulated", d.id() == null ? "" : d.id())
                         .map(DeploymentSettings.Simulated::new);
             } else {
+                DeploymentSettings.Api api = DeploymentSettings.Api.CLASSIC;
+                if (d.api() != null) {
+                    Optional<DeploymentSettings.Api> named = ConfigBinder.parseEnum(DeploymentSettings.Api.class, d.api());
+                    if (named.isEmpty()) {
+                        binder.problem(at + ".api", "unknown api '" + d.api() + "' (expected classic or v1)");
+                    }
+                    api = named.orElse(api);
+                }
+                DeploymentSettings.Api surface = api;
                 connection = readAuth(d.auth(), at + ".auth").map(auth -> new DeploymentSettings.Azure(
-                        d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth));
+                        d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth, surface));
             }
             Optional<URI> endpoint = Optional.empty();
             if (simulated && d.endpoint() == null) {

@@ -2,6 +2,7 @@ package dev.llmrouter.app.http;
 
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.chat.ChatOperation;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import dev.llmrouter.ports.router.Attempt;
 import dev.llmrouter.ports.router.Caller;
 import dev.llmrouter.ports.router.ChatCommand;
@@ -13,8 +14,14 @@ import java.util.List;
 
 /**
  * {@code POST /v1/chat/completions}, {@code POST /v1/completions}, {@code POST /v1/embeddings}, their Azure
- * forms {@code POST /openai/deployments/{name}/(chat/completions|completions|embeddings)} and Azure's v1
- * forms {@code POST /openai/v1/(chat/completions|embeddings)}: authenticate, parse, route, answer.
+ * forms {@code POST /openai/deployments/{name}/(chat/completions|completions|embeddings)}, Azure's v1
+ * forms {@code POST /openai/v1/(chat/completions|embeddings)}, and the Responses API
+ * ({@code POST /v1/responses}, {@code POST /openai/v1/responses}): authenticate, parse, route, answer.
+ *
+ * <p>Responses are stored by the resource that answered them (Requirement 8.2): the deployment that
+ * answered each response id is remembered ({@link ResponseHomes}), and a request that continues one
+ * ({@code previous_response_id}) is routed to that deployment only. An id the store does not know, or
+ * a store that cannot answer, leaves the request to be routed like any other.
  */
 final class ChatHandler {
 
@@ -26,9 +33,11 @@ final class ChatHandler {
     private final long maxBodyBytes;
     private final BodyReadLimits bodyRead;
     private final AccountConcurrency concurrency;
+    private final ResponseHomes homes;
 
     ChatHandler(RouteChatUseCase router, Authenticator auth, ChatRequestParser parser, Fleet fleet, InstantSource clock,
-            long maxBodyBytes, BodyReadLimits bodyRead, AccountConcurrency concurrency) {
+            long maxBodyBytes, BodyReadLimits bodyRead, AccountConcurrency concurrency, ResponseHomes homes) {
+        this.homes = homes;
         this.router = router;
         this.auth = auth;
         this.parser = parser;
@@ -39,6 +48,10 @@ final class ChatHandler {
         this.concurrency = concurrency;
     }
 
+    /**
+     * The OpenAI routes and Azure's v1 paths alike: the body's {@code model} names a tier, a model or a
+     * deployment.
+     */
     void openAi(Context ctx, ChatOperation operation) {
         handle(ctx, operation, null);
     }
@@ -70,21 +83,43 @@ final class ChatHandler {
                 headers.operation() != null ? headers.operation() : parsed.operation());
         ChatCommand command = new ChatCommand(caller, parsed.model(), headers.preferredRegion(), headers.residency(),
                 headers.allowFallDown(), parsed.request(), log.requestId);
+        if (parsed.previousResponseId() != null
+                && homes.find(parsed.previousResponseId()) instanceof ResponseHomes.Lookup.Found found) {
+            command = command.withRequiredDeployment(found.deployment());
+        }
         if (parsed.request().stream()) {
             stream(ctx, command, log, permit);
         } else {
             ChatOutcome outcome = router.complete(command);
             permit.close();
             record(log, outcome);
+            if (operation == ChatOperation.RESPONSES && outcome instanceof ChatOutcome.Served served
+                    && served.reply().isPresent()) {
+                remember(OutcomeMapping.responseId(served.reply().get().body()), served);
+            }
             answer(ctx, OutcomeMapping.answer(outcome, clock.instant()));
         }
     }
 
+    private void remember(String responseId, ChatOutcome.Served served) {
+        if (responseId != null) {
+            try {
+                homes.remember(responseId, served.route().deployment().id());
+            } catch (RuntimeException e) {
+                RequestLog.LOG.warn("could not remember which deployment holds a response", e);
+            }
+        }
+    }
+
     private void stream(Context ctx, ChatCommand command, RequestLog log, AccountConcurrency.Permit permit) {
-        SseStreamListener listener = new SseStreamListener(ctx.res(), log);
+        boolean responses = command.request().operation() == ChatOperation.RESPONSES;
+        SseStreamListener listener = new SseStreamListener(ctx.res(), log, responses);
         ChatOutcome outcome = router.stream(command, listener);
         permit.close();
         record(log, outcome);
+        if (responses && outcome instanceof ChatOutcome.Served served) {
+            remember(listener.responseId(), served);
+        }
         if (!listener.started()) {
             if (outcome instanceof ChatOutcome.Served served) {
                 // A stream that ended without a content chunk: still a well-formed (empty) event stream.

@@ -22,8 +22,11 @@ import java.io.IOException;
  * {@code max_completion_tokens} (the latter wins), the number of {@code image_url} content parts,
  * {@code user} and {@code metadata.operation} (bounded printable text, {@link CallerText}). Validated: the body is a JSON object; for chat,
  * {@code messages} is a non-empty array of objects with a string {@code role}; for completions,
- * {@code prompt} is a string or an array; for embeddings, {@code input} as {@link #embeddings} says;
- * and the fields read have the right types. Every error names the field in {@code param}.
+ * {@code prompt} is a string or an array; for embeddings, {@code input} as {@link #embeddings} says; for
+ * the Responses API, {@code input} is a string or an array of item objects (content parts with a string
+ * {@code type}, an {@code input_image} with its image), {@code instructions} a string,
+ * {@code max_output_tokens} the cap and {@code previous_response_id} bounded printable text; and the
+ * fields read have the right types. Every error names the field in {@code param}.
  */
 final class ChatRequestParser {
 
@@ -34,8 +37,9 @@ final class ChatRequestParser {
      * @param model     the model or tier named, or {@code null} for the plan's default
      * @param user      the body's {@code user}, or {@code null}
      * @param operation the body's {@code metadata.operation}, or {@code null}
+     * @param previousResponseId the Responses API's {@code previous_response_id}, or {@code null}
      */
-    record Parsed(ChatRequest request, String model, String user, String operation) {}
+    record Parsed(ChatRequest request, String model, String user, String operation, String previousResponseId) {}
 
     private final ChatBodyReader reader;
 
@@ -60,7 +64,11 @@ final class ChatRequestParser {
         if (operation == ChatOperation.EMBEDDINGS) {
             return embeddings(read, body, model);
         }
-        int images = operation == ChatOperation.CHAT ? validateMessages(read) : validatePrompt(read.value(Field.PROMPT));
+        int images = switch (operation) {
+            case CHAT -> validateMessages(read);
+            case RESPONSES -> validateInput(read);
+            default -> validatePrompt(read.value(Field.PROMPT));
+        };
         boolean stream = optionalBoolean(read.value(Field.STREAM), "stream");
         boolean includeUsage = false;
         Value options = read.value(Field.STREAM_OPTIONS);
@@ -70,8 +78,10 @@ final class ChatRequestParser {
             }
             includeUsage = optionalBoolean(read.value(Field.INCLUDE_USAGE), "stream_options.include_usage");
         }
-        int maxTokens = optionalPositiveInt(read.value(Field.MAX_COMPLETION_TOKENS), "max_completion_tokens");
-        if (maxTokens == 0) {
+        int maxTokens = operation == ChatOperation.RESPONSES
+                ? optionalPositiveInt(read.value(Field.MAX_OUTPUT_TOKENS), "max_output_tokens")
+                : optionalPositiveInt(read.value(Field.MAX_COMPLETION_TOKENS), "max_completion_tokens");
+        if (maxTokens == 0 && operation != ChatOperation.RESPONSES) {
             maxTokens = optionalPositiveInt(read.value(Field.MAX_TOKENS), "max_tokens");
         }
         String user = CallerText.field(optionalText(read.value(Field.USER), "user"), "user");
@@ -92,7 +102,12 @@ final class ChatRequestParser {
         }
         ChatRequest request = new ChatRequest(operation, body, stream, stream && includeUsage, maxTokens, images, choices,
                 read.index());
-        return new Parsed(request, model, user, op);
+        String previous = null;
+        if (operation == ChatOperation.RESPONSES) {
+            previous = CallerText.field(optionalText(read.value(Field.PREVIOUS_RESPONSE_ID), "previous_response_id"),
+                    "previous_response_id");
+        }
+        return new Parsed(request, model, user, op, previous);
     }
 
     /** OpenAI's own limit on {@code n}. */
@@ -142,7 +157,7 @@ final class ChatRequestParser {
         }
         String user = CallerText.field(optionalText(read.value(Field.USER), "user"), "user");
         ChatRequest request = new ChatRequest(ChatOperation.EMBEDDINGS, body, false, false, 0, 0, 1, read.index());
-        return new Parsed(request, model, user, null);
+        return new Parsed(request, model, user, null, null);
     }
 
     private ChatBodyReader.Read read(ChatOperation operation, byte[] body) {
@@ -225,6 +240,36 @@ final class ChatRequestParser {
                         "Each content part needs a string 'type'.").exception();
                 case IMAGE_URL_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
                         "An image_url part needs 'image_url.url' (an https URL or a data: URL).").exception();
+            };
+        }
+        return read.images();
+    }
+
+    /** The Responses API's {@code input} (a string or an array of items) and {@code instructions} (a string). */
+    private static int validateInput(ChatBodyReader.Read read) {
+        Value input = read.value(Field.INPUT);
+        if (!input.present()) {
+            throw ApiError.invalidField("input", "missing_required_parameter",
+                    "Missing required parameter: 'input'.").exception();
+        }
+        if (input.kind() != Kind.STRING && input.kind() != Kind.ARRAY) {
+            throw wrongType("input", "a string or an array of input items");
+        }
+        Value instructions = read.value(Field.INSTRUCTIONS);
+        if (instructions.present() && instructions.kind() != Kind.STRING) {
+            throw wrongType("instructions", "a string");
+        }
+        ChatBodyReader.MessageProblem problem = read.problem();
+        if (problem != null) {
+            String at = problem.param();
+            throw switch (problem.problem()) {
+                case MESSAGE_NOT_OBJECT, PART_NOT_OBJECT -> wrongType(at, "an object");
+                case ROLE_MISSING, ROLE_NOT_STRING -> wrongType(at, "a string");
+                case CONTENT_WRONG_TYPE -> wrongType(at, "a string or an array of content parts");
+                case PART_TYPE_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
+                        "Each content part needs a string 'type'.").exception();
+                case IMAGE_URL_MISSING -> ApiError.invalidField(at, "missing_required_parameter",
+                        "An input_image part needs 'image_url' (an https URL or a data: URL) or 'file_id'.").exception();
             };
         }
         return read.images();

@@ -1,5 +1,6 @@
 package dev.llmrouter.app.http;
 
+import dev.llmrouter.adapters.inmemory.InMemoryResponseHomes;
 import dev.llmrouter.adapters.otel.ServerSpans;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.admin.DeploymentStatusQuery;
@@ -7,6 +8,7 @@ import dev.llmrouter.ports.router.RouteChatUseCase;
 import dev.llmrouter.ports.usage.UsageQueryUseCase;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.llmrouter.app.storage.StoreStatus;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  * @param bodyRead      how long a request body may take to arrive (408 beyond it)
  * @param stores        the state of the ledger, quota and rate-limit stores, probed now (for {@code /health/ready})
  * @param spans         the server span of each chat request (Requirement 10.1), or null when tracing is off
+ * @param responseHomes which deployment holds each stored response, for {@code previous_response_id}
  */
 public record GatewayContext(
         RouteChatUseCase router,
@@ -36,7 +39,8 @@ public record GatewayContext(
         long maxBodyBytes,
         BodyReadLimits bodyRead,
         Supplier<List<StoreStatus>> stores,
-        ServerSpans spans) {
+        ServerSpans spans,
+        ResponseHomes responseHomes) {
 
     /** Default body limit: several base64 images (20 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -50,16 +54,18 @@ public record GatewayContext(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(bodyRead, "bodyRead");
         Objects.requireNonNull(stores, "stores");
+        Objects.requireNonNull(responseHomes, "responseHomes");
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
     }
 
-    /** A context without tracing. */
+    /** A context without tracing, its response homes kept in this process. */
     public GatewayContext(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
             AccountDirectory accounts, Fleet fleet, PrometheusMeterRegistry metrics, long maxBodyBytes, BodyReadLimits bodyRead,
             Supplier<List<StoreStatus>> stores) {
-        this(router, usage, deployments, accounts, fleet, metrics, maxBodyBytes, bodyRead, stores, null);
+        this(router, usage, deployments, accounts, fleet, metrics, maxBodyBytes, bodyRead, stores, null,
+                new InMemoryResponseHomes());
     }
 
     /** A context with no stores to report (an HTTP layer over fakes). */

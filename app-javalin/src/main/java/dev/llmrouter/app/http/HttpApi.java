@@ -36,6 +36,9 @@ import java.util.function.BiConsumer;
  *   <tr><td>{@code POST /openai/v1/chat/completions}, {@code POST /openai/v1/embeddings},
  *       {@code GET /openai/v1/models}</td><td>Azure's v1 API (Requirement 8.3): the OpenAI shape, {@code model}
  *       names a tier, a model or a deployment; any {@code api-version} is ignored</td></tr>
+ *   <tr><td>{@code POST /v1/responses}, {@code POST /openai/v1/responses}</td><td>the Responses API, plain and
+ *       streamed; {@code model} as for chat; a {@code previous_response_id} goes to the deployment that answered
+ *       it</td></tr>
  *   <tr><td>{@code GET /v1/models}, {@code GET /v1/models/{id}}</td><td>what the caller's plan may name</td></tr>
  *   <tr><td>{@code GET /v1/usage?from=&to=&group_by=}</td><td>the caller's own usage ({@link UsageHandler})</td></tr>
  *   <tr><td>{@code GET /admin/deployments}</td><td>breaker and cooldown state; operator keys only</td></tr>
@@ -71,7 +74,8 @@ public final class HttpApi {
         Objects.requireNonNull(clock, "clock");
         Authenticator auth = new Authenticator(context.accounts());
         ChatHandler chat = new ChatHandler(context.router(), auth, new ChatRequestParser(new ChatBodyReader(context.maxBodyBytes())),
-                context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency());
+                context.fleet(), clock, context.maxBodyBytes(), context.bodyRead(), new AccountConcurrency(),
+                context.responseHomes());
         ModelsHandler models = new ModelsHandler(auth, context.fleet());
         UsageHandler usage = new UsageHandler(auth, context.usage(), clock);
         OperationsHandler ops = new OperationsHandler(auth, context.deployments(), context.metrics(), context.stores());
@@ -92,6 +96,8 @@ public final class HttpApi {
             // Azure's v1 API: the OpenAI shape under /openai/v1, the deployment in the body's model.
             post.accept("/openai/v1/chat/completions", ctx -> chat.openAi(ctx, ChatOperation.CHAT));
             post.accept("/openai/v1/embeddings", ctx -> chat.openAi(ctx, ChatOperation.EMBEDDINGS));
+            post.accept("/v1/responses", ctx -> chat.openAi(ctx, ChatOperation.RESPONSES));
+            post.accept("/openai/v1/responses", ctx -> chat.openAi(ctx, ChatOperation.RESPONSES));
             r.get("/v1/models", models::list);
             r.get("/v1/models/{id}", models::one);
             r.get("/openai/v1/models", models::list);

@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  *   <tr><td>Refused NO_ELIGIBLE_DEPLOYMENT</td><td>400</td><td>invalid_request_error / no_eligible_deployment</td></tr>
  *   <tr><td>Refused PROMPT_TOO_LARGE</td><td>400</td><td>invalid_request_error / context_length_exceeded</td></tr>
  *   <tr><td>Refused INVALID_REQUEST</td><td>400</td><td>invalid_request_error / invalid_request</td></tr>
+ *   <tr><td>Refused REQUIRED_DEPLOYMENT_NOT_ELIGIBLE</td><td>400</td><td>invalid_request_error /
+ *       previous_response_not_routable</td></tr>
+ *   <tr><td>Refused REQUIRED_DEPLOYMENT_UNAVAILABLE</td><td>503 + Retry-After</td><td>server_error /
+ *       previous_response_deployment_unavailable</td></tr>
  *   <tr><td>Refused RATE_LIMITED</td><td>429 + Retry-After</td><td>requests or tokens (the limit that
  *       refused it) / rate_limit_exceeded</td></tr>
  *   <tr><td>Refused LARGER_THAN_RATE_LIMIT</td><td>400 (a retry could never succeed)</td>
@@ -110,6 +114,11 @@ final class OutcomeMapping {
             case QUOTA_EXCEEDED -> retryAfter(ApiError.of(429, "insufficient_quota", "insufficient_quota", message, null),
                     refusal.retryAfter());
             case STORE_UNAVAILABLE -> retryAfter(ApiError.of(503, "server_error", "service_unavailable", message, null),
+                    Optional.of(refusal.retryAfter().orElse(Duration.ZERO)));
+            case REQUIRED_DEPLOYMENT_NOT_ELIGIBLE -> ApiError.of(400, "invalid_request_error",
+                    "previous_response_not_routable", message, "previous_response_id");
+            case REQUIRED_DEPLOYMENT_UNAVAILABLE -> retryAfter(ApiError.of(503, "server_error",
+                    "previous_response_deployment_unavailable", message, "previous_response_id"),
                     Optional.of(refusal.retryAfter().orElse(Duration.ZERO)));
         };
     }
@@ -207,6 +216,42 @@ final class OutcomeMapping {
             f = new Failure(f.kind(), f.status(), "stream_interrupted", f.message(), f.retryAfter(), f.body());
         }
         return failureBody(f, "server_error");
+    }
+
+    /**
+     * An error answer ({@code {"error":{...}}}) as a Responses stream's {@code error} event: the
+     * Responses API's own fields ({@code type}, {@code code}, {@code message}, {@code param}) and the
+     * {@code error} object beside them, which OpenAI's clients read to raise the error.
+     */
+    static byte[] responsesErrorEvent(byte[] errorJson) {
+        com.fasterxml.jackson.databind.node.ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("type", "error");
+        com.fasterxml.jackson.databind.JsonNode error;
+        try {
+            error = Json.MAPPER.readTree(errorJson).path("error");
+        } catch (java.io.IOException e) {
+            error = Json.MAPPER.createObjectNode();
+        }
+        event.set("code", error.path("code").isMissingNode() ? null : error.get("code"));
+        event.set("message", error.path("message").isMissingNode() ? null : error.get("message"));
+        event.set("param", error.path("param").isMissingNode() ? null : error.get("param"));
+        event.set("error", error.isObject() ? error : Json.MAPPER.createObjectNode());
+        return Json.bytes(event);
+    }
+
+    /**
+     * The {@code id} of a response object, or of the response a stream event carries
+     * ({@code response.id}); null when there is none or the JSON cannot be read.
+     */
+    static String responseId(byte[] json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = Json.MAPPER.readTree(json);
+            com.fasterxml.jackson.databind.JsonNode id = root.path("response").isObject()
+                    ? root.path("response").path("id") : root.path("id");
+            return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Where the request was served (or last tried). */

@@ -19,8 +19,16 @@ import java.util.Map;
  * would buffer and may compress). Headers go out at {@link #onStart}, when the route is fixed; a write
  * that fails means the caller went away, and {@link #onChunk} answers {@code false} so the router
  * cancels the upstream call.
+ *
+ * <p>A Responses API stream ({@code responses}) is written as the Responses API writes it: each event
+ * as its {@code event:} line and its data, as the deployment sent them; it ends after
+ * {@code response.completed} with no {@code [DONE]}, or, broken off, with an {@code error} event. The
+ * id of the response ({@code response.created}) is kept, so the gateway can remember which deployment
+ * holds it.
  */
 final class SseStreamListener implements StreamListener {
+
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -28,13 +36,16 @@ final class SseStreamListener implements StreamListener {
 
     private final HttpServletResponse response;
     private final RequestLog log;
+    private final boolean responses;
+    private String responseId;
     private OutputStream out;
     private boolean started;
     private boolean gone;
 
-    SseStreamListener(HttpServletResponse response, RequestLog log) {
+    SseStreamListener(HttpServletResponse response, RequestLog log, boolean responses) {
         this.response = response;
         this.log = log;
+        this.responses = responses;
     }
 
     @Override
@@ -72,7 +83,32 @@ final class SseStreamListener implements StreamListener {
         if (gone || !started) {
             return !gone;
         }
+        if (chunk.event() != null) {
+            if (responseId == null && chunk.event().equals("response.created")) {
+                responseId = OutcomeMapping.responseId(chunk.data());
+            }
+            if (!eventLine(chunk.event())) {
+                return false;
+            }
+        }
         return frame(chunk.data());
+    }
+
+    /** The id of the response the stream created, once its {@code response.created} event went out; else null. */
+    String responseId() {
+        return responseId;
+    }
+
+    private boolean eventLine(String event) {
+        try {
+            out.write(EVENT);
+            out.write(RouterHeaders.printable(event).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            return true;
+        } catch (IOException | RuntimeException e) {
+            gone = true;
+            return false;
+        }
     }
 
     boolean started() {
@@ -83,13 +119,21 @@ final class SseStreamListener implements StreamListener {
         return gone;
     }
 
-    /** The normal end. */
+    /** The normal end: {@code [DONE]}, or nothing more for a Responses stream (its last event said it all). */
     void done() {
-        write(DONE);
+        if (!responses) {
+            write(DONE);
+        }
     }
 
     /** The end of a stream that broke off: an error event, then no {@code [DONE]}. */
     void error(byte[] errorJson) {
+        if (responses) {
+            if (eventLine("error")) {
+                frame(OutcomeMapping.responsesErrorEvent(errorJson));
+            }
+            return;
+        }
         frame(errorJson);
     }
 

@@ -50,6 +50,9 @@ import java.util.random.RandomGenerator;
  * real deployment does for the Azure adapter, which always asks for it; the router forwards that
  * chunk only to callers that asked.
  *
+ * <p>The Responses API is answered the same way, in its own shapes ({@link SimulatedResponses}): the
+ * response object, and streamed its named events ending in {@code response.completed} with the usage.
+ *
  * <p>Thread-safe: one instance serves one deployment for many concurrent calls.
  */
 public final class SimulatedChatEndpoint implements ChatEndpoint {
@@ -92,9 +95,11 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         }
         Answer answer = answer(call);
         CapacityReport capacity = quota.take(answer.usage().totalTokens());
-        ObjectNode body = call.request().operation() == ChatOperation.TEXT_COMPLETION
-                ? textCompletion(call, answer, draw.id)
-                : chatCompletion(call, answer, draw.id);
+        ObjectNode body = switch (call.request().operation()) {
+            case TEXT_COMPLETION -> textCompletion(call, answer, draw.id);
+            case RESPONSES -> response(call, answer, draw.id, true);
+            default -> chatCompletion(call, answer, draw.id);
+        };
         return new ChatReply(bytes(body), answer.usage(), capacity);
     }
 
@@ -203,7 +208,12 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
     private Answer answer(ChatCall call) {
         Deployment d = call.candidate().deployment();
         JsonNode request = readRequest(call.request().body());
-        Prompt prompt = call.request().operation() == ChatOperation.TEXT_COMPLETION ? textPrompt(request) : chatPrompt(request);
+        Prompt prompt = switch (call.request().operation()) {
+            case TEXT_COMPLETION -> textPrompt(request);
+            case RESPONSES -> new Prompt(SimulatedResponses.lastUserText(request),
+                    3 + textTokens(SimulatedResponses.promptText(request)));
+            default -> chatPrompt(request);
+        };
         String said = excerpt(prompt.lastUserText);
         String reply = said.isEmpty()
                 ? "Hello from the simulated " + call.candidate().model().id() + " deployment " + d.id() + " in " + d.region().name() + "."
@@ -217,7 +227,8 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
             pieces = pieces.subList(0, cap);
         }
         long images = call.request().imageCount();
-        int choices = Math.max(1, Math.min(MAX_CHOICES, request.path("n").asInt(1)));
+        int choices = call.request().operation() == ChatOperation.RESPONSES ? 1
+                : Math.max(1, Math.min(MAX_CHOICES, request.path("n").asInt(1)));
         return new Answer(List.copyOf(pieces), truncated, prompt.tokens + images * TOKENS_PER_IMAGE, choices);
     }
 
@@ -341,7 +352,22 @@ public final class SimulatedChatEndpoint implements ChatEndpoint {
         return n;
     }
 
+    private ObjectNode response(ChatCall call, Answer answer, String id, boolean done) {
+        return SimulatedResponses.response(JSON, id, call.candidate().model().id(), clock.instant().getEpochSecond(),
+                readRequest(call.request().body()), answer.text(), answer.truncated, answer.usage(), done);
+    }
+
     private List<StreamChunk> chunks(ChatCall call, Answer answer, String id) {
+        if (call.request().operation() == ChatOperation.RESPONSES) {
+            List<StreamChunk> out = new ArrayList<>();
+            for (SimulatedResponses.Event e : SimulatedResponses.events(JSON, id, answer.pieces,
+                    done -> response(call, answer, id, done))) {
+                boolean last = e.type().equals("response.completed") || e.type().equals("response.incomplete");
+                out.add(new StreamChunk(bytes(e.data()), e.content(),
+                        last ? Optional.of(answer.usage()) : Optional.empty(), e.type()));
+            }
+            return out;
+        }
         boolean text = call.request().operation() == ChatOperation.TEXT_COMPLETION;
         String prefix = text ? "cmpl-" : "chatcmpl-";
         String object = text ? "text_completion" : "chat.completion.chunk";

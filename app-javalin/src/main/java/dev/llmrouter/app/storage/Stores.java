@@ -8,8 +8,11 @@ import dev.llmrouter.adapters.jdbc.LedgerListener;
 import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.adapters.redis.RedisAccountRateLimiter;
 import dev.llmrouter.adapters.redis.RedisClock;
+import dev.llmrouter.adapters.inmemory.InMemoryResponseHomes;
 import dev.llmrouter.adapters.redis.RedisLink;
 import dev.llmrouter.adapters.redis.RedisRateAndQuotaStore;
+import dev.llmrouter.adapters.redis.RedisResponseHomes;
+import dev.llmrouter.ports.responses.ResponseHomes;
 import dev.llmrouter.adapters.redis.RedisSettings;
 import dev.llmrouter.app.config.Secret;
 import com.zaxxer.hikari.HikariDataSource;
@@ -67,12 +70,20 @@ public final class Stores implements AutoCloseable {
     private final Consumer<Router.Builder> admission;
     private final StoreMonitor monitor;
     private final Deque<AutoCloseable> opened;
+    private final ResponseHomes responseHomes;
 
-    private Stores(UsageLedger ledger, Consumer<Router.Builder> admission, StoreMonitor monitor, Deque<AutoCloseable> opened) {
+    private Stores(UsageLedger ledger, Consumer<Router.Builder> admission, StoreMonitor monitor, Deque<AutoCloseable> opened,
+            ResponseHomes responseHomes) {
+        this.responseHomes = responseHomes;
         this.ledger = ledger;
         this.admission = admission;
         this.monitor = monitor;
         this.opened = opened;
+    }
+
+    /** Which deployment holds each stored response: in Redis when Redis is configured, else in this process. */
+    public ResponseHomes responseHomes() {
+        return responseHomes;
     }
 
     /**
@@ -109,6 +120,7 @@ public final class Stores implements AutoCloseable {
             AccountRateLimiter local = null;
             String kind;
             StoreMonitor.Probe probe;
+            ResponseHomes responseHomes;
             if (settings.redis().isPresent()) {
                 StorageSettings.RedisSettings r = settings.redis().get();
                 RedisLink link = RedisLink.open(new RedisSettings(r.url().toString(), r.commandTimeout(),
@@ -119,6 +131,7 @@ public final class Stores implements AutoCloseable {
                 combined = redis;
                 quotaStore = redis.quotaStore();
                 shared = redis.rateLimiter();
+                responseHomes = new RedisResponseHomes(link, InMemoryResponseHomes.DEFAULT_TTL);
                 if (settings.rateLimit().failOpen()) {
                     local = new InMemoryAccountRateLimiter();
                 }
@@ -127,6 +140,7 @@ public final class Stores implements AutoCloseable {
             } else {
                 quotaStore = new InMemoryQuotaStore(clock, quotaIdleExpiry, seed);
                 shared = new InMemoryAccountRateLimiter();
+                responseHomes = new InMemoryResponseHomes();
                 kind = "in-memory";
                 probe = StoreMonitor.Probe.NONE;
             }
@@ -145,7 +159,7 @@ public final class Stores implements AutoCloseable {
                 RateGate rates = new AccountRateGate(observedRates, settings.rateLimit());
                 admission = builder -> builder.quota(quota).rateLimits(rates);
             }
-            return new Stores(ledger, admission, monitor, opened);
+            return new Stores(ledger, admission, monitor, opened, responseHomes);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;

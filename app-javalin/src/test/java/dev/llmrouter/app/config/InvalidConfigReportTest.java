@@ -88,7 +88,7 @@ class InvalidConfigReportTest {
         assertThat(problems).contains(
                 "regions[1].geography: unknown value 'europa' (expected one of us, canada, eu, uk, switzerland, norway, japan, australia, asia-pacific, south-america, middle-east, africa, india, korea)",
                 "regions[2].name: duplicate region 'eastus'",
-                "catalog.models[0].capabilities[1]: unknown capability 'telepathy' (expected chat, text-completion, embeddings, vision, tools or reasoning)",
+                "catalog.models[0].capabilities[1]: unknown capability 'telepathy' (expected chat, text-completion, embeddings, responses, vision, tools or reasoning)",
                 "catalog.models[1].tier: unknown value 'cheapest' (expected one of premium, standard, economy)",
                 "catalog.models[1].context-window: must be a whole number, got 'lots'",
                 "catalog.models[1].price.per: must be 1M or 1K (dollars per million or per thousand tokens), got '1G'",

@@ -61,7 +61,8 @@ final class TestGateway implements AutoCloseable {
     static TestGateway traced(RouteChatUseCase router, UsageQueryUseCase usage, DeploymentStatusQuery deployments,
             Fleet fleet, dev.llmrouter.adapters.otel.ServerSpans spans) {
         return new TestGateway(new GatewayContext(router, usage, deployments, Fakes.accounts(), fleet,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1 << 20, BodyReadLimits.DEFAULT, List::of, spans),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1 << 20, BodyReadLimits.DEFAULT, List::of, spans,
+                new dev.llmrouter.adapters.inmemory.InMemoryResponseHomes()),
                 InstantSource.system());
     }
 

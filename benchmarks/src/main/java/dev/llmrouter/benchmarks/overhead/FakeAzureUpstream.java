@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * gateway is the gateway. It answers {@code POST /openai/deployments/{name}/chat/completions}: JSON
  * (with {@code Content-Length}) when the body does not contain {@code "stream":true}, otherwise an
  * SSE stream (chunked) of a few chunks, a usage chunk and {@code [DONE]};
- * {@code POST /openai/deployments/{name}/embeddings}: one small vector per call, in JSON; anything
- * else is a 404.
+ * {@code POST /openai/deployments/{name}/embeddings}: one small vector per call, in JSON; the Responses
+ * API's {@code POST /openai/v1/responses} alike (the response object, or its named events ending in
+ * {@code response.completed}); anything else is a 404.
  * Both carry {@code x-ms-region} and the content types Azure sends, which is all the gateway's Azure
  * SDK client looks at. With {@link #slowStreams slow streams} on, a stream sends its first chunk at
  * once and the rest only after the delay (to hold many streams open).
@@ -65,6 +66,27 @@ public final class FakeAzureUpstream implements AutoCloseable {
             chunk(frame(CHUNKS[2]) + frame(CHUNKS[3]) + frame(CHUNKS[4]) + "data: [DONE]\n\n") + "0\r\n\r\n");
     private static final ByteBuffer EMBEDDING_JSON = bytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + HEADERS_COMMON + "Content-Length: " + EMBEDDING.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + EMBEDDING);
+    static final String RESPONSE = "{\"id\":\"resp_bench\",\"object\":\"response\",\"created_at\":1700000000,"
+            + "\"status\":\"completed\",\"model\":\"gpt-4o-mini\",\"output\":[{\"id\":\"msg_bench\",\"type\":\"message\","
+            + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\","
+            + "\"text\":\"Hello from the bench.\",\"annotations\":[]}]}],\"usage\":{\"input_tokens\":12,"
+            + "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":5,"
+            + "\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":17}}";
+    /** The whole Responses answer. */
+    private static final ByteBuffer RESPONSES_JSON = bytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + HEADERS_COMMON + "Content-Length: " + RESPONSE.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + RESPONSE);
+    /** A Responses stream, whole: created, two deltas, the text done, completed with the usage. */
+    private static final ByteBuffer RESPONSES_STREAM = bytes("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            + HEADERS_COMMON + "Transfer-Encoding: chunked\r\n\r\n"
+            + chunk(event("response.created", "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":"
+                    + RESPONSE.replace("\"completed\"", "\"in_progress\"") + "}")
+                    + event("response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,"
+                            + "\"item_id\":\"msg_bench\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hello\"}"))
+            + chunk(event("response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,"
+                    + "\"item_id\":\"msg_bench\",\"output_index\":0,\"content_index\":0,\"delta\":\" from the bench.\"}")
+                    + event("response.completed", "{\"type\":\"response.completed\",\"sequence_number\":3,\"response\":"
+                            + RESPONSE + "}"))
+            + "0\r\n\r\n");
     private static final ByteBuffer NOT_FOUND = bytes("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
             + "Content-Length: 21\r\n\r\n{\"error\":\"not found\"}");
     private static final ByteBuffer BAD_REQUEST = bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -257,6 +279,8 @@ public final class FakeAzureUpstream implements AutoCloseable {
             }
             if (r.embeddings) {
                 answer(c, EMBEDDING_JSON.duplicate());
+            } else if (r.responses) {
+                answer(c, isStream(body, from, from + bodyLength) ? RESPONSES_STREAM.duplicate() : RESPONSES_JSON.duplicate());
             } else if (!r.chatCompletions) {
                 answer(c, NOT_FOUND.duplicate());
             } else if (!isStream(body, from, from + bodyLength)) {
@@ -441,6 +465,10 @@ public final class FakeAzureUpstream implements AutoCloseable {
         }
     }
 
+    private static String event(String type, String json) {
+        return "event: " + type + "\n" + frame(json);
+    }
+
     private static String frame(String json) {
         return "data: " + json + "\n\n";
     }
@@ -456,7 +484,7 @@ public final class FakeAzureUpstream implements AutoCloseable {
     }
 
     /** The parts of a request head the fake looks at. */
-    private record Request(boolean chatCompletions, long contentLength, boolean chunked, boolean close,
+    private record Request(boolean chatCompletions, boolean responses, long contentLength, boolean chunked, boolean close,
             boolean expectContinue, boolean embeddings) {
 
         static Request parse(byte[] b, int headEnd) {
@@ -514,7 +542,8 @@ public final class FakeAzureUpstream implements AutoCloseable {
             if (contentLength < 0 || contentLength > Integer.MAX_VALUE / 2) {
                 return null;
             }
-            return new Request(chat, contentLength, chunked, close, expect, embeddings);
+            boolean responses = parts[0].equals("POST") && path.equals("/openai/v1/responses");
+            return new Request(chat, responses, contentLength, chunked, close, expect, embeddings);
         }
     }
 

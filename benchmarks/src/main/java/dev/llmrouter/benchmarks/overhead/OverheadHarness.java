@@ -23,8 +23,9 @@ import java.util.Map;
  * front of it, then drives open-loop load ({@link OpenLoopLoad}) at fixed rates, first straight at the
  * upstream, then through the gateway, alternating, in the same run. The overhead is gateway minus
  * direct at the same percentile. It also finds the highest rate the gateway sustains with p99 under
- * 10 ms, measures the time-to-first-chunk overhead of streams, and holds 1,000 concurrent slow streams
- * open to measure the gateway's heap and RSS.
+ * 10 ms, measures the time-to-first-chunk overhead of streams, holds 1,000 concurrent slow streams
+ * open to measure the gateway's heap and RSS, and measures the Responses API's overhead (plain, and a
+ * stream's time to its first event) beside chat's.
  *
  * <p>The load generator and the upstream share the machine's cores with the gateway, so both are
  * lean java.nio code (one selector loop each, keep-alive connections, bytes encoded once): what
@@ -32,6 +33,7 @@ import java.util.Map;
  * rates measured. No JDK HttpClient or HttpServer is on the measured path.
  *
  * <p>Order of the phases: warm-up; the stream phases (direct, then gateway); the held slow streams;
+ * the Responses phases at the streams' rate (plain, then streamed; direct, then gateway);
  * the rates in ascending order (direct, then gateway, for each); the search for the sustained rate.
  * Streams and the hold come before the rates because a rate the gateway cannot sustain leaves it
  * busy for a while; and before every phase a {@link Settler} waits (bounded) until the gateway has
@@ -67,6 +69,11 @@ public final class OverheadHarness {
     static final byte[] STREAM = """
             {"model":"economy","stream":true,"messages":[{"role":"user","content":"Say hello to the benchmark."}]}"""
             .getBytes(StandardCharsets.UTF_8);
+
+    static final byte[] RESPONSES = """
+            {"model":"economy","input":"Say hello to the benchmark."}""".getBytes(StandardCharsets.UTF_8);
+    static final byte[] RESPONSES_STREAM = """
+            {"model":"economy","stream":true,"input":"Say hello to the benchmark."}""".getBytes(StandardCharsets.UTF_8);
 
     /** Options of one run. */
     record Options(boolean quick, List<Integer> rates, int seconds, Path jar, String java, Path out, int streams,
@@ -174,6 +181,8 @@ public final class OverheadHarness {
                     OpenLoopLoad load = new OpenLoopLoad(maxConnections, OpenLoopLoad.DEFAULT_DRAIN)) {
                 URI direct = URI.create(upstream.baseUrl() + "/openai/deployments/bench/chat/completions?api-version=2024-10-21");
                 URI viaGateway = URI.create(gateway.baseUrl() + "/v1/chat/completions");
+                URI responsesDirect = URI.create(upstream.baseUrl() + "/openai/v1/responses");
+                URI responsesViaGateway = URI.create(gateway.baseUrl() + "/v1/responses");
                 Map<String, String> directHeaders = Map.of("api-key", UPSTREAM_KEY, "content-type", "application/json");
                 Map<String, String> gatewayHeaders = Map.of("authorization", "Bearer " + API_KEY, "content-type", "application/json");
                 Settler settler = new Settler(load, upstream, viaGateway, gatewayHeaders, o.quick());
@@ -217,6 +226,17 @@ public final class OverheadHarness {
                 progress("holding " + held + " slow streams");
                 StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, held, o.java());
 
+                // The Responses API at the streams' rate: plain, then streamed (time to the first event).
+                settler.settle("responses");
+                progress("responses");
+                Result rDirect = load.run("direct-responses", responsesDirect, directHeaders, RESPONSES, streamRate, sd, false);
+                Result rGateway = load.run("gateway-responses", responsesViaGateway, gatewayHeaders, RESPONSES, streamRate, sd,
+                        false);
+                Result rsDirect = load.run("direct-responses-stream", responsesDirect, directHeaders, RESPONSES_STREAM,
+                        streamRate, sd, true);
+                Result rsGateway = load.run("gateway-responses-stream", responsesViaGateway, gatewayHeaders,
+                        RESPONSES_STREAM, streamRate, sd, true);
+
                 // Rates in ascending order, each gateway run after the gateway has drained the one before.
                 List<Pair> pairs = new ArrayList<>();
                 for (int rate : o.rates().stream().sorted().toList()) {
@@ -245,7 +265,8 @@ public final class OverheadHarness {
                 }
 
                 Report report = new Report(Instant.now(), machine(), o, pairs, sustained, sDirect, sGateway, hold,
-                        upstream.requests(), settler.unsettled(), embeddings);
+                        new ResponsesRow(rDirect, rGateway, rsDirect, rsGateway), upstream.requests(), settler.unsettled(),
+                        embeddings);
                 Files.writeString(o.out().resolve("overhead.json"), report.json());
                 Files.writeString(o.out().resolve("overhead.md"), report.markdown());
                 progress("done; stopping the gateway");
@@ -371,14 +392,20 @@ public final class OverheadHarness {
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
     }
 
+    /** The Responses API through the gateway and direct: plain latency, and a stream's time to its first event. */
+    record ResponsesRow(Result direct, Result gateway, Result streamDirect, Result streamGateway) {}
+
     /** The results, as JSON and as a Markdown table. */
     record Report(Instant at, String machine, Options options, List<Pair> pairs, int sustainedRate, Result streamDirect,
-            Result streamGateway, StreamHold hold, long upstreamRequests, List<String> unsettled, Pair embeddings) {
+            Result streamGateway, StreamHold hold, ResponsesRow responses, long upstreamRequests, List<String> unsettled,
+            Pair embeddings) {
 
         boolean healthy() {
             return pairs.stream().allMatch(p -> p.gateway().errors() == 0 && p.gateway().ok() > 0)
                     && streamGateway.errors() == 0 && streamGateway.ok() > 0
-                    && embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0;
+                    && embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0
+                    && responses.gateway().errors() == 0 && responses.gateway().ok() > 0
+                    && responses.streamGateway().errors() == 0 && responses.streamGateway().ok() > 0;
         }
 
         String markdown() {
@@ -408,6 +435,14 @@ public final class OverheadHarness {
                     hold.opened(), hold.requested(), hold.reachedUpstream(), hold.heapBytes() / 1048576.0,
                     hold.rssBytes() / 1048576.0, hold.threads()));
             md.append(embeddingsLine());
+            md.append(String.format(Locale.ROOT,
+                    "Responses API at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
+                            + "overhead p50 %.2f ms; streamed, time to first event: direct p50 %.2f ms, gateway p50 %.2f ms, "
+                            + "overhead p50 %.2f ms.%n",
+                    responses.gateway().rate(), responses.direct().p(50), responses.direct().p(99), responses.gateway().p(50),
+                    responses.gateway().p(99), responses.gateway().p(50) - responses.direct().p(50),
+                    responses.streamDirect().p(50), responses.streamGateway().p(50),
+                    responses.streamGateway().p(50) - responses.streamDirect().p(50)));
             if (!unsettled.isEmpty()) {
                 md.append("The gateway had not drained (or did not answer a probe within 1 s) before: ")
                         .append(String.join(", ", unsettled)).append(".\n");
@@ -439,11 +474,14 @@ public final class OverheadHarness {
                     "{\"measuredAt\":\"%s\",\"machine\":\"%s\",\"rates\":[%s],\"sustainedRateP99Under10ms\":%d,"
                             + "\"streamDirect\":%s,\"streamGateway\":%s,\"streamsHeld\":{\"requested\":%d,\"opened\":%d,"
                             + "\"reachedUpstream\":%d,\"liveHeapBytes\":%d,\"rssBytes\":%d,\"threads\":%d},"
+                            + "\"responses\":{\"direct\":%s,\"gateway\":%s,\"streamDirect\":%s,\"streamGateway\":%s},"
                             + "\"upstreamRequests\":%d,\"unsettledBefore\":[%s],"
                             + "\"embeddings\":{\"rate\":%d,\"direct\":%s,\"gateway\":%s}}%n",
                     at, machine, String.join(",", rows), sustainedRate, json(streamDirect), json(streamGateway),
                     hold.requested(), hold.opened(), hold.reachedUpstream(), hold.heapBytes(), hold.rssBytes(), hold.threads(),
-                    upstreamRequests, String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()),
+                    json(responses.direct()), json(responses.gateway()), json(responses.streamDirect()),
+                    json(responses.streamGateway()), upstreamRequests,
+                    String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()),
                     embeddings.rate(), json(embeddings.direct()), json(embeddings.gateway()));
         }
 

@@ -56,6 +56,22 @@ class FakeAzureUpstreamTest {
     }
 
     @Test
+    void a_responses_call_is_the_response_object_or_its_named_events_ending_in_response_completed() throws Exception {
+        HttpResponse<String> plain = client.send(post("/openai/v1/responses", OverheadHarness.RESPONSES),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> streamed = client.send(post("/openai/v1/responses", OverheadHarness.RESPONSES_STREAM),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo(FakeAzureUpstream.RESPONSE);
+        assertThat(streamed.headers().firstValue("content-type")).hasValue("text/event-stream");
+        assertThat(streamed.body().lines().filter(l -> l.startsWith("event: ")).toList()).containsExactly(
+                "event: response.created", "event: response.output_text.delta", "event: response.output_text.delta",
+                "event: response.completed");
+        assertThat(streamed.body()).doesNotContain("[DONE]");
+    }
+
+    @Test
     void a_stream_is_chunked_server_sent_events_ending_in_done() throws Exception {
         HttpResponse<String> r = client.send(post("/openai/deployments/bench/chat/completions", OverheadHarness.STREAM),
                 HttpResponse.BodyHandlers.ofString());

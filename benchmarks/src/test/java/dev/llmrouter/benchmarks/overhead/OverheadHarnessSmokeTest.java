@@ -34,8 +34,11 @@ class OverheadHarnessSmokeTest {
         assertThat(report.hold().opened()).isPositive();
         assertThat(report.embeddings().direct().ok()).isPositive().isEqualTo(report.embeddings().direct().sent());
         assertThat(report.embeddings().gateway().ok()).isPositive().isEqualTo(report.embeddings().gateway().sent());
+        assertThat(report.responses().gateway().ok()).isEqualTo(report.responses().gateway().sent()).isPositive();
+        assertThat(report.responses().streamGateway().ok()).isEqualTo(report.responses().streamGateway().sent()).isPositive();
         assertThat(out.resolve("overhead.json")).content().contains("\"rates\":[{\"rate\":100")
                 .contains("\"embeddings\":{\"rate\":100");
-        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").contains("Embeddings at 100 req/s");
+        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").contains("Embeddings at 100 req/s")
+                .contains("Responses API at ");
     }
 }

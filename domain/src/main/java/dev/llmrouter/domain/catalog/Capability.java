@@ -2,9 +2,9 @@ package dev.llmrouter.domain.catalog;
 
 /**
  * What a model can do: the operations it serves ({@link #CHAT}, {@link #TEXT_COMPLETION},
- * {@link #EMBEDDINGS}) and what it accepts beyond plain text. Routing sends an operation only to a
- * model that serves it: a chat model cannot answer the legacy completions operation, nor an instruct
- * model a chat, nor either of them an embeddings request.
+ * {@link #EMBEDDINGS}, {@link #RESPONSES}) and what it accepts beyond plain text. Routing sends an
+ * operation only to a model that serves it: a chat model cannot answer the legacy completions operation,
+ * nor an instruct model a chat, nor either of them an embeddings request.
  */
 public enum Capability {
     /** Serves the chat-completions operation. */
@@ -13,6 +13,11 @@ public enum Capability {
     TEXT_COMPLETION,
     /** Serves the embeddings operation (input texts in, vectors out, no generated tokens). */
     EMBEDDINGS,
+    /**
+     * Serves the Responses API ({@code /responses}). A model whose capabilities name no operation is a
+     * chat model and serves this too, as Azure's chat models do.
+     */
+    RESPONSES,
     /** Accepts image content parts (URL or base64). */
     VISION,
     /** Supports tool / function calling. */
@@ -23,8 +28,11 @@ public enum Capability {
      */
     REASONING;
 
-    /** True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION}, {@link #EMBEDDINGS}). */
+    /**
+     * True for the capabilities that are operations ({@link #CHAT}, {@link #TEXT_COMPLETION},
+     * {@link #EMBEDDINGS}, {@link #RESPONSES}).
+     */
     public boolean isOperation() {
-        return this == CHAT || this == TEXT_COMPLETION || this == EMBEDDINGS;
+        return this == CHAT || this == TEXT_COMPLETION || this == EMBEDDINGS || this == RESPONSES;
     }
 }

@@ -16,8 +16,9 @@ import java.util.Set;
  *                        serves embeddings)
  * @param encoding        the tokenizer encoding, for local token counting
  * @param capabilities    the operations it serves and what it accepts; a model that names no
- *                        operation (neither {@link Capability#CHAT} nor {@link Capability#TEXT_COMPLETION})
- *                        serves chat, the operation nearly every model serves
+ *                        operation (none of {@link Capability#CHAT}, {@link Capability#TEXT_COMPLETION},
+ *                        {@link Capability#EMBEDDINGS}, {@link Capability#RESPONSES}) serves chat and the
+ *                        Responses API, as Azure's chat models do
  * @param pricing         list prices of every token kind (input, cached input, cache writes, output)
  */
 public record ModelSpec(
@@ -43,9 +44,11 @@ public record ModelSpec(
         all.addAll(capabilities);
         if (all.stream().noneMatch(Capability::isOperation)) {
             all.add(Capability.CHAT);
+            all.add(Capability.RESPONSES);
         }
         // A model that only embeds generates nothing: it may declare no output at all.
-        int leastOutput = all.contains(Capability.CHAT) || all.contains(Capability.TEXT_COMPLETION) ? 1 : 0;
+        int leastOutput = all.contains(Capability.CHAT) || all.contains(Capability.TEXT_COMPLETION)
+                || all.contains(Capability.RESPONSES) ? 1 : 0;
         if (contextWindow <= 0 || maxOutputTokens < leastOutput || maxOutputTokens > contextWindow) {
             throw new IllegalArgumentException("model " + id + ": need " + leastOutput + " <= maxOutputTokens ("
                     + maxOutputTokens + ") <= contextWindow (" + contextWindow + ")");

@@ -271,6 +271,7 @@ public final class RoutingPolicy {
             String what = switch (operation) {
                 case TEXT_COMPLETION -> "a text completion needs a model with the text-completion capability";
                 case EMBEDDINGS -> "an embeddings request needs an embedding model";
+                case RESPONSES -> "a Responses API call needs a model with the responses capability";
                 default -> "a chat completion needs a chat model";
             };
             return what + (serving.isEmpty()

@@ -28,7 +28,11 @@ public final class BodyIndex {
         MAX_TOKENS("max_tokens"),
         MAX_COMPLETION_TOKENS("max_completion_tokens"),
         STREAM("stream"),
-        STREAM_OPTIONS("stream_options");
+        STREAM_OPTIONS("stream_options"),
+        /** The Responses API's output cap. */
+        MAX_OUTPUT_TOKENS("max_output_tokens"),
+        /** Replaced by the deployment's name on Azure's v1 path, where the body names the deployment. */
+        MODEL("model");
 
         private final String key;
 

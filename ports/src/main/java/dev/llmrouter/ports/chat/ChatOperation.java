@@ -9,7 +9,9 @@ public enum ChatOperation {
     /** The legacy {@code /completions} (text in, text out). */
     TEXT_COMPLETION(Capability.TEXT_COMPLETION),
     /** {@code /embeddings}: input texts (or token ids) in, vectors out; nothing is generated. */
-    EMBEDDINGS(Capability.EMBEDDINGS);
+    EMBEDDINGS(Capability.EMBEDDINGS),
+    /** The Responses API ({@code /responses}): {@code input} and {@code instructions} in, output items out. */
+    RESPONSES(Capability.RESPONSES);
 
     private final Capability capability;
 

@@ -34,7 +34,18 @@ public record Refusal(Reason reason, String message, Optional<Duration> retryAft
          */
         STORE_UNAVAILABLE,
         /** The request is malformed in a way only the router can see. (400) */
-        INVALID_REQUEST
+        INVALID_REQUEST,
+        /**
+         * The request must go to one deployment (it continues a response that deployment stored) and that
+         * deployment is not among those that may serve it: the plan, the residency or the operation rule it
+         * out, or it left the configuration. (400)
+         */
+        REQUIRED_DEPLOYMENT_NOT_ELIGIBLE,
+        /**
+         * The request must go to one deployment and its breaker is open or it is cooling down: no other
+         * deployment holds what the request continues. (503 + Retry-After)
+         */
+        REQUIRED_DEPLOYMENT_UNAVAILABLE
     }
 
     public Refusal {

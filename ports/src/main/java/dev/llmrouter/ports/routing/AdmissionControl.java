@@ -3,6 +3,7 @@ package dev.llmrouter.ports.routing;
 import dev.llmrouter.domain.catalog.ModelSpec;
 import dev.llmrouter.domain.catalog.Tier;
 import dev.llmrouter.domain.catalog.TokenEncoding;
+import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.ratelimit.RateLimitStatus;
 import dev.llmrouter.domain.routing.Candidate;
 import dev.llmrouter.domain.routing.Fleet;
@@ -15,6 +16,7 @@ import dev.llmrouter.ports.router.ChatCommand;
 import dev.llmrouter.ports.router.ChatOutcome;
 import dev.llmrouter.ports.router.Refusal;
 import dev.llmrouter.ports.telemetry.RouterTelemetry;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -46,6 +48,7 @@ import java.util.function.Supplier;
 final class AdmissionControl {
 
     private final Fleet fleet;
+    private final DeploymentHealth health;
     private final RoutingPolicy policy;
     private final PromptTokenEstimator estimator;
     private final InstantSource clock;
@@ -58,10 +61,11 @@ final class AdmissionControl {
     private final Supplier<String> requestIds;
     private final long deadlineNanos;
 
-    AdmissionControl(Fleet fleet, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
+    AdmissionControl(Fleet fleet, DeploymentHealth health, PromptTokenEstimator estimator, InstantSource clock, LongSupplier ticker,
             RateGate rates, QuotaGate quota, OneRoundTripGates oneRoundTrip, RouterTelemetry telemetry, Supplier<String> requestIds,
             RetrySettings retry) {
         this.fleet = fleet;
+        this.health = health;
         this.policy = new RoutingPolicy(fleet);
         this.estimator = estimator;
         this.clock = clock;
@@ -89,6 +93,13 @@ final class AdmissionControl {
             return refuse(routeRefusal(rejected), RateLimitStatus.UNLIMITED);
         }
         RoutePlan.Routed routed = (RoutePlan.Routed) plan;
+        if (command.requiredDeployment() != null) {
+            Object pinned = pin(routed, command.requiredDeployment());
+            if (pinned instanceof Refusal refusal) {
+                return refuse(refusal, RateLimitStatus.UNLIMITED);
+            }
+            routed = (RoutePlan.Routed) pinned;
+        }
         String requestId = command.requestId().isEmpty() ? requestIds.get() : command.requestId();
         return gates(command, requestId, start, estimates, routed);
     }
@@ -144,6 +155,30 @@ final class AdmissionControl {
         }
         RateGate.Verdict.TooLarge tooLarge = (RateGate.Verdict.TooLarge) rate;
         return refuse(Refusal.of(Refusal.Reason.LARGER_THAN_RATE_LIMIT, tooLarge.message()), tooLarge.status());
+    }
+
+    /**
+     * The route cut down to the one deployment the request must go to (Requirement 8.2), or the
+     * refusal that says why it cannot go there: a deployment the route rules out (plan, residency,
+     * operation) is not eligible; one whose breaker is open or that is cooling down is unavailable
+     * until it is expected back. Asked before any store, so a refused request reserves nothing.
+     */
+    private Object pin(RoutePlan.Routed routed, DeploymentId required) {
+        Optional<RoutePlan.Routed> pinned = routed.pinnedTo(required);
+        if (pinned.isEmpty()) {
+            return Refusal.of(Refusal.Reason.REQUIRED_DEPLOYMENT_NOT_ELIGIBLE, "deployment '" + required.value()
+                    + "' holds the response this request continues, but it cannot serve this request (the model, plan, "
+                    + "residency or operation asked for rule it out)");
+        }
+        Instant now = clock.instant();
+        Optional<Instant> back = health.expectedBack(required, now);
+        if (back.isPresent()) {
+            return new Refusal(Refusal.Reason.REQUIRED_DEPLOYMENT_UNAVAILABLE, "deployment '" + required.value()
+                    + "' holds the response this request continues and is unavailable (breaker open or "
+                    + "cooling down); no other deployment can serve it",
+                    Optional.of(Duration.between(now, back.get())));
+        }
+        return pinned.get();
     }
 
     /** A store that could not answer, under a fail-closed policy (Requirement 7.5): 503 with the policy's wait. */

@@ -88,7 +88,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         this.balancing = b.balancing;
         FallbackExecutor executor = new FallbackExecutor(b.health, retry, b.clock, b.ticker, b.balancing);
         UsageRecorder recorder = new UsageRecorder(b.fleet, b.ledger, telemetry, b.clock, b.ticker);
-        this.admission = new AdmissionControl(b.fleet, b.estimator, b.clock, b.ticker,
+        this.admission = new AdmissionControl(b.fleet, b.health, b.estimator, b.clock, b.ticker,
                 b.oneRoundTrip != null ? b.oneRoundTrip.rates() : b.rates,
                 b.oneRoundTrip != null ? b.oneRoundTrip.quota() : b.quota, b.oneRoundTrip, telemetry,
                 b.requestIds, retry);
@@ -126,7 +126,7 @@ public final class Router implements RouteChatUseCase, DeploymentStatusQuery {
         ChatRequest asked = command.request();
         ChatCommand streaming = asked.stream() ? command : new ChatCommand(command.caller(), command.requested(),
                 command.preferredRegion(), command.residency(), command.allowFallDown(),
-                asked.streaming(asked.includeUsage()), command.requestId());
+                asked.streaming(asked.includeUsage()), command.requestId(), command.requiredDeployment());
         RequestTrace trace = tracer.start(streaming);
         Admission admitted = admission.admit(streaming);
         if (admitted instanceof Admission.Refused refused) {
