@@ -78,8 +78,10 @@ class TracingExportTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(chat(gateway).statusCode()).isEqualTo(200);
             }
-            // the exporter tries, retries, and gives up: the spans are lost, never waited for by a request
-            assertThat(gateway.tracing().flush(60_000)).isFalse();
+            // the exporter tries, retries, and gives up: the spans are lost, never waited for by a request.
+            // What is still queued is exported now; what the batch processor sent already has failed already
+            // (so the flush's own result depends on timing, and only the counts are asserted).
+            gateway.tracing().flush(60_000);
             assertThat(gateway.tracing().exportFailed()).isGreaterThanOrEqualTo(8);
             assertThat(dropped(gateway, "export_failed")).isGreaterThanOrEqualTo(8);
             assertThat(gateway.metrics().scrape()).contains("llm_router_trace_spans_dropped_total{reason=\"export_failed\"}");
