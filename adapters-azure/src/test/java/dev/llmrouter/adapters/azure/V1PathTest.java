@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Requirement 8.2 at the adapter: Azure's v1 path (its outgoing half). The Responses API always
  * goes there ({@code /openai/v1/responses}, the deployment's name in {@code model}, no {@code api-version},
- * the same {@code api-key}); a deployment configured {@code api: v1} has its chat go there too. A
+ * the same {@code api-key}); a deployment configured {@code api: v1} has its chat and embeddings go there too. A
  * Responses stream is read event by event with each event's name, ends at {@code response.completed}
  * and takes its usage (every kind) from it; a stream cut before that, or an {@code error} event, fails
  * as chat's streams do.
@@ -115,6 +115,34 @@ class V1PathTest {
         wm.verify(1, postRequestedFor(urlPathEqualTo("/openai/deployments/gpt-4o-prod/chat/completions"))
                 .withQueryParam("api-version", equalTo(AzureDeploymentSettings.DEFAULT_API_VERSION))
                 .withRequestBody(matchingJsonPath("$.model", equalTo("premium"))));
+    }
+
+    @Test
+    void a_v1_deployments_embeddings_go_by_the_v1_path_unchanged_but_for_model() {
+        String answer = """
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]}],\
+                "model":"text-embedding-3-small","usage":{"prompt_tokens":4,"total_tokens":4}}""";
+        wm.stubFor(post(urlPathEqualTo("/openai/v1/embeddings")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(answer)));
+        wm.stubFor(post(urlPathEqualTo("/openai/deployments/gpt-4o-prod/embeddings")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody(answer)));
+        ChatRequest embeddings = AzureFixtures.READER.request(ChatOperation.EMBEDDINGS,
+                "{\"model\":\"small\",\"input\":[\"a b\",\"c d\"],\"dimensions\":2}".getBytes(StandardCharsets.UTF_8));
+
+        ChatReply onV1 = v1.complete(call(deployment, embeddings, 0, java.time.Duration.ofSeconds(5)));
+        ChatReply onClassic = classic.complete(call(deployment, embeddings, 0, java.time.Duration.ofSeconds(5)));
+
+        assertThat(onV1.usage()).isEqualTo(TokenUsage.inputOnly(4));
+        assertThat(onClassic.usage()).isEqualTo(TokenUsage.inputOnly(4));
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/openai/v1/embeddings"))
+                .withQueryParam("api-version", absent())
+                .withHeader("api-key", equalTo(KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("gpt-4o-prod")))
+                .withRequestBody(matchingJsonPath("$.dimensions", equalTo("2")))
+                .withRequestBody(matchingJsonPath("$.max_tokens", absent())));
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/openai/deployments/gpt-4o-prod/embeddings"))
+                .withQueryParam("api-version", equalTo(AzureDeploymentSettings.DEFAULT_API_VERSION))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("small"))));
     }
 
     @Test
