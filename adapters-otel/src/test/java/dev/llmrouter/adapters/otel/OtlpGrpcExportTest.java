@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Requirement 10.3 over OTLP/gRPC: with {@code protocol: grpc} the SDK's OkHttp gRPC sender (the one
  * OkHttp of the build) carries the spans to a real gRPC {@code TraceService/Export} over HTTP/2
  * cleartext, with the configured headers as gRPC metadata; the collector decodes the request span and
- * its attempt spans, parented as over OTLP/HTTP.
+ * its attempt spans, parented as over OTLP/HTTP. The standard protocol setting switches a file's
+ * {@code http/protobuf} to gRPC.
  */
 @DisplayName("Requirement 10.3: spans exported over OTLP/gRPC to a real gRPC collector")
 class OtlpGrpcExportTest {
@@ -53,19 +54,30 @@ class OtlpGrpcExportTest {
         assertThat(Tracing.grpcSenderAvailable()).isTrue();
     }
 
-    @Test
-    void a_request_and_its_attempts_reach_a_gRPC_collector() {
-        TracingSettings settings = new TracingSettings(collector.endpoint(), TracingSettings.GRPC,
-                Map.of("authorization", "Bearer grpc-secret-7"), 1.0, "router-over-grpc", Map.of("deployment.environment", "test"),
-                2048, Duration.ofSeconds(1), Duration.ofSeconds(10), false, Duration.ofSeconds(60));
+    static TracingSettings settings(String endpoint, String protocol) {
+        return new TracingSettings(endpoint, protocol, Map.of("authorization", "Bearer grpc-secret-7"), 1.0,
+                "router-over-grpc", Map.of("deployment.environment", "test"), 2048, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), false, Duration.ofSeconds(60));
+    }
+
+    Router router(TracingSettings settings) {
         tracing = Tracing.start(settings, name -> null, new SimpleMeterRegistry());
-        Router router = Router.builder().fleet(Fixtures.exampleFleet()).endpoint(endpoint).ledger(new RecordingLedger())
+        return Router.builder().fleet(Fixtures.exampleFleet()).endpoint(endpoint).ledger(new RecordingLedger())
                 .retry(RetrySettings.defaults().withoutBackoff().withSameDeploymentRetries(0))
                 .tracer(tracing.routerTracer()).build();
+    }
+
+    static ChatCommand ask() {
+        return ChatCommand.of(new Caller("acct-1", Fixtures.enterprisePlan(), "alice", "ops"), "gpt-4o",
+                ChatRequest.chat("{\"messages\":[]}"));
+    }
+
+    @Test
+    void a_request_and_its_attempts_reach_a_gRPC_collector() {
+        Router router = router(settings(collector.endpoint(), TracingSettings.GRPC));
         endpoint.script("gpt-4o-eastus", fail(FailureKind.SERVER_ERROR)).script("gpt-4o-westeurope", ok(10, 5));
 
-        ChatOutcome outcome = router.complete(ChatCommand.of(new Caller("acct-1", Fixtures.enterprisePlan(), "alice", "ops"),
-                "gpt-4o", ChatRequest.chat("{\"messages\":[]}")));
+        ChatOutcome outcome = router.complete(ask());
 
         assertThat(outcome).isInstanceOf(ChatOutcome.Served.class);
         assertThat(tracing.flush(20_000)).isTrue();
@@ -82,5 +94,28 @@ class OtlpGrpcExportTest {
         assertThat(collector.header("authorization")).hasValue("Bearer grpc-secret-7");
         assertThat(collector.resourceAttributes()).containsEntry("service.name", "router-over-grpc")
                 .containsEntry("deployment.environment", "test");
+    }
+
+    /**
+     * {@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc} wins over the file's {@code http/protobuf}: shown through
+     * its system-property form, which the SDK's configuration reads beside the variable and with the
+     * same precedence over the file's defaults (a test cannot set its own process's environment).
+     */
+    @Test
+    void the_standard_protocol_setting_switches_export_to_gRPC() {
+        String previous = System.setProperty("otel.exporter.otlp.protocol", "grpc");
+        try {
+            Router router = router(settings(collector.endpoint(), TracingSettings.HTTP_PROTOBUF));
+            endpoint.script("gpt-4o-eastus", ok(10, 5));
+            assertThat(router.complete(ask())).isInstanceOf(ChatOutcome.Served.class);
+            assertThat(tracing.flush(20_000)).isTrue();
+        } finally {
+            if (previous == null) {
+                System.clearProperty("otel.exporter.otlp.protocol");
+            } else {
+                System.setProperty("otel.exporter.otlp.protocol", previous);
+            }
+        }
+        assertThat(collector.spans()).extracting(Span::getName).contains("chat gpt-4o");
     }
 }
