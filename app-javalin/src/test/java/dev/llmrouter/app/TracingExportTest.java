@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.llmrouter.adapters.otel.OtlpCollector;
+import dev.llmrouter.adapters.otel.OtlpGrpcCollector;
 import dev.llmrouter.adapters.otel.Tracing;
 import dev.llmrouter.app.config.ConfigLoader;
 import dev.llmrouter.app.config.ConfigProblem;
@@ -12,6 +14,7 @@ import dev.llmrouter.app.config.InvalidConfigException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * are counted; with a collector that takes an export and does not answer, requests go on being served
  * while that export hangs, and the spans the bounded queue cannot take are dropped and counted. The
  * export carries the configured headers (a credential from the environment) and resource attributes.
- * Without the section, tracing is off.
+ * With {@code protocol: grpc} a request's spans, kept in its caller's trace, reach a real OTLP/gRPC
+ * collector. Without the section, tracing is off.
  */
 @DisplayName("Requirement 10.3: OTLP export configured by telemetry:, never blocking a request, drops counted")
 class TracingExportTest {
@@ -151,17 +156,37 @@ class TracingExportTest {
     }
 
     @Test
-    void grpc_without_a_grpc_sender_on_the_class_path_is_reported_not_half_started() {
-        assertThat(Tracing.grpcSenderAvailable()).isFalse();
-        assertThatThrownBy(() -> config("""
-                telemetry:
-                  endpoint: http://127.0.0.1:4317
-                  protocol: grpc
-                """, Map.of()))
-                .isInstanceOf(InvalidConfigException.class)
-                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).singleElement()
-                        .satisfies(p -> assertThat(p.path()).isEqualTo("telemetry.protocol"))
-                        .satisfies(p -> assertThat(p.message()).contains("http/protobuf")));
+    void with_protocol_grpc_a_request_is_exported_over_OTLP_gRPC_to_a_gRPC_collector() throws Exception {
+        String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        try (OtlpGrpcCollector collector = new OtlpGrpcCollector()) {
+            GatewayConfig config = config("""
+                    telemetry:
+                      endpoint: %s
+                      protocol: grpc
+                      headers:
+                        Authorization: Bearer ${OTLP_TOKEN}
+                      service-name: router-over-grpc
+                    """.formatted(collector.endpoint()), Map.of("OTLP_TOKEN", "otlp-grpc-secret"));
+            try (Gateway gateway = Gateway.build(config, GatewayTest.testOptions()).start()) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + DemoKeys.ENTERPRISE).header("Content-Type", "application/json")
+                        .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01")
+                        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(HELLO)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(gateway.tracing().flush(20_000)).isTrue();
+
+                List<Span> trace = collector.trace(callerTrace);
+                Span server = trace.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).findFirst()
+                        .orElseThrow();
+                assertThat(OtlpCollector.parentSpanId(server)).isEqualTo("00f067aa0ba902b7");
+                assertThat(trace).filteredOn(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT).isNotEmpty()
+                        .allSatisfy(s -> assertThat(OtlpCollector.attribute(s, "llm_router.deployment")).isPresent());
+                assertThat(collector.header("authorization")).hasValue("Bearer otlp-grpc-secret");
+                assertThat(collector.resourceAttributes()).containsEntry("service.name", "router-over-grpc");
+                assertThat(dropped(gateway, "export_failed")).isZero();
+            }
+        }
     }
 
     @Test

@@ -107,10 +107,10 @@ public final class Tracing implements AutoCloseable {
     }
 
     /**
-     * True when a gRPC sender is on the class path. The gateway ships the JDK's HTTP sender only (the
-     * OkHttp sender would bring OkHttp 5 beside the Azure SDK's OkHttp 4, under the same packages), so
-     * OTLP/gRPC needs one added ({@code opentelemetry-exporter-sender-okhttp} or
-     * {@code opentelemetry-exporter-sender-grpc-managed-channel}).
+     * True when a gRPC sender is on the class path: OTLP/gRPC needs one, and the gateway carries
+     * OpenTelemetry's OkHttp sender (HTTP/protobuf and gRPC on the build's one OkHttp 5). False only in
+     * a build that leaves it out, where {@code protocol: grpc} is refused at configuration rather than
+     * failing on the first export.
      */
     public static boolean grpcSenderAvailable() {
         return ServiceLoader.load(GrpcSenderProvider.class, Tracing.class.getClassLoader()).findFirst().isPresent();

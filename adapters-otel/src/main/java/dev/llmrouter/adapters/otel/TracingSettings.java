@@ -8,7 +8,8 @@ import java.util.Objects;
  * How traces (and OTLP metrics) leave the process (Requirement 10.3). The standard {@code OTEL_*}
  * variables override every field here, as the OpenTelemetry SDK's own configuration reads them.
  *
- * @param endpoint           the OTLP base endpoint ({@code http://collector:4318}); empty leaves tracing
+ * @param endpoint           the OTLP base endpoint ({@code http://collector:4318}, or {@code :4317} for
+ *                           gRPC); empty leaves tracing
  *                           off unless {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or its traces form) is set
  * @param protocol           {@code http/protobuf} or {@code grpc}
  * @param headers            headers sent with every export (credentials come in through the

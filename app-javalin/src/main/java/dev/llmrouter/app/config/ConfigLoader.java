@@ -300,6 +300,7 @@ public final class ConfigLoader {
             Optional<ConfigFile.TelemetryEntry> bound = binder.bind(node, "telemetry", ConfigFile.TelemetryEntry.class);
             if (bound.isPresent() && TracingSettings.GRPC.equals(bound.get().protocol())
                     && !Tracing.grpcSenderAvailable()) {
+                // Only a build that left out opentelemetry-exporter-sender-okhttp gets here.
                 binder.problem("telemetry.protocol", "grpc needs a gRPC sender on the class path, which this build "
                         + "does not carry: use http/protobuf (a collector's port 4318)");
             }
