@@ -261,16 +261,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
 
     /** A response object's usage; estimated as chat's are when it reported none. */
     private TokenUsage responsesUsage(ChatCall call, byte[] body) {
-        Map<String, Object> root;
-        try {
-            root = Json.object(Json.parse(body));
-        } catch (IllegalArgumentException e) {
-            throw new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE,
-                    "2xx answer is not JSON: " + e.getMessage()));
-        }
-        if (root.isEmpty()) {
-            throw new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE, "2xx answer is not a JSON object"));
-        }
+        Map<String, Object> root = answerObject(body);
         Optional<TokenUsage> reported = ResponsesJson.usage(root);
         if (reported.isPresent()) {
             return reported.get();
@@ -406,13 +397,8 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         return new EndpointException(classifier.ofThrowable(t), t);
     }
 
-    /** Usage as the deployment reported it; estimated locally when it reported none. */
-    private TokenUsage replyUsage(ChatCall call, byte[] body) {
-        TokenUsage scanned = Json.scanUsage(body);
-        if (scanned != null) {
-            return scanned;
-        }
-        // No usage, or an answer the scan leaves to the full parse (which also words the errors).
+    /** A 2xx answer's JSON object; a malformed answer when it is not one. */
+    private static Map<String, Object> answerObject(byte[] body) {
         Map<String, Object> root;
         try {
             root = Json.object(Json.parse(body));
@@ -423,6 +409,17 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
         if (root.isEmpty()) {
             throw new EndpointException(Failure.transport(FailureKind.MALFORMED_RESPONSE, "2xx answer is not a JSON object"));
         }
+        return root;
+    }
+
+    /** Usage as the deployment reported it; estimated locally when it reported none. */
+    private TokenUsage replyUsage(ChatCall call, byte[] body) {
+        TokenUsage scanned = Json.scanUsage(body);
+        if (scanned != null) {
+            return scanned;
+        }
+        // No usage, or an answer the scan leaves to the full parse (which also words the errors).
+        Map<String, Object> root = answerObject(body);
         Optional<TokenUsage> reported = Json.usage(root);
         if (reported.isPresent()) {
             return reported.get();
