@@ -2,6 +2,8 @@ package dev.llmrouter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.openai.azure.AzureUrlPathMode;
+import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Requirement 8.2 on the embedded default serves the Responses API with nothing configured. Its
  * simulated deployments answer plain and streamed Responses calls, which the official openai-java client
- * reads, on {@code /v1/responses} and on Azure's {@code /openai/v1/responses}; a continuation of a
- * response goes to the deployment that answered it.
+ * reads, on {@code /v1/responses} and, in the client's Azure v1 mode, on Azure's
+ * {@code /openai/v1/responses}; a continuation of a response goes to the deployment that answered it.
  */
 @DisplayName("Requirement 8.2 — the embedded default answers the Responses API")
 class EmbeddedResponsesTest {
@@ -32,7 +34,10 @@ class EmbeddedResponsesTest {
     void start() {
         gateway = Gateway.build(GatewayTest.embedded(), GatewayTest.testOptions()).start(0);
         openAi = client(gateway.baseUri() + "/v1");
-        azureV1 = client(gateway.baseUri() + "/openai/v1");
+        // openai-java's own Azure v1 mode: its api-key header, no api-version, the deployment in model
+        azureV1 = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUri().toString().replaceAll("/$", "") + "/openai/v1/")
+                .azureUrlPathMode(AzureUrlPathMode.UNIFIED).credential(AzureApiKeyCredential.create(DemoKeys.ENTERPRISE))
+                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
     }
 
     static OpenAIClient client(String base) {
