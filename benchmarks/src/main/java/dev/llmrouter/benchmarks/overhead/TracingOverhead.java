@@ -23,11 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What tracing costs a request (Requirement 10.3): two gateways over the same fast fake upstream, one
- * without tracing and one tracing every request (sampling 100 %) to an OTLP/HTTP sink in this
- * process, driven alternately at the same open-loop rate in one run; the report sets their p50, p99
- * and p99.9 side by side. The sink answers every export at once and only counts bytes: it stands for a
- * healthy collector, off the measured path but sharing the machine's cores.
+ * What tracing costs a request (Requirement 10.3): three gateways over the same fast fake upstream,
+ * one without tracing, one tracing every request (sampling 100 %) to an OTLP/HTTP sink in this
+ * process, and one tracing every request to a collector that is down (a port nothing listens on),
+ * driven in turn at the same open-loop rate in one run; the report sets their p50, p99 and p99.9 side
+ * by side. The sink answers every export at once and only counts bytes: it stands for a healthy
+ * collector, off the measured path but sharing the machine's cores. The third shows that a collector
+ * that cannot be reached costs requests nothing: its spans are dropped and counted, never waited for.
  *
  * <p>Run (from the repository root, after {@code ./mvnw -B -q -DskipTests package}):
  * <pre>
@@ -72,18 +74,24 @@ final class TracingOverhead {
                     """);
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY,
                     "BENCH_OTLP_URL", "http://127.0.0.1:" + sink.getAddress().getPort());
-            progress("starting the gateways (tracing off and on)");
+            Path down = o.out().resolve("overhead-gateway-traced-collector-down.yaml");
+            Files.writeString(down, Files.readString(traced).replace("${BENCH_OTLP_URL}", "http://127.0.0.1:" + unusedPort()));
+            progress("starting the gateways (tracing off, on, on with the collector down)");
             try (GatewayProcess off = GatewayProcess.start(o.java(), o.jar(), plain, o.gatewayJvm(), env, Duration.ofSeconds(60));
                     GatewayProcess on = GatewayProcess.start(o.java(), o.jar(), traced, o.gatewayJvm(), env, Duration.ofSeconds(60));
+                    GatewayProcess unreachable = GatewayProcess.start(o.java(), o.jar(), down, o.gatewayJvm(), env,
+                            Duration.ofSeconds(60));
                     OpenLoopLoad load = new OpenLoopLoad(OpenLoopLoad.DEFAULT_MAX_CONNECTIONS, OpenLoopLoad.DEFAULT_DRAIN)) {
                 Map<String, String> headers = Map.of("authorization", "Bearer " + API_KEY, "content-type", "application/json");
                 URI offUri = URI.create(off.baseUrl() + "/v1/chat/completions");
                 URI onUri = URI.create(on.baseUrl() + "/v1/chat/completions");
-                progress("warming both gateways");
+                URI downUri = URI.create(unreachable.baseUrl() + "/v1/chat/completions");
+                progress("warming the gateways");
                 Duration warm = Duration.ofSeconds(o.quick() ? 1 : 10);
                 for (int round = 0; round < (o.quick() ? 1 : 3); round++) {
                     load.run("warm", offUri, headers, CHAT, o.quick() ? 100 : 1_000, warm, false);
                     load.run("warm", onUri, headers, CHAT, o.quick() ? 100 : 1_000, warm, false);
+                    load.run("warm", downUri, headers, CHAT, o.quick() ? 100 : 1_000, warm, false);
                 }
                 Duration d = Duration.ofSeconds(o.seconds());
                 List<Integer> rates = o.quick() ? List.of(100) : o.rates();
@@ -92,6 +100,8 @@ final class TracingOverhead {
                         progress(rate + " req/s, round " + (round + 1));
                         windows.add(new Window("tracing off", rate, load.run("off", offUri, headers, CHAT, rate, d, false)));
                         windows.add(new Window("tracing on", rate, load.run("on", onUri, headers, CHAT, rate, d, false)));
+                        windows.add(new Window("tracing on, collector down", rate,
+                                load.run("down", downUri, headers, CHAT, rate, d, false)));
                     }
                 }
             }
@@ -104,10 +114,17 @@ final class TracingOverhead {
         return md;
     }
 
+    /** A loopback port nothing listens on: a collector that is down. */
+    static int unusedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     static String markdown(List<Window> windows, long exports, long bytes) {
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(Instant.now()).append(" on ").append(OverheadHarness.machine())
-                .append("; load generator, fake upstream, OTLP sink and both gateways share the machine.\n\n");
+                .append("; load generator, fake upstream, OTLP sink and the three gateways share the machine.\n\n");
         md.append("| rate (req/s) | gateway | p50 (ms) | p99 (ms) | p99.9 (ms) | ok | errors |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|\n");
         for (Window w : windows) {
