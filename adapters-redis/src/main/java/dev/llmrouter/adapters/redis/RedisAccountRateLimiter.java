@@ -10,6 +10,8 @@ import dev.llmrouter.ports.ratelimit.RateAnswer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * {@link AccountRateLimiter} on Redis, shared by every gateway process that uses the same server
@@ -33,6 +35,19 @@ import java.util.Objects;
  * {@link RedisClock#server()} stamps every admission on Redis's clock: replicas whose clocks disagree
  * still share one minute. Times are epoch microseconds, waits are returned to the microsecond.
  *
+ * <h2>The precheck without a round trip</h2>
+ * The router asks {@link #surelyRoomForOneMore} before every request, so that a caller at its
+ * request limit is refused before its prompt is estimated. Asking Redis would be a third round trip
+ * per request (with the admission and the settle); instead each process remembers, per account, the
+ * limits under which Redis's latest answer to it left room for one more request, and the next answer
+ * (an admission, a check, a refusal, a failure) rewrites it. In one process that is exact: Redis's
+ * minute changes only by this process's admissions, which answer with it, and by entries leaving,
+ * which only makes room. With several processes on one Redis the others' admissions are not seen
+ * until the next answer, so a caller that they brought to the limit may be estimated once here before
+ * the admission script refuses it; the limit itself is decided only by that script, so it holds exactly,
+ * and the refusal makes this process ask Redis again. A bounded number of accounts is remembered;
+ * beyond it, the precheck asks Redis.
+ *
  * <p>A Redis that cannot answer in the command timeout, or a lost connection, answers
  * {@link RateAnswer.Unavailable}, never an exception. Limits of zero in both dimensions answer at once
  * without Redis.
@@ -47,6 +62,9 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
     static final RateDecision.Allowed NOT_LIMITED = new RateDecision.Allowed(RateLimitStatus.UNLIMITED);
     private static final RateAnswer UNLIMITED = new RateAnswer.Decided(NOT_LIMITED);
 
+    /** How many accounts' room is remembered at most (the others' precheck asks Redis). */
+    static final int REMEMBERED_ACCOUNTS = 100_000;
+
     private static final int ALLOWED = 0;
     private static final int LIMITED = 1;
     private static final int TOO_LARGE = 2;
@@ -54,6 +72,8 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
     private final RedisLink redis;
     private final RedisClock clock;
     private final String granularityMicros;
+    /** Accounts whose latest answer here left room for one more request, with the limits it was asked under. */
+    private final ConcurrentMap<String, RateLimits> roomFor = new ConcurrentHashMap<>();
 
     /**
      * @param redis       the connection (may be shared with a {@link RedisQuotaStore})
@@ -68,6 +88,29 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
             throw new IllegalArgumentException("granularity must be within 1 µs .. 1 s: " + granularity);
         }
         this.granularityMicros = Long.toString(micros);
+    }
+
+    /** Whether Redis's latest answer here, under these limits, left room for one more request: no round trip. */
+    @Override
+    public boolean surelyRoomForOneMore(String account, RateLimits limits) {
+        return limits.equals(roomFor.get(account));
+    }
+
+    /**
+     * Remembers what a {@code rate_check} answer (its first values) or a failure says about the room for
+     * one more request of no tokens: after an admission or a check that passed, room when fewer requests
+     * than the limit are counted (tokens: an admitted minute holds at most its limit, so a request of
+     * none fits).
+     */
+    void remember(String account, RateLimits limits, RedisLink.Reply reply) {
+        if (reply instanceof RedisLink.Reply.Ok ok && ok.at(0) == ALLOWED
+                && (!limits.limitsRequests() || ok.at(1) < limits.requestsPerMinute())) {
+            if (roomFor.size() < REMEMBERED_ACCOUNTS || roomFor.containsKey(account)) {
+                roomFor.put(account, limits);
+            }
+        } else {
+            roomFor.remove(account);
+        }
     }
 
     @Override
@@ -89,6 +132,7 @@ public final class RedisAccountRateLimiter implements AccountRateLimiter {
         RedisLink.Reply reply = redis.run(RATE, keys(account), clock.scriptNow(),
                 Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
                 sentTokens(limits, tokens), admit ? "1" : "0", granularityMicros);
+        remember(account, limits, reply);
         if (reply instanceof RedisLink.Reply.Down down) {
             return new RateAnswer.Unavailable(down.reason());
         }

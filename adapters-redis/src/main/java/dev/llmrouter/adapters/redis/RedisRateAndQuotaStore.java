@@ -25,7 +25,9 @@ import java.util.Objects;
  * so it runs unchanged on Redis Cluster.
  *
  * <p>Settling, releasing and resizing go to {@link #quotaStore()}, one script each; the precheck to
- * {@link #rateLimiter()}.
+ * {@link #rateLimiter()}, which answers it without Redis while the account's latest admission here
+ * left room for one more request (see {@link RedisAccountRateLimiter}): a request under its limits
+ * costs two round trips, this one and its settle.
  *
  * <h2>When it takes more than one round trip</h2>
  * <ul>
@@ -91,6 +93,7 @@ public final class RedisRateAndQuotaStore implements RateAndQuotaStore {
         StoreUnavailable notHeld = null;
         for (int attempt = 0; attempt < 2 && notHeld == null; attempt++) {
             RedisLink.Reply reply = redis.run(ADMIT, keys, args);
+            rates.remember(account, limits, reply);
             if (reply instanceof RedisLink.Reply.Down down) {
                 return new Answer.RateOnly(new RateAnswer.Unavailable(down.reason()));
             }

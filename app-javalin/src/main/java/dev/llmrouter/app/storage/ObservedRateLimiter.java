@@ -54,6 +54,19 @@ final class ObservedRateLimiter implements AccountRateLimiter {
         health.answered();
     }
 
+    /**
+     * The shared limiter's own answer, passed on: without it every precheck would be a full check (on
+     * Redis, a round trip). A shared limiter that just failed says no, so the check then decides.
+     */
+    @Override
+    public boolean surelyRoomForOneMore(String account, RateLimits limits) {
+        try {
+            return shared.surelyRoomForOneMore(account, limits);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public RateAnswer check(String account, RateLimits limits, long tokens) {
         RateAnswer answer = call(() -> shared.check(account, limits, tokens));

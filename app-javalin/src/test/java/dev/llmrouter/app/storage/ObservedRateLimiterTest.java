@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Requirement 7.5 for rate limits: while the shared limiter cannot answer, a limiter that fails open
  * lets the per-process limiter decide (the plan's limit still holds for this process's traffic), one
  * that fails closed passes the unavailability on for the gate to refuse; each such decision is counted
- * under its name, and the store's availability follows its answers.
+ * under its name, and the store's availability follows its answers. The shared limiter's cheap room
+ * answer (Requirement 9.2's precheck) is passed on.
  */
 @DisplayName("Requirement 7.5 — rate limits fail open to the per-process limiter, or closed, and are counted")
 class ObservedRateLimiterTest {
@@ -35,6 +36,11 @@ class ObservedRateLimiterTest {
         @Override
         public RateAnswer check(String account, RateLimits limits, long tokens) {
             return down ? new RateAnswer.Unavailable("connection refused") : inner.check(account, limits, tokens);
+        }
+
+        @Override
+        public boolean surelyRoomForOneMore(String account, RateLimits limits) {
+            return !down && inner.surelyRoomForOneMore(account, limits);
         }
     }
 
@@ -121,5 +127,17 @@ class ObservedRateLimiterTest {
 
         assertThat(limiter.tryAcquire("acme", TWO_PER_MINUTE, 1)).isEqualTo(new RateAnswer.Unavailable("IllegalStateException"));
         assertThat(counted("fail_closed")).isEqualTo(1);
+    }
+
+    @Test
+    void the_shared_limiters_room_answer_is_passed_on_so_the_precheck_needs_no_full_check() {
+        // given a shared limiter whose latest admission left room for one more request, then none
+        AccountRateLimiter limiter = new ObservedRateLimiter(shared, null,
+                monitor.watch("rate_limit", "redis", "fail-closed", StoreMonitor.Probe.NONE));
+        limiter.tryAcquire("acct", TWO_PER_MINUTE, 1);
+        assertThat(limiter.surelyRoomForOneMore("acct", TWO_PER_MINUTE)).isTrue();
+
+        limiter.tryAcquire("acct", TWO_PER_MINUTE, 1);
+        assertThat(limiter.surelyRoomForOneMore("acct", TWO_PER_MINUTE)).isFalse();
     }
 }

@@ -50,7 +50,9 @@ public interface AccountRateLimiter {
      * a request fits, only another admission can take the room, and that admission says so. The router
      * asks this before every request, so the usual answer must cost next to nothing; false means
      * "ask {@link #check}", and is always a correct answer (the default, for a store that cannot tell
-     * without a round trip).
+     * without a round trip). A limiter shared by several processes answers from its latest answer to
+     * this one: admissions made elsewhere since are seen by the next admission, which alone decides,
+     * so a stale yes costs an estimate, never a request past the limit.
      */
     default boolean surelyRoomForOneMore(String account, RateLimits limits) {
         return false;
