@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.llmrouter.adapters.otel.OtlpCollector;
 import dev.llmrouter.adapters.otel.OtlpGrpcCollector;
+import dev.llmrouter.adapters.metrics.MicrometerRouterTelemetry;
 import dev.llmrouter.adapters.otel.Tracing;
 import dev.llmrouter.app.config.ConfigLoader;
 import dev.llmrouter.app.config.ConfigProblem;
 import dev.llmrouter.app.config.GatewayConfig;
 import dev.llmrouter.app.config.InvalidConfigException;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * while that export hangs, and the spans the bounded queue cannot take are dropped and counted. The
  * export carries the configured headers (a credential from the environment) and resource attributes.
  * With {@code protocol: grpc} a request's spans, kept in its caller's trace, reach a real OTLP/gRPC
- * collector. Without the section, tracing is off.
+ * collector. With {@code metrics: true} the gateway's meters are pushed over OTLP as well as scraped.
+ * Without the section, tracing is off.
  */
 @DisplayName("Requirement 10.3: OTLP export configured by telemetry:, never blocking a request, drops counted")
 class TracingExportTest {
@@ -142,6 +146,49 @@ class TracingExportTest {
             release.countDown();
         } finally {
             release.countDown();
+            collector.stop(0);
+            ((java.util.concurrent.ExecutorService) collector.getExecutor()).shutdownNow();
+        }
+    }
+
+    @Test
+    void with_metrics_on_the_gateways_metrics_are_pushed_over_OTLP_beside_the_scrape() throws Exception {
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        CountDownLatch requestsSeen = new CountDownLatch(1);
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.setExecutor(Executors.newCachedThreadPool());
+        collector.createContext("/v1/traces", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.createContext("/v1/metrics", exchange -> {
+            try (exchange) {
+                ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes());
+                request.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm ->
+                        sm.getMetricsList().forEach(m -> names.add(m.getName()))));
+                if (names.contains(MicrometerRouterTelemetry.REQUESTS)) {
+                    requestsSeen.countDown();
+                }
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        GatewayConfig config = config("""
+                telemetry:
+                  endpoint: http://127.0.0.1:%d
+                  metrics: true
+                  metrics-step: 1s
+                """.formatted(collector.getAddress().getPort()), Map.of());
+        try (Gateway gateway = Gateway.build(config, GatewayTest.testOptions()).start()) {
+            assertThat(chat(gateway).statusCode()).isEqualTo(200);
+
+            // pushed from the registry's own thread at its step: waited for, never slept on
+            assertThat(requestsSeen.await(30, TimeUnit.SECONDS)).as("metrics received: " + names).isTrue();
+            assertThat(names).contains(MicrometerRouterTelemetry.REQUESTS, MicrometerRouterTelemetry.OPERATION_DURATION);
+            assertThat(gateway.metrics().scrape()).contains("llm_router_requests_total"); // the scrape stays
+        } finally {
             collector.stop(0);
             ((java.util.concurrent.ExecutorService) collector.getExecutor()).shutdownNow();
         }
