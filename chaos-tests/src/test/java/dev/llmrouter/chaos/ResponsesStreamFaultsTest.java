@@ -2,7 +2,6 @@ package dev.llmrouter.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmrouter.domain.usage.UsageOutcome;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,19 +46,11 @@ class ResponsesStreamFaultsTest extends PrimaryAndSecondaryScenario {
         assertThat(events[events.length - 1]).startsWith("event: error\ndata: {\"type\":\"error\"");
         assertThat(fleet.secondary.requestCount()).isZero();
 
-        LoadReport load = driver.run("20a Responses streams cut after 2 deltas", ChaosScale.clients(4),
-                ChaosScale.requests(40), Duration.ofSeconds(30), i -> gateway.responses(true));
-        long cut = load.count(x -> x.ok() && !completed(x.body()));
-        long whole = load.count(x -> x.ok() && completed(x.body()));
-        assertThat(cut + whole).as(load.summary()).isEqualTo(load.requests());
-        assertThat(cut + 1).isEqualTo(fleet.primary.answersOf(FakeDeployment.Kind.STREAM_CUT));
-        assertThat(whole).isEqualTo(fleet.secondary.successfulCalls()).isPositive();
-        assertThat(gateway.transitions(Fleet.PRIMARY)).containsEntry("closed->open", 1L);
-        var records = Accounting.awaitRecords(gateway, load.requests() + 1);
-        assertThat(Accounting.count(records, UsageOutcome.STREAM_INTERRUPTED)).isEqualTo(cut + 1);
-        Accounting.assertSuccessesMatchUpstream(records, fleet);
-        assertThat(records.stream().filter(x -> x.outcome() == UsageOutcome.SUCCESS))
-                .allSatisfy(x -> assertThat(x.tokens().outputTokens()).isEqualTo(AzureBodies.STREAM_CHUNKS));
+        CutStreams run = cutStreamsUnderLoad(driver, "20a Responses streams cut after 2 deltas",
+                i -> gateway.responses(true), ResponsesStreamFaultsTest::completed);
+        LoadReport load = run.load();
+        long cut = run.cut();
+        long whole = run.whole();
 
         Scorecard.add(new Scorecard.Row("20a Responses stream cut after 2 deltas", load.requests() + 1,
                 (double) (cut + 1 + whole) / (load.requests() + 1), "200 + error event; no fallback after content",

@@ -59,19 +59,11 @@ class StreamCutTest extends PrimaryAndSecondaryScenario {
         assertThat(primary.recentCalls()).isEqualTo(1);
 
         // and under load, cut streams open the breaker, after which streams are served whole by the secondary
-        LoadReport load = driver.run("7a streams cut after 3 chunks", ChaosScale.clients(4), ChaosScale.requests(40),
-                Duration.ofSeconds(30), i -> gateway.chat(true, Map.of()));
-        long cut = load.count(x -> x.ok() && !endsWithDone(x.body()));
-        long whole = load.count(x -> x.ok() && endsWithDone(x.body()));
-        assertThat(cut + whole).as(load.summary()).isEqualTo(load.requests());
-        assertThat(cut + 1).isEqualTo(fleet.primary.answersOf(FakeDeployment.Kind.STREAM_CUT));
-        assertThat(whole).isEqualTo(fleet.secondary.successfulCalls()).isPositive();
-        assertThat(gateway.transitions(Fleet.PRIMARY)).containsEntry("closed->open", 1L);
-        var records = Accounting.awaitRecords(gateway, load.requests() + 1);
-        assertThat(Accounting.count(records, UsageOutcome.STREAM_INTERRUPTED)).isEqualTo(cut + 1);
-        Accounting.assertSuccessesMatchUpstream(records, fleet);
-        assertThat(records.stream().filter(x -> x.outcome() == UsageOutcome.SUCCESS))
-                .allSatisfy(x -> assertThat(x.tokens().outputTokens()).isEqualTo(AzureBodies.STREAM_CHUNKS));
+        CutStreams run = cutStreamsUnderLoad(driver, "7a streams cut after 3 chunks", i -> gateway.chat(true, Map.of()),
+                StreamCutTest::endsWithDone);
+        LoadReport load = run.load();
+        long cut = run.cut();
+        long whole = run.whole();
 
         Scorecard.add(new Scorecard.Row("7a stream cut after 3 chunks", load.requests() + 1,
                 (double) (cut + 1 + whole) / (load.requests() + 1), "200 + error event; no fallback after content",
