@@ -27,8 +27,12 @@ import java.util.random.RandomGenerator;
  *       as of its answer, which may have been written before attempts still in flight here reached
  *       the deployment, so those attempts' tokens and requests are taken off it too: the figure kept
  *       may be low by what was in flight, never high, so a deployment is not sent a request its own
- *       report would refuse. Of reports arriving out of order, the one from the attempt that started
- *       last is kept ({@link Slot#answered}).</li>
+ *       report would refuse. Reports may arrive out of order, so a report replaces the figure kept
+ *       only when it is at least as new ({@link Slot#answered}): of a later window, or of the same
+ *       window with no more left (within a window the deployment's figure only falls). A report of a
+ *       window that has already given way to a later one is dropped: kept, it would expire at its
+ *       own, earlier reset and leave the deployment unknown (unlimited) while the later window is
+ *       still being spent.</li>
  *   <li><b>Latency</b>: an exponentially weighted mean, each new sample weighing one half
  *       (a slowed deployment is seen after one or two answers, a recovered one after a few explored ones).</li>
  * </ul>
@@ -115,6 +119,11 @@ public final class LoadBoard implements Balancer.Loads {
     public static final class Slot implements DeploymentLoad {
         private static final int COUNT_BITS = 20;
         private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+        /**
+         * How far a reset may be above the true one: resets are read rounded up to the millisecond, so
+         * a window's earliest end is its start plus the reset less this.
+         */
+        static final long RESET_PRECISION = 1_000_000L;
 
         private final int weight;
         /**
@@ -127,8 +136,15 @@ public final class LoadBoard implements Balancer.Loads {
         private final AtomicLong requests = new AtomicLong(CapacityReport.UNKNOWN);
         private volatile long tokensUntil;
         private volatile long requestsUntil;
-        /** When the attempt whose report is kept started (guarded by the slot's lock). */
-        private long keptSentNanos;
+        /**
+         * Of the kept reports (guarded by the slot's lock): the remaining tokens and requests as they
+         * were reported, and the earliest their windows may end ({@link #tokensUntil} and
+         * {@link #requestsUntil} are the latest).
+         */
+        private long keptTokens;
+        private long keptRequests;
+        private long tokensFrom;
+        private long requestsFrom;
         private final AtomicLong latency = new AtomicLong(-1);
 
         Slot(int weight) {
@@ -279,10 +295,16 @@ public final class LoadBoard implements Balancer.Loads {
          * attempt that starts while the report is stored is taken off either by the figure read here or
          * by its own start, which the loop does not let the store overwrite.
          *
-         * <p>Answers may arrive out of order. While the kept figure is live, a report carried by an
-         * attempt that started before the one whose report is kept is dropped: that attempt was still
-         * in flight when the kept report was stored, so its tokens are already off the kept figure,
-         * while its own report may predate charges the kept one includes and so say more is left.
+         * <h2>Answers out of order</h2>
+         * The order attempts start in is not the order the deployment counts them in, nor the order
+         * their answers arrive in. So reports are ordered by what they say. The deployment wrote the
+         * report between the attempt's start and its answer, so the window it speaks of ends between
+         * {@code startedNanos + reset} (less {@link #RESET_PRECISION}) and {@code nowNanos + reset}. While the kept figure is live, a
+         * report whose window ends after the kept one's latest end is of a later window and replaces
+         * it; one whose window ends before the kept one's earliest end is of a window already over and
+         * is dropped; otherwise both speak of the same window, where the deployment's figure only falls,
+         * and the report replaces the kept figure only if it has no more left. Each figure (tokens,
+         * requests) is ordered on its own.
          */
         public void answered(CapacityReport report, long startedNanos, long estimatedTokens, long nowNanos) {
             store(report, startedNanos, estimatedTokens, 1, nowNanos);
@@ -290,22 +312,36 @@ public final class LoadBoard implements Balancer.Loads {
 
         private synchronized void store(CapacityReport report, long sentNanos, long ownTokens, int ownRequests,
                 long nowNanos) {
-            if (report.isEmpty()) {
+            boolean hasTokens = false;
+            boolean hasRequests = false;
+            if (report.remainingTokens() != CapacityReport.UNKNOWN) {
+                long reset = report.tokensReset().toNanos();
+                long from = sentNanos + reset - RESET_PRECISION;
+                long until = nowNanos + reset;
+                boolean live = remainingTokens(nowNanos) != CapacityReport.UNKNOWN;
+                int order = live ? order(from, until, tokensFrom, tokensUntil) : 1;
+                if (order > 0 || order == 0 && report.remainingTokens() <= keptTokens) {
+                    hasTokens = true;
+                    tokensFrom = order > 0 ? from : Math.max(from, tokensFrom);
+                    tokensUntil = order > 0 ? until : Math.max(until, tokensUntil);
+                    keptTokens = report.remainingTokens();
+                }
+            }
+            if (report.remainingRequests() != CapacityReport.UNKNOWN) {
+                long reset = report.requestsReset().toNanos();
+                long from = sentNanos + reset - RESET_PRECISION;
+                long until = nowNanos + reset;
+                boolean live = remainingRequests(nowNanos) != CapacityReport.UNKNOWN;
+                int order = live ? order(from, until, requestsFrom, requestsUntil) : 1;
+                if (order > 0 || order == 0 && report.remainingRequests() <= keptRequests) {
+                    hasRequests = true;
+                    requestsFrom = order > 0 ? from : Math.max(from, requestsFrom);
+                    requestsUntil = order > 0 ? until : Math.max(until, requestsUntil);
+                    keptRequests = report.remainingRequests();
+                }
+            }
+            if (!hasTokens && !hasRequests) {
                 return;
-            }
-            boolean live = remainingTokens(nowNanos) != CapacityReport.UNKNOWN
-                    || remainingRequests(nowNanos) != CapacityReport.UNKNOWN;
-            if (live && sentNanos - keptSentNanos < 0) {
-                return;
-            }
-            keptSentNanos = sentNanos;
-            boolean hasTokens = report.remainingTokens() != CapacityReport.UNKNOWN;
-            boolean hasRequests = report.remainingRequests() != CapacityReport.UNKNOWN;
-            if (hasTokens) {
-                tokensUntil = nowNanos + report.tokensReset().toNanos();
-            }
-            if (hasRequests) {
-                requestsUntil = nowNanos + report.requestsReset().toNanos();
             }
             long p;
             do {
@@ -317,6 +353,17 @@ public final class LoadBoard implements Balancer.Loads {
                     requests.set(Math.max(0, report.remainingRequests() - ((p & COUNT_MASK) - ownRequests)));
                 }
             } while (pending.get() != p);
+        }
+
+        /**
+         * The window a report ends in {@code [from, until]} against the kept one's {@code [keptFrom,
+         * keptUntil]}: 1 a later window, -1 an earlier one, 0 the same (the spans meet).
+         */
+        private static int order(long from, long until, long keptFrom, long keptUntil) {
+            if (from - keptUntil > 0) {
+                return 1;
+            }
+            return until - keptFrom < 0 ? -1 : 0;
         }
 
         /** A latency sample (to the first token for streams, the whole call otherwise). */

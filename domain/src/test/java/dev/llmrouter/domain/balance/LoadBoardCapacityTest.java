@@ -137,4 +137,47 @@ class LoadBoardCapacityTest {
         assertThat(slot.remainingTokens(3)).isEqualTo(70);
         assertThat(slot.remainingRequests(3)).isEqualTo(9);
     }
+
+    @Test
+    void an_answer_of_an_earlier_attempt_counted_later_is_kept_over_a_later_attempts_older_answer() {
+        // given two attempts started at 10 and 20 whose requests crossed on the way: the deployment
+        // charged the second first (70 left), then the first (40 left), and the first's answer came back first
+        slot.reported(new CapacityReport(100, 10, MINUTE, MINUTE), 0);
+        assertThat(slot.tryStart(30, 10)).isTrue();
+        assertThat(slot.tryStart(30, 20)).isTrue();
+        slot.answered(new CapacityReport(40, 8, MINUTE, MINUTE), 10, 30, 30);
+        slot.ended(30);
+
+        // when the second attempt's answer, written before the first was counted, arrives
+        slot.answered(new CapacityReport(70, 9, MINUTE, MINUTE), 20, 30, 31);
+        slot.ended(30);
+
+        // then the lower figure of the same window is kept (less the second, in flight when it was
+        // stored): the deployment has 40 left, never 70
+        assertThat(slot.remainingTokens(32)).isEqualTo(10);
+        assertThat(slot.remainingRequests(32)).isEqualTo(7);
+    }
+
+    @Test
+    void an_answer_of_a_window_that_has_given_way_to_a_later_one_is_dropped() {
+        long second = 1_000_000_000L;
+        // given a 2 s window spent down to its last 30 tokens, ending at 1 s
+        slot.reported(new CapacityReport(30, CapacityReport.UNKNOWN, Duration.ofSeconds(1), MINUTE), 0);
+        // and two attempts in flight across its end: the first reached the deployment after it (a new
+        // window, 170 left until 3 s), the second just before it (nothing left, 1 ms to go)
+        assertThat(slot.tryStart(30, second - 2)).isTrue();
+        assertThat(slot.tryStart(0, second - 1)).isTrue();
+        slot.answered(new CapacityReport(170, CapacityReport.UNKNOWN, Duration.ofSeconds(2), MINUTE), second - 2, 30, second);
+        slot.ended(30);
+
+        // when the second's answer, of the window already over, arrives after
+        slot.answered(new CapacityReport(0, CapacityReport.UNKNOWN, Duration.ofMillis(1), MINUTE), second - 1, 0, second + 1);
+        slot.ended(0);
+
+        // then the new window's figure is kept to its own end: not the old one's, which would expire
+        // at once and leave the deployment unlimited while the new window is being spent
+        assertThat(slot.remainingTokens(second + 2_000_000)).isEqualTo(170);
+        assertThat(slot.cannotFit(171, 2 * second)).isTrue();
+        assertThat(slot.remainingTokens(3 * second)).isEqualTo(CapacityReport.UNKNOWN);
+    }
 }
