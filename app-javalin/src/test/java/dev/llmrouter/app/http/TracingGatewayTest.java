@@ -121,7 +121,7 @@ class TracingGatewayTest {
             lines = captured.awaitLines(l -> l.contains("request id=traced-1"), 1, Duration.ofSeconds(10));
         }
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(tracing.flush(10_000)).isTrue();
+        flushUntilServerSpans(1);
 
         List<Span> trace = collector.trace(CALLER_TRACE);
         Span server = only(trace, Span.SpanKind.SPAN_KIND_SERVER);
@@ -202,7 +202,7 @@ class TracingGatewayTest {
                 "Authorization", bearer(ENTERPRISE_KEY), "traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Hel", "[DONE]");
-        assertThat(tracing.flush(10_000)).isTrue();
+        flushUntilServerSpans(1);
 
         List<Span> trace = collector.trace(CALLER_TRACE);
         Span server = only(trace, Span.SpanKind.SPAN_KIND_SERVER);
@@ -231,7 +231,7 @@ class TracingGatewayTest {
                     bearer(ENTERPRISE_KEY), "traceparent", header, "tracestate", "=,=");
             assertThat(response.statusCode()).as(header).isEqualTo(200);
         }
-        assertThat(tracing.flush(10_000)).isTrue();
+        flushUntilServerSpans(bad.size());
 
         List<Span> servers = collector.spans().stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).toList();
         assertThat(servers).hasSize(bad.size()).allSatisfy(s -> {
@@ -241,6 +241,22 @@ class TracingGatewayTest {
         assertThat(servers.stream().map(OtlpCollector::traceId).distinct()).hasSize(bad.size());
         assertThat(ledger.all()).extracting(UsageRecord::traceId)
                 .containsExactlyInAnyOrderElementsOf(servers.stream().map(OtlpCollector::traceId).toList());
+    }
+
+    /**
+     * The server span ends just after the answer's last byte has left, so one flush may run before it
+     * ends: flushes (each waiting for its export) until {@code expected} server spans have arrived, or
+     * a deadline has passed (the assertions then say what is missing).
+     */
+    private void flushUntilServerSpans(int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            assertThat(tracing.flush(10_000)).isTrue();
+            if (collector.spans().stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count() >= expected) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        } while (System.nanoTime() - deadline < 0);
     }
 
     private static Span only(List<Span> spans, Span.SpanKind kind) {

@@ -75,6 +75,16 @@ final class StorageOverhead {
 
     private StorageOverhead() {}
 
+    /**
+     * The stores to measure: all of them, or those named (by enum name, comma-separated) in the system
+     * property {@code llmrouter.bench.storages}, for a profiling run of one.
+     */
+    static List<Storage> storages() {
+        String named = System.getProperty("llmrouter.bench.storages", "");
+        return named.isBlank() ? List.of(Storage.values())
+                : java.util.Arrays.stream(named.split(",")).map(String::trim).map(Storage::valueOf).toList();
+    }
+
     static String run(OverheadHarness.Options o) throws Exception {
         Files.createDirectories(o.out());
         List<Row> rows = new ArrayList<>();
@@ -83,7 +93,7 @@ final class StorageOverhead {
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
                 EmbeddedRedis redis = EmbeddedRedis.startNew();
                 OpenLoopLoad load = new OpenLoopLoad()) {
-            for (Storage storage : Storage.values()) {
+            for (Storage storage : storages()) {
                 Map<String, String> env = new HashMap<>(Map.of(
                         "BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", OverheadHarness.UPSTREAM_KEY));
                 String section = switch (storage) {
