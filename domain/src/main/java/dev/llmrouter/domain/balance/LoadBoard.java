@@ -3,6 +3,7 @@ package dev.llmrouter.domain.balance;
 import dev.llmrouter.domain.deployment.Deployment;
 import dev.llmrouter.domain.deployment.DeploymentId;
 import dev.llmrouter.domain.routing.Candidate;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -299,12 +300,12 @@ public final class LoadBoard implements Balancer.Loads {
          * The order attempts start in is not the order the deployment counts them in, nor the order
          * their answers arrive in. So reports are ordered by what they say. The deployment wrote the
          * report between the attempt's start and its answer, so the window it speaks of ends between
-         * {@code startedNanos + reset} (less {@link #RESET_PRECISION}) and {@code nowNanos + reset}. While the kept figure is live, a
-         * report whose window ends after the kept one's latest end is of a later window and replaces
-         * it; one whose window ends before the kept one's earliest end is of a window already over and
-         * is dropped; otherwise both speak of the same window, where the deployment's figure only falls,
-         * and the report replaces the kept figure only if it has no more left. Each figure (tokens,
-         * requests) is ordered on its own.
+         * {@code startedNanos + reset} (less {@link #RESET_PRECISION}) and {@code nowNanos + reset}.
+         * While the kept figure is live, a report whose window ends after the kept one's latest end is
+         * of a later window and replaces it; one whose window ends before the kept one's earliest end
+         * is of a window already over and is dropped; otherwise both speak of the same window, where
+         * the deployment's figure only falls, and the report replaces the kept figure only if it has no
+         * more left. Each figure (tokens, requests) is ordered on its own.
          */
         public void answered(CapacityReport report, long startedNanos, long estimatedTokens, long nowNanos) {
             store(report, startedNanos, estimatedTokens, 1, nowNanos);
@@ -312,34 +313,8 @@ public final class LoadBoard implements Balancer.Loads {
 
         private synchronized void store(CapacityReport report, long sentNanos, long ownTokens, int ownRequests,
                 long nowNanos) {
-            boolean hasTokens = false;
-            boolean hasRequests = false;
-            if (report.remainingTokens() != CapacityReport.UNKNOWN) {
-                long reset = report.tokensReset().toNanos();
-                long from = sentNanos + reset - RESET_PRECISION;
-                long until = nowNanos + reset;
-                boolean live = remainingTokens(nowNanos) != CapacityReport.UNKNOWN;
-                int order = live ? order(from, until, tokensFrom, tokensUntil) : 1;
-                if (order > 0 || order == 0 && report.remainingTokens() <= keptTokens) {
-                    hasTokens = true;
-                    tokensFrom = order > 0 ? from : Math.max(from, tokensFrom);
-                    tokensUntil = order > 0 ? until : Math.max(until, tokensUntil);
-                    keptTokens = report.remainingTokens();
-                }
-            }
-            if (report.remainingRequests() != CapacityReport.UNKNOWN) {
-                long reset = report.requestsReset().toNanos();
-                long from = sentNanos + reset - RESET_PRECISION;
-                long until = nowNanos + reset;
-                boolean live = remainingRequests(nowNanos) != CapacityReport.UNKNOWN;
-                int order = live ? order(from, until, requestsFrom, requestsUntil) : 1;
-                if (order > 0 || order == 0 && report.remainingRequests() <= keptRequests) {
-                    hasRequests = true;
-                    requestsFrom = order > 0 ? from : Math.max(from, requestsFrom);
-                    requestsUntil = order > 0 ? until : Math.max(until, requestsUntil);
-                    keptRequests = report.remainingRequests();
-                }
-            }
+            boolean hasTokens = keep(report.remainingTokens(), report.tokensReset(), sentNanos, nowNanos, true);
+            boolean hasRequests = keep(report.remainingRequests(), report.requestsReset(), sentNanos, nowNanos, false);
             if (!hasTokens && !hasRequests) {
                 return;
             }
@@ -353,6 +328,40 @@ public final class LoadBoard implements Balancer.Loads {
                     requests.set(Math.max(0, report.remainingRequests() - ((p & COUNT_MASK) - ownRequests)));
                 }
             } while (pending.get() != p);
+        }
+
+        /**
+         * Whether a reported figure ({@code reported}, or unknown) of an attempt sent at {@code sentNanos}
+         * and answered at {@code nowNanos} is at least as new as the one kept (see {@link #answered}); if
+         * so, it is kept: its window's span and its value as reported.
+         */
+        private boolean keep(long reported, Duration reset, long sentNanos, long nowNanos, boolean ofTokens) {
+            if (reported == CapacityReport.UNKNOWN) {
+                return false;
+            }
+            long from = sentNanos + reset.toNanos() - RESET_PRECISION;
+            long until = nowNanos + reset.toNanos();
+            long keptFrom = ofTokens ? tokensFrom : requestsFrom;
+            long keptUntil = ofTokens ? tokensUntil : requestsUntil;
+            boolean live = (ofTokens ? remainingTokens(nowNanos) : remainingRequests(nowNanos)) != CapacityReport.UNKNOWN;
+            int order = live ? order(from, until, keptFrom, keptUntil) : 1;
+            if (order < 0 || order == 0 && reported > (ofTokens ? keptTokens : keptRequests)) {
+                return false;
+            }
+            if (order == 0) { // the same window: its span is where both reports put it
+                from = Math.max(from, keptFrom);
+                until = Math.max(until, keptUntil);
+            }
+            if (ofTokens) {
+                tokensFrom = from;
+                tokensUntil = until;
+                keptTokens = reported;
+            } else {
+                requestsFrom = from;
+                requestsUntil = until;
+                keptRequests = reported;
+            }
+            return true;
         }
 
         /**
