@@ -383,6 +383,11 @@ public final class OverheadHarness {
             }
             Path config = dir.resolve("overhead-gateway.yaml");
             Files.write(config, in.readAllBytes());
+            // -Dllmrouter.bench.ledger=memory: the in-memory ledger instead of the embedded default's H2
+            // file, to compare like with like against a jar whose ledger was in memory
+            if ("memory".equals(System.getProperty("llmrouter.bench.ledger"))) {
+                Files.writeString(config, "\nstorage:\n  ledger: { kind: memory }\n", java.nio.file.StandardOpenOption.APPEND);
+            }
             return config;
         }
     }
