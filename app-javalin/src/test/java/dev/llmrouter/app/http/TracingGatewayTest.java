@@ -39,6 +39,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -255,7 +256,7 @@ class TracingGatewayTest {
             if (collector.spans().stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count() >= expected) {
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            LockSupport.parkNanos(5_000_000);
         } while (System.nanoTime() - deadline < 0);
     }
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -386,7 +387,7 @@ public final class OverheadHarness {
             // -Dllmrouter.bench.ledger=memory: the in-memory ledger instead of the embedded default's H2
             // file, to compare like with like against a jar whose ledger was in memory
             if ("memory".equals(System.getProperty("llmrouter.bench.ledger"))) {
-                Files.writeString(config, "\nstorage:\n  ledger: { kind: memory }\n", java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(config, "\nstorage:\n  ledger: { kind: memory }\n", StandardOpenOption.APPEND);
             }
             return config;
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,8 +82,19 @@ final class StorageOverhead {
      */
     static List<Storage> storages() {
         String named = System.getProperty("llmrouter.bench.storages", "");
-        return named.isBlank() ? List.of(Storage.values())
-                : java.util.Arrays.stream(named.split(",")).map(String::trim).map(Storage::valueOf).toList();
+        if (named.isBlank()) {
+            return List.of(Storage.values());
+        }
+        List<Storage> chosen = new ArrayList<>();
+        for (String name : named.split(",")) {
+            try {
+                chosen.add(Storage.valueOf(name.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("llmrouter.bench.storages: no store " + name.trim() + "; the stores are "
+                        + Arrays.toString(Storage.values()), e);
+            }
+        }
+        return chosen;
     }
 
     static String run(OverheadHarness.Options o) throws Exception {
