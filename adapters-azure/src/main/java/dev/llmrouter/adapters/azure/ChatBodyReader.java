@@ -359,7 +359,13 @@ public final class ChatBodyReader {
             }
         }
 
-        /** Chat messages, from just after the array's start; returns their number. */
+        /**
+         * Chat messages, or the Responses API's input items, from just after the array's start; returns
+         * their number. A chat message needs a string {@code role}, its {@code content} is a string, null
+         * or parts ({@link #parts}) and its {@code name} is counted as a name. A Responses item's role is
+         * optional (an item without one, a function call's output or a reasoning item, is counted by every
+         * string in it) and its content parts are {@link #inputParts}.
+         */
         private int messages() throws IOException {
             int count = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -383,11 +389,11 @@ public final class ChatBodyReader {
                     }
                     if (value == JsonToken.VALUE_STRING) {
                         text(value, start);
-                        if (field.equals("name")) {
+                        if (!responses && field.equals("name")) {
                             index.name();
                         }
                     } else if (content && value == JsonToken.START_ARRAY) {
-                        PartProblem partProblem = parts();
+                        PartProblem partProblem = responses ? inputParts() : parts();
                         if (partProblem != null) {
                             contentProblem = partProblem.problem();
                             contentAt = ".content" + partProblem.suffix();
@@ -395,17 +401,21 @@ public final class ChatBodyReader {
                     } else if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
                         p.skipChildren();
                         index.raw(start, (int) p.currentLocation().getByteOffset()); // tool_calls, function_call
-                        if (content) {
+                        if (content && !responses) {
                             contentProblem = Problem.CONTENT_WRONG_TYPE;
                             contentAt = ".content";
                         }
-                    } else if (content && value != JsonToken.VALUE_NULL) {
+                    } else if (content && !responses && value != JsonToken.VALUE_NULL) {
                         contentProblem = Problem.CONTENT_WRONG_TYPE;
                         contentAt = ".content";
                     }
                 }
                 if (role == null || role == JsonToken.VALUE_NULL) {
-                    problem(Problem.ROLE_MISSING, at, ".role");
+                    if (!responses) {
+                        problem(Problem.ROLE_MISSING, at, ".role");
+                    } else if (contentProblem != null) {
+                        problem(contentProblem, at, contentAt);
+                    }
                 } else if (role != JsonToken.VALUE_STRING) {
                     problem(Problem.ROLE_NOT_STRING, at, ".role");
                 } else if (contentProblem != null) {
@@ -437,45 +447,7 @@ public final class ChatBodyReader {
             if (value != JsonToken.START_ARRAY) {
                 return kind(value);
             }
-            int count = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                index.message();
-                int at = count++;
-                if (p.currentToken() != JsonToken.START_OBJECT) {
-                    problem(Problem.MESSAGE_NOT_OBJECT, at, "");
-                    p.skipChildren();
-                    continue;
-                }
-                Problem contentProblem = null;
-                String contentAt = null;
-                JsonToken role = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken v = p.nextToken();
-                    int vStart = tokenStart(p);
-                    if (field.equals("role")) {
-                        role = v;
-                    }
-                    if (field.equals("content") && v == JsonToken.START_ARRAY) {
-                        PartProblem partProblem = inputParts();
-                        if (partProblem != null) {
-                            contentProblem = partProblem.problem();
-                            contentAt = ".content" + partProblem.suffix();
-                        }
-                    } else if (v == JsonToken.VALUE_STRING) {
-                        text(v, vStart);
-                    } else if (v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        index.raw(vStart, (int) p.currentLocation().getByteOffset());
-                    }
-                }
-                if (role != null && role != JsonToken.VALUE_STRING && role != JsonToken.VALUE_NULL) {
-                    problem(Problem.ROLE_NOT_STRING, at, ".role");
-                } else if (contentProblem != null) {
-                    problem(contentProblem, at, contentAt);
-                }
-            }
-            return new Value(Kind.ARRAY, null, count);
+            return new Value(Kind.ARRAY, null, messages());
         }
 
         /** A Responses message's content parts: {@code input_text} (and output text) as text, {@code input_image} as an image. */
