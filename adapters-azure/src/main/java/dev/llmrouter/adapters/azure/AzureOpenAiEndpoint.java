@@ -275,8 +275,7 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                 text.append(Json.string(Json.object(part).get("text")));
             }
         }
-        return new TokenUsage(estimator.estimate(call.request(), encoding).expectedTokens(),
-                Tokenizers.count(encoding, text.toString()));
+        return estimatedUsage(call, encoding, text);
     }
 
     @Override
@@ -436,6 +435,11 @@ public final class AzureOpenAiEndpoint implements ChatEndpoint {
                 text.append(JsonText.write(toolCalls));
             }
         }
+        return estimatedUsage(call, encoding, text);
+    }
+
+    /** The usage of an answer that reported none: the prompt as estimated, the output as {@code text} counts. */
+    private TokenUsage estimatedUsage(ChatCall call, TokenEncoding encoding, CharSequence text) {
         return new TokenUsage(estimator.estimate(call.request(), encoding).expectedTokens(),
                 Tokenizers.count(encoding, text.toString()));
     }
