@@ -94,11 +94,12 @@ final class AdmissionControl {
         }
         RoutePlan.Routed routed = (RoutePlan.Routed) plan;
         if (command.requiredDeployment() != null) {
-            Object pinned = pin(routed, command.requiredDeployment());
-            if (pinned instanceof Refusal refusal) {
+            Optional<RoutePlan.Routed> pinned = routed.pinnedTo(command.requiredDeployment());
+            Refusal refusal = pinRefusal(pinned.isPresent(), command.requiredDeployment());
+            if (refusal != null) {
                 return refuse(refusal, RateLimitStatus.UNLIMITED);
             }
-            routed = (RoutePlan.Routed) pinned;
+            routed = pinned.get();
         }
         String requestId = command.requestId().isEmpty() ? requestIds.get() : command.requestId();
         return gates(command, requestId, start, estimates, routed);
@@ -158,14 +159,13 @@ final class AdmissionControl {
     }
 
     /**
-     * The route cut down to the one deployment the request must go to (Requirement 8.2), or the
-     * refusal that says why it cannot go there: a deployment the route rules out (plan, residency,
-     * operation) is not eligible; one whose breaker is open or that is cooling down is unavailable
-     * until it is expected back. Asked before any store, so a refused request reserves nothing.
+     * Why a request that must go to {@code required} (Requirement 8.2) cannot go there, or null when it
+     * can: a deployment the route rules out (plan, residency, operation: not {@code eligible}) is not
+     * eligible; one whose breaker is open or that is cooling down is unavailable until it is expected
+     * back. Asked before any store, so a refused request reserves nothing.
      */
-    private Object pin(RoutePlan.Routed routed, DeploymentId required) {
-        Optional<RoutePlan.Routed> pinned = routed.pinnedTo(required);
-        if (pinned.isEmpty()) {
+    private Refusal pinRefusal(boolean eligible, DeploymentId required) {
+        if (!eligible) {
             return Refusal.of(Refusal.Reason.REQUIRED_DEPLOYMENT_NOT_ELIGIBLE, "deployment '" + required.value()
                     + "' holds the response this request continues, but it cannot serve this request (the model, plan, "
                     + "residency or operation asked for rule it out)");
@@ -178,12 +178,12 @@ final class AdmissionControl {
                     + "cooling down); no other deployment can serve it",
                     Optional.of(Duration.between(now, back.get())));
         }
-        return pinned.get();
+        return null;
     }
 
     /** A store that could not answer, under a fail-closed policy (Requirement 7.5): 503 with the policy's wait. */
-    private static Refusal unavailable(String message, java.time.Duration retryAfter) {
-        return new Refusal(Refusal.Reason.STORE_UNAVAILABLE, message, java.util.Optional.of(retryAfter));
+    private static Refusal unavailable(String message, Duration retryAfter) {
+        return new Refusal(Refusal.Reason.STORE_UNAVAILABLE, message, Optional.of(retryAfter));
     }
 
     private static Refusal rateRefusal(RateGate.Verdict.Limited limited) {
