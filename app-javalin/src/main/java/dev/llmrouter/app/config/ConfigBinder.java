@@ -122,6 +122,11 @@ final class ConfigBinder {
         problems.add(new ConfigProblem(path, message));
     }
 
+    /** The value read at {@code path}, or {@code fallback} when absent or reported there. */
+    <T> T or(T value, String path, T fallback) {
+        return value == null || hasProblemsAt(path) ? fallback : value;
+    }
+
     /** True when a problem was reported at exactly {@code path}. */
     boolean hasProblemAtExactly(String path) {
         return problems.stream().anyMatch(p -> p.path().equals(path));

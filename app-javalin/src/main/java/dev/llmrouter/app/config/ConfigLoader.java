@@ -1,16 +1,12 @@
 package dev.llmrouter.app.config;
 
-import static java.util.Objects.requireNonNullElse;
-
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.llmrouter.adapters.otel.Tracing;
 import dev.llmrouter.adapters.otel.TracingSettings;
-import dev.llmrouter.app.sim.SimulationProfile;
 import dev.llmrouter.domain.balance.BalancingSettings;
 import dev.llmrouter.domain.balance.Strategy;
 import dev.llmrouter.domain.catalog.Capability;
@@ -29,32 +25,26 @@ import dev.llmrouter.domain.plan.RateLimits;
 import dev.llmrouter.domain.region.Region;
 import dev.llmrouter.domain.routing.Fleet;
 import dev.llmrouter.ports.routing.RetrySettings;
-import dev.llmrouter.ports.quota.QuotaStore;
-import dev.llmrouter.ports.routing.UnavailableStorePolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Comparator;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,7 +60,9 @@ import java.util.regex.Pattern;
  * check alone is checked here: cross references (a deployment's model and region, an account's plan,
  * a breaker override's deployment), rules across keys, and defaults merged in. Only when nothing is
  * wrong are the domain objects assembled. The report lists the problems section by section, entry
- * by entry.
+ * by entry. The sections that declare what others name (regions, catalog, deployments, plans,
+ * accounts, and balancing, which names tiers and models) are read here; how a deployment is reached
+ * is read by {@link ConnectionReader}, and the sections that stand alone by {@link SettingsReader}.
  *
  * <p>Each mistake is reported once, where it is: an entry that fails to load (a model with a bad
  * price, a plan with a bad quota) still declares its name, so what refers to it is not reported
@@ -191,6 +183,8 @@ public final class ConfigLoader {
         private final JsonNode root;
         private final List<ConfigProblem> problems;
         private final ConfigBinder binder;
+        private final SettingsReader settings;
+        private final ConnectionReader reach;
         private final String source;
         private final Map<String, Region> regions = new LinkedHashMap<>();
         private final Map<String, ModelSpec> models = new LinkedHashMap<>();
@@ -218,6 +212,8 @@ public final class ConfigLoader {
             this.root = root;
             this.problems = problems;
             this.binder = new ConfigBinder(problems);
+            this.settings = new SettingsReader(binder, dataDir);
+            this.reach = new ConnectionReader(binder, env);
             this.source = source;
         }
 
@@ -239,37 +235,13 @@ public final class ConfigLoader {
             readDeployments(file.deployments());
             readPlans(file.plans());
             readAccounts(file.accounts());
-            BreakerSettings breakerDefaults = BreakerSettings.DEFAULTS;
-            Map<DeploymentId, BreakerSettings> breakers = new LinkedHashMap<>();
-            Optional<ConfigFile.Breakers> b = binder.bind(file.breakers(), "breakers", ConfigFile.Breakers.class);
-            if (b.isPresent()) {
-                breakerDefaults = readBreaker(b.get().defaults(), "breakers.defaults", BreakerSettings.DEFAULTS);
-                // Overrides of invalid defaults merge over the built-in ones: each mistake is reported once.
-                BreakerSettings base = binder.hasProblemsAt("breakers.defaults") ? BreakerSettings.DEFAULTS : breakerDefaults;
-                JsonNode overrides = b.get().deployments();
-                if (!ConfigBinder.absent(overrides) && !overrides.isObject()) {
-                    binder.problem("breakers.deployments", "must be a mapping of keys to values");
-                } else if (overrides != null) {
-                    for (Map.Entry<String, JsonNode> e : overrides.properties()) {
-                        String at = "breakers.deployments." + e.getKey();
-                        if (!deploymentIds.contains(e.getKey())) {
-                            binder.problem(at, "unknown deployment '" + e.getKey() + "'");
-                        }
-                        breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), at, base));
-                    }
-                }
-            }
-            for (Deployment d : deployments) {
-                breakers.putIfAbsent(d.id(), breakerDefaults);
-            }
-            RetrySettings retry = readRetry(file.retry());
+            SettingsReader.Breakers breakers = settings.readBreakers(file.breakers(), deploymentIds, deployments);
+            RetrySettings retry = settings.readRetry(file.retry());
             BalancingSettings balancing = readBalancing(file.balancing());
-            ServerSettings server = readServer(file.server());
-            LedgerSettings ledger = binder.bind(file.ledger(), "ledger", ConfigFile.LedgerEntry.class)
-                    .map(l -> new LedgerSettings(or(l.maxRecords(), "ledger.max-records", LedgerSettings.DEFAULT_MAX_RECORDS)))
-                    .orElse(LedgerSettings.DEFAULTS);
-            StorageSettings storage = readStorage(file.storage());
-            TracingSettings telemetry = readTelemetry(file.telemetry());
+            ServerSettings server = settings.readServer(file.server());
+            LedgerSettings ledger = settings.readLedger(file.ledger());
+            StorageSettings storage = settings.readStorage(file.storage());
+            TracingSettings telemetry = settings.readTelemetry(file.telemetry());
             if (storage.quotaLease().compareTo(retry.requestDeadline()) <= 0) {
                 // A reservation must outlive its request, or a slow request's settle would find it gone.
                 binder.problem("storage.quota.lease", "must be longer than retry.request-deadline ("
@@ -290,55 +262,8 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(source, inFileOrder(problems));
             }
-            return new GatewayConfig(source, fleet, plans, accounts, connections, breakerDefaults, breakers, retry, server,
-                    ledger, balancing, storage, telemetry);
-        }
-
-        /** The {@code telemetry:} section (Requirement 10.3): off without an endpoint unless {@code OTEL_*} says otherwise. */
-        private TracingSettings readTelemetry(JsonNode node) {
-            TracingSettings d = TracingSettings.OFF;
-            Optional<ConfigFile.TelemetryEntry> bound = binder.bind(node, "telemetry", ConfigFile.TelemetryEntry.class);
-            if (bound.isPresent() && TracingSettings.GRPC.equals(bound.get().protocol())
-                    && !Tracing.grpcSenderAvailable()) {
-                // Only a build that left out opentelemetry-exporter-sender-okhttp gets here.
-                binder.problem("telemetry.protocol", "grpc needs a gRPC sender on the class path, which this build "
-                        + "does not carry: use http/protobuf (a collector's port 4318)");
-            }
-            return bound.map(t -> new TracingSettings(
-                    or(t.endpoint(), "telemetry.endpoint", d.endpoint()),
-                    or(t.protocol(), "telemetry.protocol", d.protocol()),
-                    textMapping(t.headers(), "telemetry.headers"),
-                    or(t.samplingRatio(), "telemetry.sampling-ratio", BigDecimal.ONE).doubleValue(),
-                    or(t.serviceName(), "telemetry.service-name", d.serviceName()),
-                    textMapping(t.resourceAttributes(), "telemetry.resource-attributes"),
-                    or(t.maxQueueSize(), "telemetry.max-queue-size", (long) d.maxQueueSize()).intValue(),
-                    or(t.scheduleDelay(), "telemetry.schedule-delay", d.scheduleDelay()),
-                    or(t.exportTimeout(), "telemetry.export-timeout", d.exportTimeout()),
-                    or(t.metrics(), "telemetry.metrics", d.metrics()),
-                    or(t.metricsStep(), "telemetry.metrics-step", d.metricsStep())))
-                    .orElse(d);
-        }
-
-        /** A mapping of names to text values; anything else is reported at {@code at}. */
-        private Map<String, String> textMapping(JsonNode node, String at) {
-            Map<String, String> out = new LinkedHashMap<>();
-            if (ConfigBinder.absent(node)) {
-                return out;
-            }
-            if (!node.isObject()) {
-                binder.problem(at, "must be a mapping of names to values");
-                return out;
-            }
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                if (!e.getValue().isValueNode() || e.getValue().isNull() || e.getKey().isBlank()) {
-                    binder.problem(at + "." + e.getKey(), "must be a single value");
-                } else if (e.getKey().contains(",") || e.getKey().contains("=")) {
-                    binder.problem(at + "." + e.getKey(), "a name cannot contain ',' or '='");
-                } else {
-                    out.put(e.getKey(), e.getValue().asText());
-                }
-            }
-            return out;
+            return new GatewayConfig(source, fleet, plans, accounts, connections, breakers.defaults(),
+                    breakers.byDeployment(), retry, server, ledger, balancing, storage, telemetry);
         }
 
         /**
@@ -390,11 +315,6 @@ public final class ConfigLoader {
                 binder.problem(at, "unknown strategy '" + name + "' (balanced, weighted, capacity, least-busy, latency)");
             }
             return s;
-        }
-
-        /** The value read at {@code path}, or {@code fallback} when absent or reported there. */
-        private <T> T or(T value, String path, T fallback) {
-            return value == null || binder.hasProblemsAt(path) ? fallback : value;
         }
 
         // ---- regions -----------------------------------------------------------------------
@@ -614,7 +534,7 @@ public final class ConfigLoader {
             } else if (!simulated && !azure) {
                 binder.problem(at, "needs auth (api-key-env or entra-id) for a real Azure OpenAI deployment, or simulated");
             } else if (simulated) {
-                connection = readSimulation(d.simulated(), at + ".simulated", d.id() == null ? "" : d.id())
+                connection = reach.readSimulation(d.simulated(), at + ".simulated", d.id() == null ? "" : d.id())
                         .map(DeploymentSettings.Simulated::new);
             } else {
                 DeploymentSettings.Api api = DeploymentSettings.Api.CLASSIC;
@@ -626,17 +546,17 @@ public final class ConfigLoader {
                     api = named.orElse(api);
                 }
                 DeploymentSettings.Api surface = api;
-                connection = readAuth(d.auth(), at + ".auth").map(auth -> new DeploymentSettings.Azure(
+                connection = reach.readAuth(d.auth(), at + ".auth").map(auth -> new DeploymentSettings.Azure(
                         d.apiVersion() != null ? d.apiVersion() : DEFAULT_API_VERSION, auth, surface));
             }
             Optional<URI> endpoint = Optional.empty();
             if (simulated && d.endpoint() == null) {
                 endpoint = Optional.ofNullable(d.id()).map(i -> URI.create("simulated://" + i.replaceAll("[^A-Za-z0-9.-]", "-")));
             } else if (simulated || azure) {
-                endpoint = readEndpoint(d.endpoint(), at + ".endpoint");
+                endpoint = reach.readEndpoint(d.endpoint(), at + ".endpoint");
             }
             if (azure && endpoint.isPresent() && connection.isPresent() && "http".equals(endpoint.get().getScheme())) {
-                checkPlainHttp(at + ".endpoint", endpoint.get(), connection.get());
+                reach.checkPlainHttp(at + ".endpoint", endpoint.get(), connection.get());
             }
             Optional<Pricing> pricing = Optional.empty();
             ModelSpec model = d.model() == null ? null : models.get(d.model());
@@ -664,107 +584,6 @@ public final class ConfigLoader {
             }
         }
 
-        private Optional<URI> readEndpoint(String text, String at) {
-            if (text == null) {
-                if (!binder.hasProblemsAt(at)) {
-                    binder.problem(at, "is required");
-                }
-                return Optional.empty();
-            }
-            try {
-                URI uri = new URI(text);
-                if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                    binder.problem(at, "must be an http(s) URL such as https://contoso-eastus.openai.azure.com, got '" + text + "'");
-                    return Optional.empty();
-                }
-                return Optional.of(uri);
-            } catch (URISyntaxException e) {
-                binder.problem(at, "not a valid URL: " + e.getMessage());
-                return Optional.empty();
-            }
-        }
-
-        /**
-         * Credentials never cross the network in clear: plain http is accepted only for a loopback
-         * host (a local test double) and only with a key, never with an Entra ID token.
-         */
-        private void checkPlainHttp(String at, URI endpoint, DeploymentSettings connection) {
-            boolean entra = connection instanceof DeploymentSettings.Azure a && a.auth() instanceof AzureAuth.EntraId;
-            if (entra) {
-                binder.problem(at, "Entra ID tokens are sent only over https, got '" + endpoint + "'");
-            } else if (!isLoopback(endpoint.getHost())) {
-                binder.problem(at, "plain http is allowed only to a loopback host (a local test double); use https for '"
-                        + endpoint.getHost() + "'");
-            }
-        }
-
-        private boolean isLoopback(String host) {
-            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-            return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
-        }
-
-        /** {@code auth: {api-key-env: NAME}} or {@code auth: {entra-id: {client-id: optional}}}. */
-        private Optional<AzureAuth> readAuth(JsonNode node, String at) {
-            Optional<ConfigFile.AuthEntry> bound = binder.bind(node, at, ConfigFile.AuthEntry.class);
-            if (bound.isEmpty()) {
-                return Optional.empty();
-            }
-            // "entra-id:" with nothing after it is YAML null: still a choice of Entra ID with the default chain.
-            boolean key = node.hasNonNull("api-key-env");
-            boolean entra = node.has("entra-id");
-            if (key == entra) {
-                binder.problem(at, "give exactly one of api-key-env (the name of the variable holding the key) or entra-id");
-                return Optional.empty();
-            }
-            if (key) {
-                String name = bound.get().apiKeyEnv();
-                if (name == null) {
-                    return Optional.empty(); // reported where it is
-                }
-                String value = env.apply(name);
-                if (value == null || value.isBlank()) {
-                    binder.problem(at + ".api-key-env", "environment variable " + name + " is not set");
-                    return Optional.empty();
-                }
-                return Optional.of(new AzureAuth.ApiKey(name, new Secret(value)));
-            }
-            JsonNode entraNode = bound.get().entraId();
-            if (ConfigBinder.absent(entraNode)) {
-                return Optional.of(new AzureAuth.EntraId(Optional.empty()));
-            }
-            return binder.bind(entraNode, at + ".entra-id", ConfigFile.EntraIdEntry.class)
-                    .filter(e -> !binder.hasProblemsAt(at + ".entra-id"))
-                    .map(e -> new AzureAuth.EntraId(Optional.ofNullable(e.clientId())));
-        }
-
-        private Optional<SimulationProfile> readSimulation(JsonNode node, String at, String deploymentId) {
-            Optional<ConfigFile.SimulationEntry> bound = binder.bind(node, at, ConfigFile.SimulationEntry.class);
-            if (bound.isEmpty()) {
-                return Optional.empty();
-            }
-            ConfigFile.SimulationEntry s = bound.get();
-            BigDecimal failure = or(s.failureRate(), at + ".failure-rate", BigDecimal.ZERO);
-            BigDecimal throttle = or(s.throttleRate(), at + ".throttle-rate", BigDecimal.ZERO);
-            BigDecimal slow = or(s.slowRate(), at + ".slow-rate", BigDecimal.ZERO);
-            if (failure.add(throttle).add(slow).compareTo(BigDecimal.ONE) > 0) {
-                binder.problem(at, "failure-rate + throttle-rate + slow-rate cannot exceed 1");
-            }
-            if (binder.hasProblemsAt(at)) {
-                return Optional.empty();
-            }
-            // A stable default seed per deployment: the same file gives the same faults on every start.
-            return Optional.of(new SimulationProfile(
-                    requireNonNullElse(s.latency(), SimulationProfile.DEFAULT_LATENCY),
-                    requireNonNullElse(s.chunkDelay(), SimulationProfile.DEFAULT_CHUNK_DELAY),
-                    failure.doubleValue(), throttle.doubleValue(),
-                    requireNonNullElse(s.retryAfter(), SimulationProfile.DEFAULT_RETRY_AFTER),
-                    slow.doubleValue(),
-                    or(s.slowLatency(), at, SimulationProfile.DEFAULT_SLOW_LATENCY),
-                    or(s.streamCutRate(), at, BigDecimal.ZERO).doubleValue(),
-                    or(s.seed(), at, (long) deploymentId.hashCode()),
-                    or(s.tokensPerMinute(), at + ".tokens-per-minute", 0L),
-                    or(s.requestsPerMinute(), at + ".requests-per-minute", 0L)));
-        }
 
         // ---- plans and accounts ------------------------------------------------------------
 
@@ -857,163 +676,5 @@ public final class ConfigLoader {
             }
         }
 
-        // ---- breakers, retry, server -------------------------------------------------------
-
-        /** One breaker's keys merged over {@code base}: a key absent, or reported, keeps the base's value. */
-        private BreakerSettings readBreaker(JsonNode node, String at, BreakerSettings base) {
-            Optional<ConfigFile.BreakerEntry> bound = binder.bind(node, at, ConfigFile.BreakerEntry.class);
-            if (bound.isEmpty()) {
-                return base;
-            }
-            ConfigFile.BreakerEntry b = bound.get();
-            if (node.hasNonNull("window-calls") && node.hasNonNull("window-duration")) {
-                binder.problem(at, "give window-calls or window-duration, not both");
-            }
-            int windowCalls = base.windowCalls();
-            Optional<Duration> windowDuration = base.windowDuration();
-            if (node.hasNonNull("window-calls")) {
-                windowCalls = or(b.windowCalls(), at + ".window-calls", (long) base.windowCalls()).intValue();
-                windowDuration = Optional.empty();
-            } else if (node.hasNonNull("window-duration") && !binder.hasProblemsAt(at + ".window-duration")) {
-                windowDuration = Optional.of(b.windowDuration());
-            }
-            BreakerSettings s = new BreakerSettings(windowCalls, windowDuration,
-                    or(b.minimumCalls(), at + ".minimum-calls", (long) base.minimumCalls()).intValue(),
-                    or(b.failureRateThreshold(), at + ".failure-rate-threshold", (long) base.failureRateThreshold()).intValue(),
-                    Optional.ofNullable(or(b.slowCallThreshold(), at + ".slow-call-threshold", base.slowCallThreshold().orElse(null))),
-                    or(b.openDuration(), at + ".open-duration", base.openDuration()),
-                    or(b.openDurationMultiplier(), at + ".open-duration-multiplier", (long) base.openDurationMultiplier()).intValue(),
-                    or(b.maxOpenDuration(), at + ".max-open-duration", base.maxOpenDuration()),
-                    or(b.halfOpenProbes(), at + ".half-open-probes", (long) base.halfOpenProbes()).intValue());
-            s.problems().forEach(message -> binder.problem(at, message));
-            return s;
-        }
-
-        /**
-         * The {@code retry:} section, read into the router's own settings. A bound the record would
-         * refuse is a problem at its path, and the defaults stand in until the start stops with it.
-         */
-        private RetrySettings readRetry(JsonNode node) {
-            RetrySettings d = RetrySettings.defaults();
-            Optional<ConfigFile.RetryEntry> bound = binder.bind(node, "retry", ConfigFile.RetryEntry.class);
-            if (bound.isEmpty()) {
-                return d;
-            }
-            ConfigFile.RetryEntry r = bound.get();
-            int attempts = or(r.attemptsPerDeployment(), "retry.attempts-per-deployment",
-                    (long) d.sameDeploymentRetries() + 1).intValue();
-            Duration initialBackoff = or(r.initialBackoff(), "retry.initial-backoff", d.backoffMin());
-            Duration maxBackoff = or(r.maxBackoff(), "retry.max-backoff", d.backoffMax());
-            double jitter = or(r.jitter(), "retry.jitter", BigDecimal.valueOf(d.jitter())).doubleValue();
-            Duration requestDeadline = or(r.requestDeadline(), "retry.request-deadline", d.requestDeadline());
-            Duration attemptTimeout = or(r.attemptTimeout(), "retry.attempt-timeout", d.attemptTimeout());
-            Duration firstTokenTimeout = or(r.firstTokenTimeout(), "retry.first-token-timeout", d.firstTokenTimeout());
-            boolean valid = true;
-            if (maxBackoff.compareTo(initialBackoff) < 0) {
-                binder.problem("retry.max-backoff", "cannot be shorter than initial-backoff");
-                valid = false;
-            }
-            if (attemptTimeout.compareTo(requestDeadline) > 0) {
-                binder.problem("retry.attempt-timeout", "cannot be longer than request-deadline (" + requestDeadline + ")");
-            }
-            return valid ? new RetrySettings(attempts - 1, initialBackoff, maxBackoff, jitter, requestDeadline,
-                    attemptTimeout, firstTokenTimeout) : d;
-        }
-
-        /**
-         * The {@code storage:} section over the defaults of the loader's data directory: with none, the
-         * ledger is an H2 file there (or in memory without a data directory), quotas and rate limits
-         * stay in the process, and both fail closed.
-         */
-        private StorageSettings readStorage(JsonNode node) {
-            StorageSettings.LedgerStore ledger = dataDir.<StorageSettings.LedgerStore>map(StorageSettings.LedgerStore.EmbeddedFile::new)
-                    .orElseGet(StorageSettings.LedgerStore.InMemory::new);
-            Optional<Path> spool = dataDir.map(d -> d.resolve("spool"));
-            Optional<ConfigFile.StorageEntry> bound = binder.bind(node, "storage", ConfigFile.StorageEntry.class);
-            if (bound.isEmpty()) {
-                return new StorageSettings(ledger, Optional.empty(), UnavailableStorePolicy.FAIL_CLOSED,
-                        UnavailableStorePolicy.FAIL_CLOSED, spool);
-            }
-            ConfigFile.StorageEntry s = bound.get();
-            ConfigFile.StorageLedgerEntry l = s.ledger();
-            if (l != null && l.kind() == ConfigFile.LedgerKind.MEMORY) {
-                if (l.url() != null) {
-                    binder.problem("storage.ledger.url", "is not read by the in-memory ledger (kind: memory)");
-                }
-                ledger = new StorageSettings.LedgerStore.InMemory();
-            } else if (l != null && l.url() == null && !binder.hasProblemsAt("storage.ledger.url")) {
-                binder.problem("storage.ledger.url", "is required: a JDBC URL such as jdbc:postgresql://host:5432/llmrouter"
-                        + " (or kind: memory)");
-            } else if (l != null && !binder.hasProblemsAt("storage.ledger.url")) {
-                if (!l.url().startsWith("jdbc:")) {
-                    // Not quoted: a JDBC URL may carry a password.
-                    binder.problem("storage.ledger.url", "must be a JDBC URL such as jdbc:postgresql://host:5432/llmrouter");
-                }
-                ledger = new StorageSettings.LedgerStore.Jdbc(l.url(), Optional.ofNullable(l.user()),
-                        Optional.ofNullable(l.password()).map(Secret::new),
-                        or(l.poolSize(), "storage.ledger.pool-size", (long) StorageSettings.DEFAULT_POOL_SIZE).intValue());
-            }
-            Optional<StorageSettings.RedisSettings> redis = Optional.empty();
-            ConfigFile.RedisEntry r = s.redis();
-            if (r != null && r.url() != null && !binder.hasProblemsAt("storage.redis.url")) {
-                redis = redisUri(r.url()).map(uri -> new StorageSettings.RedisSettings(uri,
-                        or(r.commandTimeout(), "storage.redis.command-timeout", StorageSettings.DEFAULT_COMMAND_TIMEOUT)));
-            }
-            if (s.spoolDir() != null) {
-                spool = Optional.of(Path.of(s.spoolDir()));
-            }
-            if (r != null && (l == null || l.kind() == ConfigFile.LedgerKind.MEMORY)) {
-                // A month Redis loses is rebuilt from the ledger: one replica's own file would undercount it.
-                binder.problem("storage.redis", "needs a ledger every replica shares (storage.ledger.url)");
-            }
-            if (ledger instanceof StorageSettings.LedgerStore.Jdbc && spool.isEmpty()) {
-                binder.problem("storage.spool-dir", "is required with a JDBC ledger when the gateway has no data directory");
-            }
-            ConfigFile.QuotaPolicyEntry q = s.quota();
-            Duration lease = q == null ? QuotaStore.DEFAULT_LEASE : or(q.lease(), "storage.quota.lease", QuotaStore.DEFAULT_LEASE);
-            UnavailableStorePolicy quota = q == null ? UnavailableStorePolicy.FAIL_CLOSED
-                    : policy(new ConfigFile.StorePolicyEntry(q.whenUnavailable(), q.retryAfter()), "storage.quota");
-            return new StorageSettings(ledger, redis, quota, policy(s.rateLimit(), "storage.rate-limit"), spool, lease);
-        }
-
-        private Optional<URI> redisUri(String text) {
-            try {
-                URI uri = new URI(text);
-                if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
-                    return Optional.of(uri);
-                }
-            } catch (URISyntaxException e) {
-                // reported below, like any other URL that names no Redis server
-            }
-            binder.problem("storage.redis.url", "must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)");
-            return Optional.empty();
-        }
-
-        private UnavailableStorePolicy policy(ConfigFile.StorePolicyEntry entry, String at) {
-            if (entry == null) {
-                return UnavailableStorePolicy.FAIL_CLOSED;
-            }
-            Duration retryAfter = or(entry.retryAfter(), at + ".retry-after", UnavailableStorePolicy.FAIL_CLOSED.retryAfter());
-            ConfigFile.WhenUnavailable when = or(entry.whenUnavailable(), at + ".when-unavailable",
-                    ConfigFile.WhenUnavailable.FAIL_CLOSED);
-            if (when == ConfigFile.WhenUnavailable.FAIL_OPEN && entry.retryAfter() != null) {
-                binder.problem(at + ".retry-after", "applies only when-unavailable: fail-closed");
-            }
-            return when == ConfigFile.WhenUnavailable.FAIL_OPEN ? UnavailableStorePolicy.FAIL_OPEN
-                    : UnavailableStorePolicy.failClosed(retryAfter);
-        }
-
-        private ServerSettings readServer(JsonNode node) {
-            ServerSettings d = ServerSettings.defaults(ServerSettings.DEFAULT_PORT,
-                    dev.llmrouter.app.http.GatewayContext.DEFAULT_MAX_BODY_BYTES);
-            return binder.bind(node, "server", ConfigFile.ServerEntry.class).map(s -> new ServerSettings(
-                    or(s.port(), "server.port", (long) d.port()).intValue(),
-                    or(s.maxBodyBytes(), "server.max-body-bytes", d.maxBodyBytes()),
-                    or(s.shutdownGrace(), "server.shutdown-grace", d.shutdownGrace()),
-                    or(s.bodyReadTimeout(), "server.body-read-timeout", d.bodyReadTimeout()),
-                    or(s.bodyMinBytesPerSecond(), "server.body-min-bytes-per-second", d.bodyMinBytesPerSecond()),
-                    or(s.maxConnections(), "server.max-connections", (long) d.maxConnections()).intValue()))
-                    .orElse(d);
-        }
     }
 }
