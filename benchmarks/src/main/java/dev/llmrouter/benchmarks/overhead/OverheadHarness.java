@@ -52,7 +52,9 @@ import java.util.Map;
  * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
  * benchmarks/results}, {@code --gateway-jvm "-Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
  * replacing these defaults), {@code --light-streams} (a token stream phase and hold of 10 streams, for
- * runs that study the rates), {@code --storage} (instead of the phases above: the overhead at 1,000 req/s
+ * runs that study the rates), {@code --chat-only} (no embedding deployment in the configuration, no
+ * embeddings or Responses phase: to measure a jar from before those APIs with this harness, like with
+ * like), {@code --storage} (instead of the phases above: the overhead at 1,000 req/s
  * on each of the gateway's stores, see {@link StorageOverhead}). Results go to {@code overhead.json} and {@code overhead.md} in the output
  * folder. Extra JVM options for the gateway (e.g. a flight recording):
  * {@code -Doverhead.gatewayJvmArgs="-XX:StartFlightRecording=filename=gw.jfr,settings=profile"}.
@@ -78,7 +80,7 @@ public final class OverheadHarness {
 
     /** Options of one run. */
     record Options(boolean quick, List<Integer> rates, int seconds, Path jar, String java, Path out, int streams,
-            List<String> gatewayJvm, boolean lightStreams, boolean storage) {
+            List<String> gatewayJvm, boolean lightStreams, boolean storage, boolean chatOnly) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -91,6 +93,7 @@ public final class OverheadHarness {
             List<String> gatewayJvm = DEFAULT_GATEWAY_JVM;
             boolean lightStreams = false;
             boolean storage = false;
+            boolean chatOnly = false;
             boolean explicitRates = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -107,6 +110,7 @@ public final class OverheadHarness {
                     case "--gateway-jvm" -> gatewayJvm = Arrays.asList(args[++i].trim().split("\\s+"));
                     case "--light-streams" -> lightStreams = true;
                     case "--storage" -> storage = true;
+                    case "--chat-only" -> chatOnly = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -118,7 +122,7 @@ public final class OverheadHarness {
                 seconds = 2;
                 streams = 50;
             }
-            return new Options(quick, rates, seconds, jar, java, out, streams, gatewayJvm, lightStreams, storage);
+            return new Options(quick, rates, seconds, jar, java, out, streams, gatewayJvm, lightStreams, storage, chatOnly);
         }
     }
 
@@ -151,7 +155,7 @@ public final class OverheadHarness {
         Options o = Options.parse(rest);
         if (java.util.Arrays.stream(rest).noneMatch(a -> a.equals("--rates"))) {
             o = new Options(o.quick(), List.of(1_000), o.seconds(), o.jar(), o.java(), o.out(), o.streams(), o.gatewayJvm(),
-                    o.lightStreams(), o.storage());
+                    o.lightStreams(), o.storage(), o.chatOnly());
         }
         System.out.println(TracingOverhead.run(o));
     }
@@ -167,7 +171,7 @@ public final class OverheadHarness {
         Files.createDirectories(o.out());
         progress("starting the upstream and the gateway");
         try (FakeAzureUpstream upstream = FakeAzureUpstream.start()) {
-            Path config = writeConfig(o.out());
+            Path config = writeConfig(o.out(), o.chatOnly());
             Map<String, String> env = Map.of("BENCH_UPSTREAM_URL", upstream.baseUrl(), "BENCH_UPSTREAM_KEY", UPSTREAM_KEY);
             List<String> jvm = new ArrayList<>(o.gatewayJvm());
             // Extra gateway JVM options for profiling, e.g. -Doverhead.gatewayJvmArgs=-XX:StartFlightRecording=...
@@ -227,17 +231,6 @@ public final class OverheadHarness {
                 progress("holding " + held + " slow streams");
                 StreamHold hold = holdStreams(load, upstream, gateway, viaGateway, gatewayHeaders, held, o.java());
 
-                // The Responses API at the streams' rate: plain, then streamed (time to the first event).
-                settler.settle("responses");
-                progress("responses");
-                Result rDirect = load.run("direct-responses", responsesDirect, directHeaders, RESPONSES, streamRate, sd, false);
-                Result rGateway = load.run("gateway-responses", responsesViaGateway, gatewayHeaders, RESPONSES, streamRate, sd,
-                        false);
-                Result rsDirect = load.run("direct-responses-stream", responsesDirect, directHeaders, RESPONSES_STREAM,
-                        streamRate, sd, true);
-                Result rsGateway = load.run("gateway-responses-stream", responsesViaGateway, gatewayHeaders,
-                        RESPONSES_STREAM, streamRate, sd, true);
-
                 // Rates in ascending order, each gateway run after the gateway has drained the one before.
                 List<Pair> pairs = new ArrayList<>();
                 for (int rate : o.rates().stream().sorted().toList()) {
@@ -249,8 +242,31 @@ public final class OverheadHarness {
                     pairs.add(new Pair(rate, a, b));
                 }
 
-                Pair embeddings = embeddings(o, load, settler, upstream.baseUrl(), gateway.baseUrl(), directHeaders,
-                        gatewayHeaders);
+                // --chat-only: a jar from before the embeddings and Responses APIs; their rows are left out.
+                Pair embeddings = o.chatOnly() ? null : embeddings(o, load, settler, upstream.baseUrl(), gateway.baseUrl(),
+                        directHeaders, gatewayHeaders);
+
+                // The Responses API at the streams' rate: plain, then streamed (time to the first event).
+                // After the chat rates, as the embeddings are, so that the phases before the chat rates
+                // are the same as they have always been; warmed first, as a cold path measures the JIT.
+                ResponsesRow responses = null;
+                if (!o.chatOnly()) {
+                    settler.settle("responses");
+                    progress("responses");
+                    load.run("warm", responsesViaGateway, gatewayHeaders, RESPONSES, 200, Duration.ofSeconds(o.quick() ? 1 : 5),
+                            false);
+                    load.run("warm", responsesViaGateway, gatewayHeaders, RESPONSES_STREAM, 100, Duration.ofSeconds(o.quick() ? 1 : 2),
+                            true);
+                    settler.settle("responses (measured)");
+                    Result rDirect = load.run("direct-responses", responsesDirect, directHeaders, RESPONSES, streamRate, sd, false);
+                    Result rGateway = load.run("gateway-responses", responsesViaGateway, gatewayHeaders, RESPONSES, streamRate, sd,
+                            false);
+                    Result rsDirect = load.run("direct-responses-stream", responsesDirect, directHeaders, RESPONSES_STREAM,
+                            streamRate, sd, true);
+                    Result rsGateway = load.run("gateway-responses-stream", responsesViaGateway, gatewayHeaders,
+                            RESPONSES_STREAM, streamRate, sd, true);
+                    responses = new ResponsesRow(rDirect, rGateway, rsDirect, rsGateway);
+                }
 
                 int sustained = 0;
                 if (!o.quick()) {
@@ -266,7 +282,7 @@ public final class OverheadHarness {
                 }
 
                 Report report = new Report(Instant.now(), machine(), o, pairs, sustained, sDirect, sGateway, hold,
-                        new ResponsesRow(rDirect, rGateway, rsDirect, rsGateway), upstream.requests(), settler.unsettled(),
+                        responses, upstream.requests(), settler.unsettled(),
                         embeddings);
                 Files.writeString(o.out().resolve("overhead.json"), report.json());
                 Files.writeString(o.out().resolve("overhead.md"), report.markdown());
@@ -378,12 +394,23 @@ public final class OverheadHarness {
     }
 
     static Path writeConfig(Path dir) throws IOException {
+        return writeConfig(dir, false);
+    }
+
+    /**
+     * The harness's gateway configuration in {@code dir}; {@code chatOnly}: without the embedding model
+     * and deployment, so that a jar from before {@code /v1/embeddings} accepts it.
+     */
+    static Path writeConfig(Path dir, boolean chatOnly) throws IOException {
         try (InputStream in = OverheadHarness.class.getResourceAsStream("/overhead-gateway.yaml")) {
             if (in == null) {
                 throw new IOException("overhead-gateway.yaml missing from the classpath");
             }
             Path config = dir.resolve("overhead-gateway.yaml");
             Files.write(config, in.readAllBytes());
+            if (chatOnly) {
+                Files.writeString(config, withoutEmbeddings(Files.readString(config)));
+            }
             // -Dllmrouter.bench.ledger=memory: the in-memory ledger instead of the embedded default's H2
             // file, to compare like with like against a jar whose ledger was in memory
             if ("memory".equals(System.getProperty("llmrouter.bench.ledger"))) {
@@ -391,6 +418,18 @@ public final class OverheadHarness {
             }
             return config;
         }
+    }
+
+    /** {@code yaml} (the harness's configuration) without its embedding model and deployment. */
+    static String withoutEmbeddings(String yaml) {
+        String model = "    # text-embedding-3-small list price";
+        String deployment = "  - id: bench-embeddings";
+        int m = yaml.indexOf(model);
+        int d = yaml.indexOf(deployment);
+        if (m < 0 || d < m) {
+            throw new IllegalStateException("overhead-gateway.yaml no longer has the embedding model and deployment in order");
+        }
+        return yaml.substring(0, m) + yaml.substring(yaml.indexOf("  tiers:", m), d) + yaml.substring(yaml.indexOf("\nplans:", d) + 1);
     }
 
     static String machine() {
@@ -409,9 +448,9 @@ public final class OverheadHarness {
         boolean healthy() {
             return pairs.stream().allMatch(p -> p.gateway().errors() == 0 && p.gateway().ok() > 0)
                     && streamGateway.errors() == 0 && streamGateway.ok() > 0
-                    && embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0
-                    && responses.gateway().errors() == 0 && responses.gateway().ok() > 0
-                    && responses.streamGateway().errors() == 0 && responses.streamGateway().ok() > 0;
+                    && (embeddings == null || embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0)
+                    && (responses == null || responses.gateway().errors() == 0 && responses.gateway().ok() > 0
+                            && responses.streamGateway().errors() == 0 && responses.streamGateway().ok() > 0);
         }
 
         String markdown() {
@@ -441,14 +480,7 @@ public final class OverheadHarness {
                     hold.opened(), hold.requested(), hold.reachedUpstream(), hold.heapBytes() / 1048576.0,
                     hold.rssBytes() / 1048576.0, hold.threads()));
             md.append(embeddingsLine());
-            md.append(String.format(Locale.ROOT,
-                    "Responses API at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
-                            + "overhead p50 %.2f ms; streamed, time to first event: direct p50 %.2f ms, gateway p50 %.2f ms, "
-                            + "overhead p50 %.2f ms.%n",
-                    responses.gateway().rate(), responses.direct().p(50), responses.direct().p(99), responses.gateway().p(50),
-                    responses.gateway().p(99), responses.gateway().p(50) - responses.direct().p(50),
-                    responses.streamDirect().p(50), responses.streamGateway().p(50),
-                    responses.streamGateway().p(50) - responses.streamDirect().p(50)));
+            md.append(responsesLine());
             if (!unsettled.isEmpty()) {
                 md.append("The gateway had not drained (or did not answer a probe within 1 s) before: ")
                         .append(String.join(", ", unsettled)).append(".\n");
@@ -456,8 +488,25 @@ public final class OverheadHarness {
             return md.toString();
         }
 
+        private String responsesLine() {
+            if (responses == null) {
+                return "";
+            }
+            return String.format(Locale.ROOT,
+                    "Responses API at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
+                            + "overhead p50 %.2f ms; streamed, time to first event: direct p50 %.2f ms, gateway p50 %.2f ms, "
+                            + "overhead p50 %.2f ms.%n",
+                    responses.gateway().rate(), responses.direct().p(50), responses.direct().p(99), responses.gateway().p(50),
+                    responses.gateway().p(99), responses.gateway().p(50) - responses.direct().p(50),
+                    responses.streamDirect().p(50), responses.streamGateway().p(50),
+                    responses.streamGateway().p(50) - responses.streamDirect().p(50));
+        }
+
         private String embeddingsLine() {
             Pair e = embeddings;
+            if (e == null) {
+                return "";
+            }
             return String.format(Locale.ROOT,
                     "Embeddings at %d req/s: direct p50 %.2f ms / p99 %.2f ms, gateway p50 %.2f ms / p99 %.2f ms, "
                             + "overhead p50 %.2f ms / p99 %.2f ms, %d errors (gateway).%n",
@@ -480,15 +529,16 @@ public final class OverheadHarness {
                     "{\"measuredAt\":\"%s\",\"machine\":\"%s\",\"rates\":[%s],\"sustainedRateP99Under10ms\":%d,"
                             + "\"streamDirect\":%s,\"streamGateway\":%s,\"streamsHeld\":{\"requested\":%d,\"opened\":%d,"
                             + "\"reachedUpstream\":%d,\"liveHeapBytes\":%d,\"rssBytes\":%d,\"threads\":%d},"
-                            + "\"responses\":{\"direct\":%s,\"gateway\":%s,\"streamDirect\":%s,\"streamGateway\":%s},"
-                            + "\"upstreamRequests\":%d,\"unsettledBefore\":[%s],"
-                            + "\"embeddings\":{\"rate\":%d,\"direct\":%s,\"gateway\":%s}}%n",
+                            + "\"responses\":%s,\"upstreamRequests\":%d,\"unsettledBefore\":[%s],\"embeddings\":%s}%n",
                     at, machine, String.join(",", rows), sustainedRate, json(streamDirect), json(streamGateway),
                     hold.requested(), hold.opened(), hold.reachedUpstream(), hold.heapBytes(), hold.rssBytes(), hold.threads(),
-                    json(responses.direct()), json(responses.gateway()), json(responses.streamDirect()),
-                    json(responses.streamGateway()), upstreamRequests,
-                    String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()),
-                    embeddings.rate(), json(embeddings.direct()), json(embeddings.gateway()));
+                    responses == null ? "null" : String.format(Locale.ROOT,
+                            "{\"direct\":%s,\"gateway\":%s,\"streamDirect\":%s,\"streamGateway\":%s}",
+                            json(responses.direct()), json(responses.gateway()), json(responses.streamDirect()),
+                            json(responses.streamGateway())),
+                    upstreamRequests, String.join(",", unsettled.stream().map(u -> "\"" + u + "\"").toList()),
+                    embeddings == null ? "null" : String.format(Locale.ROOT, "{\"rate\":%d,\"direct\":%s,\"gateway\":%s}",
+                            embeddings.rate(), json(embeddings.direct()), json(embeddings.gateway())));
         }
 
         private static String json(Result r) {
