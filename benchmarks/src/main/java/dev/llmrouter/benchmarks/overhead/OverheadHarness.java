@@ -247,8 +247,8 @@ public final class OverheadHarness {
                         directHeaders, gatewayHeaders);
 
                 // The Responses API at the streams' rate: plain, then streamed (time to the first event).
-                // After the chat rates, as the embeddings are, so that the phases before the chat rates
-                // are the same as they have always been; warmed first, as a cold path measures the JIT.
+                // After the chat rates, as the embeddings row is, so that only chat and streams run before
+                // the rates are measured; warmed first, or its rows would measure the JIT.
                 ResponsesRow responses = null;
                 if (!o.chatOnly()) {
                     settler.settle("responses");

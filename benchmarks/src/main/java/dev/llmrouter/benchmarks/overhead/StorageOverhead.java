@@ -145,7 +145,7 @@ final class StorageOverhead {
             load.run("warm", viaGateway, gatewayHeaders, OverheadHarness.CHAT, 300, warm, false);
         }
         if (!o.quick()) {
-            // As many calls as the main harness warms with (~35,000): C2 is still compiling the request
+            // About as many calls (~35,000) as the main harness warms with: C2 is still compiling the request
             // path, the store's client included, after the first 10,000.
             for (int i = 0; i < 3; i++) {
                 settler.settle("warm-up at 1,000 req/s");

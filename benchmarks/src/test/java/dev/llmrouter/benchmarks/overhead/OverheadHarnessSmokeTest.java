@@ -41,4 +41,24 @@ class OverheadHarnessSmokeTest {
         assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").contains("Embeddings at 100 req/s")
                 .contains("Responses API at ");
     }
+
+    @Test
+    void a_chat_only_run_measures_chat_and_streams_and_leaves_the_embeddings_and_responses_rows_out(@TempDir Path out)
+            throws Exception {
+        assumeTrue(Files.exists(JAR), "the gateway jar is built by the package phase (./mvnw verify)");
+
+        OverheadHarness.Report report = OverheadHarness.run(OverheadHarness.Options.parse(
+                new String[] {"--quick", "--chat-only", "--jar", JAR.toString(), "--out", out.toString()}));
+
+        assertThat(report.healthy()).as(report.markdown()).isTrue();
+        assertThat(report.pairs()).allSatisfy(p -> assertThat(p.gateway().ok()).isEqualTo(p.gateway().sent()).isPositive());
+        assertThat(report.streamGateway().ok()).isEqualTo(report.streamGateway().sent());
+        assertThat(report.embeddings()).isNull();
+        assertThat(report.responses()).isNull();
+        assertThat(out.resolve("overhead-gateway.yaml")).content().doesNotContain("bench-embeddings")
+                .doesNotContain("text-embedding-3-small");
+        assertThat(out.resolve("overhead.json")).content().contains("\"embeddings\":null").contains("\"responses\":null");
+        assertThat(out.resolve("overhead.md")).content().contains("| rate (req/s) |").doesNotContain("Embeddings at")
+                .doesNotContain("Responses API at ");
+    }
 }
