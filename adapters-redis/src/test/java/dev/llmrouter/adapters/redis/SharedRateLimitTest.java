@@ -52,8 +52,15 @@ class SharedRateLimitTest {
         return link;
     }
 
+    /**
+     * The minute, and one granule: an admission is stamped at the end of its 10 ms granule, so a call
+     * refused within the granule of the admissions that filled the window waits until that stamp has
+     * left it (the limiter's documented price for its bounded log).
+     */
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(1).plus(RedisAccountRateLimiter.DEFAULT_GRANULARITY);
+
     @Test
-    @DisplayName("Requirement 7.3: 16 threads over 4 replicas on Redis's clock admit exactly the limit in a minute, the rest told to wait at most that minute")
+    @DisplayName("Requirement 7.3: 16 threads over 4 replicas on Redis's clock admit exactly the limit in a minute, the rest told to wait at most that minute and one granule")
     void exactlyTheLimitAcrossReplicas() throws Exception {
         server.flushAll();
         List<AccountRateLimiter> replicas = new ArrayList<>();
@@ -77,7 +84,7 @@ class SharedRateLimitTest {
                         if (decision.isAllowed()) {
                             admitted.incrementAndGet();
                         } else if (!(decision instanceof RateDecision.Limited limited)
-                                || limited.retryAfter().compareTo(Duration.ofMinutes(1)) > 0) {
+                                || limited.retryAfter().compareTo(LONGEST_WAIT) > 0) {
                             badWaits.incrementAndGet();
                         }
                     }
