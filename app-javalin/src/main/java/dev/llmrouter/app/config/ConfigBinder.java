@@ -193,6 +193,18 @@ final class ConfigBinder {
         return items;
     }
 
+    /** The entries of the mapping at {@code path}: none when absent; anything but a mapping is reported there. */
+    Iterable<Map.Entry<String, JsonNode>> mapping(JsonNode node, String path) {
+        if (absent(node)) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            problem(path, "must be a mapping of keys to values");
+            return List.of();
+        }
+        return node.properties();
+    }
+
     static boolean absent(JsonNode node) {
         return node == null || node.isMissingNode() || node.isNull();
     }

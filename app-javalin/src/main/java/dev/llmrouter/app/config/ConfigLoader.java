@@ -279,7 +279,7 @@ public final class ConfigLoader {
             Map<Tier, Strategy> byTier = new EnumMap<>(Tier.class);
             Map<String, Strategy> byModel = new HashMap<>();
             if (bound.isPresent()) {
-                for (Map.Entry<String, JsonNode> e : strategyMap(bound.get().tiers(), "balancing.tiers")) {
+                for (Map.Entry<String, JsonNode> e : binder.mapping(bound.get().tiers(), "balancing.tiers")) {
                     String at = "balancing.tiers." + e.getKey();
                     Optional<Tier> tier = Tier.parse(e.getKey());
                     if (tier.isEmpty()) {
@@ -287,7 +287,7 @@ public final class ConfigLoader {
                     }
                     strategy(e.getValue().asText(), at).ifPresent(s -> tier.ifPresent(t -> byTier.put(t, s)));
                 }
-                for (Map.Entry<String, JsonNode> e : strategyMap(bound.get().models(), "balancing.models")) {
+                for (Map.Entry<String, JsonNode> e : binder.mapping(bound.get().models(), "balancing.models")) {
                     String at = "balancing.models." + e.getKey();
                     if (!models.containsKey(e.getKey()) && !declaredModels.contains(e.getKey())) {
                         binder.problem(at, "unknown model '" + e.getKey() + "'");
@@ -296,17 +296,6 @@ public final class ConfigLoader {
                 }
             }
             return new BalancingSettings(defaultStrategy, byTier, byModel, weightsById);
-        }
-
-        private Iterable<Map.Entry<String, JsonNode>> strategyMap(JsonNode node, String at) {
-            if (ConfigBinder.absent(node)) {
-                return List.of();
-            }
-            if (!node.isObject()) {
-                binder.problem(at, "must be a mapping of keys to values");
-                return List.of();
-            }
-            return node.properties();
         }
 
         private Optional<Strategy> strategy(String name, String at) {
@@ -358,32 +347,27 @@ public final class ConfigLoader {
                 modelFailed |= spec.isEmpty();
             }
             Map<Tier, String> tierModels = new LinkedHashMap<>();
-            JsonNode tiers = section.get().tiers();
-            if (!ConfigBinder.absent(tiers) && !tiers.isObject()) {
-                binder.problem("catalog.tiers", "must be a mapping of keys to values");
-            } else if (tiers != null) {
-                for (Map.Entry<String, JsonNode> e : tiers.properties()) {
-                    String at = "catalog.tiers." + e.getKey();
-                    Optional<Tier> tier = Tier.parse(e.getKey());
-                    if (tier.isEmpty()) {
-                        binder.problem(at, "unknown tier '" + e.getKey() + "' (expected premium, standard or economy)");
-                        continue;
-                    }
-                    Optional<String> modelId = binder.value(e.getValue(), at, String.class);
-                    if (ConfigBinder.absent(e.getValue())) {
-                        binder.problem(at, "is required");
-                    }
-                    ModelSpec spec = modelId.map(models::get).orElse(null);
-                    if (spec != null && spec.tier() == tier.get()) {
-                        tierModels.put(tier.get(), spec.id());
-                        continue;
-                    }
-                    tiersInDoubt.add(tier.get()); // the mistake is reported here, or at the model's own entry
-                    if (spec != null) {
-                        binder.problem(at, "model '" + spec.id() + "' is of tier " + spec.tier().id() + ", not " + tier.get().id());
-                    } else if (modelId.isPresent() && !declaredModels.contains(modelId.get())) {
-                        binder.problem(at, "unknown model '" + modelId.get() + "'");
-                    }
+            for (Map.Entry<String, JsonNode> e : binder.mapping(section.get().tiers(), "catalog.tiers")) {
+                String at = "catalog.tiers." + e.getKey();
+                Optional<Tier> tier = Tier.parse(e.getKey());
+                if (tier.isEmpty()) {
+                    binder.problem(at, "unknown tier '" + e.getKey() + "' (expected premium, standard or economy)");
+                    continue;
+                }
+                Optional<String> modelId = binder.value(e.getValue(), at, String.class);
+                if (ConfigBinder.absent(e.getValue())) {
+                    binder.problem(at, "is required");
+                }
+                ModelSpec spec = modelId.map(models::get).orElse(null);
+                if (spec != null && spec.tier() == tier.get()) {
+                    tierModels.put(tier.get(), spec.id());
+                    continue;
+                }
+                tiersInDoubt.add(tier.get()); // the mistake is reported here, or at the model's own entry
+                if (spec != null) {
+                    binder.problem(at, "model '" + spec.id() + "' is of tier " + spec.tier().id() + ", not " + tier.get().id());
+                } else if (modelId.isPresent() && !declaredModels.contains(modelId.get())) {
+                    binder.problem(at, "unknown model '" + modelId.get() + "'");
                 }
             }
             try {

@@ -48,17 +48,12 @@ final class SettingsReader {
             defaults = readBreaker(b.get().defaults(), "breakers.defaults", BreakerSettings.DEFAULTS);
             // Overrides of invalid defaults merge over the built-in ones: each mistake is reported once.
             BreakerSettings base = binder.hasProblemsAt("breakers.defaults") ? BreakerSettings.DEFAULTS : defaults;
-            JsonNode overrides = b.get().deployments();
-            if (!ConfigBinder.absent(overrides) && !overrides.isObject()) {
-                binder.problem("breakers.deployments", "must be a mapping of keys to values");
-            } else if (overrides != null) {
-                for (Map.Entry<String, JsonNode> e : overrides.properties()) {
-                    String at = "breakers.deployments." + e.getKey();
-                    if (!deploymentIds.contains(e.getKey())) {
-                        binder.problem(at, "unknown deployment '" + e.getKey() + "'");
-                    }
-                    breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), at, base));
+            for (Map.Entry<String, JsonNode> e : binder.mapping(b.get().deployments(), "breakers.deployments")) {
+                String at = "breakers.deployments." + e.getKey();
+                if (!deploymentIds.contains(e.getKey())) {
+                    binder.problem(at, "unknown deployment '" + e.getKey() + "'");
                 }
+                breakers.put(DeploymentId.of(e.getKey()), readBreaker(e.getValue(), at, base));
             }
         }
         for (Deployment d : deployments) {

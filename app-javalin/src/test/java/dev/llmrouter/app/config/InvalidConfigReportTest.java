@@ -160,6 +160,33 @@ class InvalidConfigReportTest {
     }
 
     @Test
+    void a_list_or_a_value_where_a_mapping_belongs_is_reported_at_that_mapping() {
+        String fleet = """
+                regions: [ { name: eastus, geography: us } ]
+                catalog:
+                  models:
+                    - { id: m, tier: economy, context-window: 1000, max-output-tokens: 100, encoding: o200k_base, price: { input: "1", output: "2" } }
+                  tiers: { economy: m }
+                deployments:
+                  - { id: d1, model: m, region: eastus, simulated: {} }
+                plans:
+                  - { id: gold, highest-tier: economy }
+                breakers:
+                  deployments: [ d1 ]
+                balancing:
+                  tiers: weighted
+                  models: [ m ]
+                """;
+
+        assertThat(problemsOf(fleet)).containsExactlyInAnyOrder(
+                "breakers.deployments: must be a mapping of keys to values",
+                "balancing.tiers: must be a mapping of keys to values",
+                "balancing.models: must be a mapping of keys to values");
+        assertThat(problemsOf(fleet.replace("tiers: { economy: m }", "tiers: [ m ]"))).contains(
+                "catalog.tiers: must be a mapping of keys to values");
+    }
+
+    @Test
     void an_empty_file_says_so_and_names_the_file() {
         for (String empty : List.of("", "\n  \n", "# nothing but a comment\n", "---\n")) {
             assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).parse(empty, "fleet.yaml"))
