@@ -50,7 +50,7 @@ import java.util.Map;
  * {@code --quick} (a few seconds at a low rate: the CI smoke), {@code --rates 500,1000},
  * {@code --seconds 10}, {@code --streams 1000} (how many slow streams to hold), {@code --jar
  * app-javalin/target/llm-router.jar}, {@code --java PATH} (the JVM the gateway runs on), {@code --out
- * benchmarks/results}, {@code --gateway-jvm "-Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
+ * benchmarks/results}, {@code --gateway-jvm "-Xms512m -Xmx512m -XX:+UseG1GC"} (the gateway's JVM options,
  * replacing these defaults), {@code --light-streams} (a token stream phase and hold of 10 streams, for
  * runs that study the rates), {@code --chat-only} (no embedding deployment in the configuration, no
  * embeddings or Responses phase: to measure a jar from before those APIs with this harness, like with
@@ -126,8 +126,13 @@ public final class OverheadHarness {
         }
     }
 
-    /** The gateway's JVM options unless {@code --gateway-jvm} names others (extra ones: {@code -Doverhead.gatewayJvmArgs}). */
-    static final List<String> DEFAULT_GATEWAY_JVM = List.of("-Xmx512m", "-XX:+UseG1GC");
+    /**
+     * The gateway's JVM options unless {@code --gateway-jvm} names others (extra ones: {@code -Doverhead.gatewayJvmArgs}).
+     * A fixed heap, as a server is run: with only a maximum, G1 sized the heap by its own history (one run
+     * of a jar at 140 MB, with a concurrent mark, a remark and mixed pauses in the measured window; the
+     * other jar's run at 180 MB with none), and that chance was part of every comparison.
+     */
+    static final List<String> DEFAULT_GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
 
     /** One rate, both paths. */
     record Pair(int rate, Result direct, Result gateway) {}
