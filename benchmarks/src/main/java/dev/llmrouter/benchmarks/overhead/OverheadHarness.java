@@ -129,8 +129,8 @@ public final class OverheadHarness {
     /**
      * The gateway's JVM options unless {@code --gateway-jvm} names others (extra ones: {@code -Doverhead.gatewayJvmArgs}).
      * A fixed heap, as a server is run: with only a maximum, G1 sized the heap by its own history (one run
-     * of a jar at 140 MB, with a concurrent mark, a remark and mixed pauses in the measured window; the
-     * other jar's run at 180 MB with none), and that chance was part of every comparison.
+     * of a jar at 140 MB, with a concurrent mark and its remark pause in the measured window; the other
+     * jar's run at 180 MB with young collections only), and that chance was part of every comparison.
      */
     static final List<String> DEFAULT_GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
 
