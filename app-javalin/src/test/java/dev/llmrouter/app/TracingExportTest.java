@@ -258,4 +258,19 @@ class TracingExportTest {
                         .contains("telemetry.protocol", "telemetry.sampling-ratio", "telemetry.max-queue-size",
                                 "telemetry.headers"));
     }
+
+    @Test
+    void a_name_value_mapping_is_checked_as_a_mapping_then_entry_by_entry() {
+        assertThatThrownBy(() -> config("""
+                telemetry:
+                  headers: [ a, b ]
+                  resource-attributes: { "deployment.environment": prod, team: { name: x }, "a=b": c }
+                """, Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems())
+                        .extracting(p -> p.path() + ": " + p.message())
+                        .containsExactly("telemetry.headers: must be a mapping of names to values",
+                                "telemetry.resource-attributes.team: must be a single value",
+                                "telemetry.resource-attributes.a=b: a name cannot contain ',' or '='"));
+    }
 }

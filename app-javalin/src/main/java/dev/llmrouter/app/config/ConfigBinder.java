@@ -64,6 +64,9 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  */
 final class ConfigBinder {
 
+    /** What is said of a value where a mapping belongs. */
+    private static final String NOT_A_MAPPING = "must be a mapping of keys to values";
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final String SINK = "llmrouter.config.sink";
     private static final String BASE = "llmrouter.config.base";
@@ -149,11 +152,7 @@ final class ConfigBinder {
      * or is not a mapping (reported). Components that could not be read are null, each reported.
      */
     <T> Optional<T> bind(JsonNode node, String path, Class<T> type) {
-        if (absent(node)) {
-            return Optional.empty();
-        }
-        if (!node.isObject()) {
-            problem(path, "must be a mapping of keys to values");
+        if (!isMapping(node, path, NOT_A_MAPPING)) {
             return Optional.empty();
         }
         Optional<T> value = read(node, path, type);
@@ -195,14 +194,24 @@ final class ConfigBinder {
 
     /** The entries of the mapping at {@code path}: none when absent; anything but a mapping is reported there. */
     Iterable<Map.Entry<String, JsonNode>> mapping(JsonNode node, String path) {
+        return mapping(node, path, NOT_A_MAPPING);
+    }
+
+    /** As {@link #mapping(JsonNode, String)}, anything but a mapping reported as {@code notAMapping}. */
+    Iterable<Map.Entry<String, JsonNode>> mapping(JsonNode node, String path, String notAMapping) {
+        return isMapping(node, path, notAMapping) ? node.properties() : List.of();
+    }
+
+    /** Whether {@code node} is a mapping to read: not when absent (nothing reported) or anything else (reported). */
+    private boolean isMapping(JsonNode node, String path, String notAMapping) {
         if (absent(node)) {
-            return List.of();
+            return false;
         }
         if (!node.isObject()) {
-            problem(path, "must be a mapping of keys to values");
-            return List.of();
+            problem(path, notAMapping);
+            return false;
         }
-        return node.properties();
+        return true;
     }
 
     static boolean absent(JsonNode node) {
@@ -420,7 +429,7 @@ final class ConfigBinder {
                 return "must be a list";
             }
             if (Map.class.isAssignableFrom(expected) || expected.isRecord() || JsonNode.class.isAssignableFrom(expected)) {
-                return "must be a mapping of keys to values";
+                return NOT_A_MAPPING;
             }
             return "must be a single value";
         }

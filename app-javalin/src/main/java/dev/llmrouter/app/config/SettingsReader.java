@@ -97,14 +97,7 @@ final class SettingsReader {
     /** A mapping of names to text values; anything else is reported at {@code at}. */
     private Map<String, String> textMapping(JsonNode node, String at) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (ConfigBinder.absent(node)) {
-            return out;
-        }
-        if (!node.isObject()) {
-            binder.problem(at, "must be a mapping of names to values");
-            return out;
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
+        for (Map.Entry<String, JsonNode> e : binder.mapping(node, at, "must be a mapping of names to values")) {
             if (!e.getValue().isValueNode() || e.getValue().isNull() || e.getKey().isBlank()) {
                 binder.problem(at + "." + e.getKey(), "must be a single value");
             } else if (e.getKey().contains(",") || e.getKey().contains("=")) {
