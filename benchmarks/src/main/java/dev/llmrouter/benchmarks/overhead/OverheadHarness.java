@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -411,17 +410,16 @@ public final class OverheadHarness {
             if (in == null) {
                 throw new IOException("overhead-gateway.yaml missing from the classpath");
             }
-            Path config = dir.resolve("overhead-gateway.yaml");
-            Files.write(config, in.readAllBytes());
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (chatOnly) {
-                Files.writeString(config, withoutEmbeddings(Files.readString(config)));
+                yaml = withoutEmbeddings(yaml);
             }
             // -Dllmrouter.bench.ledger=memory: the in-memory ledger instead of the embedded default's H2
             // file, to compare like with like against a jar whose ledger was in memory
             if ("memory".equals(System.getProperty("llmrouter.bench.ledger"))) {
-                Files.writeString(config, "\nstorage:\n  ledger: { kind: memory }\n", StandardOpenOption.APPEND);
+                yaml += "\nstorage:\n  ledger: { kind: memory }\n";
             }
-            return config;
+            return Files.writeString(dir.resolve("overhead-gateway.yaml"), yaml);
         }
     }
 
@@ -451,11 +449,14 @@ public final class OverheadHarness {
             Pair embeddings) {
 
         boolean healthy() {
-            return pairs.stream().allMatch(p -> p.gateway().errors() == 0 && p.gateway().ok() > 0)
-                    && streamGateway.errors() == 0 && streamGateway.ok() > 0
-                    && (embeddings == null || embeddings.gateway().errors() == 0 && embeddings.gateway().ok() > 0)
-                    && (responses == null || responses.gateway().errors() == 0 && responses.gateway().ok() > 0
-                            && responses.streamGateway().errors() == 0 && responses.streamGateway().ok() > 0);
+            return pairs.stream().allMatch(p -> clean(p.gateway())) && clean(streamGateway)
+                    && (embeddings == null || clean(embeddings.gateway()))
+                    && (responses == null || clean(responses.gateway()) && clean(responses.streamGateway()));
+        }
+
+        /** Answers came back, and none was an error. */
+        private static boolean clean(Result r) {
+            return r.errors() == 0 && r.ok() > 0;
         }
 
         String markdown() {
