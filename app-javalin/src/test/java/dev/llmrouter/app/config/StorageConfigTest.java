@@ -78,12 +78,12 @@ class StorageConfigTest {
         String section = """
                 storage:
                   ledger:
-                    url: jdbc:postgresql://db.internal:5432/llmrouter
+                    url: jdbc:postgresql://db.internal/llmrouter
                     user: llmrouter
                     password: ${DB_PASSWORD}
                     pool-size: 16
                   redis:
-                    url: redis://redis.internal:6379/0
+                    url: redis://redis.internal/0
                     command-timeout: 200ms
                   quota:
                     when-unavailable: fail-closed
@@ -98,10 +98,10 @@ class StorageConfigTest {
         StorageSettings storage = storageOf(new ConfigLoader(ENV::get), section);
 
         // then every key is where it belongs
-        assertThat(storage.ledger()).isEqualTo(new LedgerStore.Jdbc("jdbc:postgresql://db.internal:5432/llmrouter",
+        assertThat(storage.ledger()).isEqualTo(new LedgerStore.Jdbc("jdbc:postgresql://db.internal/llmrouter",
                 Optional.of("llmrouter"), Optional.of(new Secret("s3cret-db-pass")), 16));
         assertThat(storage.ledger().toString()).doesNotContain("s3cret-db-pass");
-        assertThat(storage.redis()).contains(new StorageSettings.RedisSettings(URI.create("redis://redis.internal:6379/0"),
+        assertThat(storage.redis()).contains(new StorageSettings.RedisSettings(URI.create("redis://redis.internal/0"),
                 Duration.ofMillis(200)));
         assertThat(storage.quota()).isEqualTo(UnavailableStorePolicy.failClosed(Duration.ofSeconds(5)));
         assertThat(storage.rateLimit()).isEqualTo(UnavailableStorePolicy.FAIL_OPEN);
@@ -143,7 +143,7 @@ class StorageConfigTest {
 
     @Test
     void redis_needs_a_shared_ledger_to_rebuild_a_month_from() {
-        assertThat(problemsOf(new ConfigLoader(ENV::get).withDataDir(Path.of("d")), "storage:\n  redis: { url: \"redis://r:6379\" }\n"))
+        assertThat(problemsOf(new ConfigLoader(ENV::get).withDataDir(Path.of("d")), "storage:\n  redis: { url: \"redis://r\" }\n"))
                 .containsExactly("storage.redis: needs a ledger every replica shares (storage.ledger.url)");
     }
 
@@ -154,7 +154,7 @@ class StorageConfigTest {
         assertThat(storageOf(loader, "storage:\n  ledger: { kind: memory }\n").ledger()).isInstanceOf(LedgerStore.InMemory.class);
         assertThat(problemsOf(loader, "storage:\n  ledger: { kind: memory, url: \"jdbc:postgresql://db/x\" }\n"))
                 .containsExactly("storage.ledger.url: is not read by the in-memory ledger (kind: memory)");
-        assertThat(problemsOf(loader, "storage:\n  ledger: { kind: memory }\n  redis: { url: \"redis://r:6379\" }\n"))
+        assertThat(problemsOf(loader, "storage:\n  ledger: { kind: memory }\n  redis: { url: \"redis://r\" }\n"))
                 .containsExactly("storage.redis: needs a ledger every replica shares (storage.ledger.url)");
         assertThat(problemsOf(loader, "storage:\n  ledger: { kind: disk }\n"))
                 .anyMatch(p -> p.startsWith("storage.ledger.kind: unknown value 'disk'"));
@@ -166,11 +166,11 @@ class StorageConfigTest {
         String section = """
                 storage:
                   ledger:
-                    url: "postgres://db:5432/x?password=${DB_PASSWORD}"
+                    url: "postgres://db/x?password=${DB_PASSWORD}"
                     password: ${DB_PASSWORD}
                     pool-size: 0
                   redis:
-                    url: http://redis:6379
+                    url: http://redis
                     command-timeout: forever
                   quota:
                     when-unavailable: fail-sometimes

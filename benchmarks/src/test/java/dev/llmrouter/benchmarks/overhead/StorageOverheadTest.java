@@ -35,8 +35,8 @@ class StorageOverheadTest {
                 "storage:\n  ledger: { kind: memory }\n"));
         GatewayConfig file = parse(loader, StorageOverhead.writeConfig(dir, StorageOverhead.Storage.H2_FILE, ""));
         GatewayConfig shared = parse(loader, StorageOverhead.writeConfig(dir, StorageOverhead.Storage.POSTGRES_REDIS,
-                "storage:\n  ledger:\n    url: \"jdbc:postgresql://localhost:5432/db\"\n    user: u\n"
-                        + "    password: ${BENCH_PG_PASSWORD}\n  redis: { url: \"redis://127.0.0.1:6379\" }\n"));
+                "storage:\n  ledger:\n    url: \"jdbc:postgresql://db.invalid/db\"\n    user: u\n"
+                        + "    password: ${BENCH_PG_PASSWORD}\n  redis: { url: \"redis://redis.invalid\" }\n"));
 
         assertThat(memory.storage().ledger()).isInstanceOf(LedgerStore.InMemory.class);
         assertThat(file.storage().ledger()).isInstanceOf(LedgerStore.EmbeddedFile.class);
